@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# bslab: the user-facing targets.  The modules themselves are described in
+# Kbuild; this file only drives the kernel's build system and the scripts.
+#
+#   make            build bslab.ko, bslab_test.ko and the demo against KDIR
+#                   (default: the cached debug test kernel, built if needed)
+#   make check      the tests: boot QEMU, run every KUnit suite, judge the log
+#                   (EXTRA_TESTS=<dir> adds client test modules)
+#   make run        boot QEMU, run the demo workload, show the stats files
+#   make checkpatch checkpatch --strict on every source file
+#   make sparse     rebuild with sparse (C=2)
+#   make clean
+
+KDIR ?= $(shell $(CURDIR)/scripts/kernel.sh debug | tail -n 1)
+KSRC = $(shell readlink -f $(KDIR)/source)
+SOURCES = $(wildcard include/*.h mm/*.[ch] kunit/*.[ch] demo/*.c)
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+check:
+	KDIR=$(KDIR) EXTRA_TESTS=$(EXTRA_TESTS) bash scripts/check.sh
+
+run:
+	KDIR=$(KDIR) bash scripts/run.sh
+
+checkpatch:
+	$(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse \
+		-f $(SOURCES)
+
+sparse:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 modules
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf build
+
+.PHONY: all modules check run checkpatch sparse clean

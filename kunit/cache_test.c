@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bslab_cache: creating and destroying caches, every bad argument, destroy
+ * with objects still allocated, bad frees and __GFP_ZERO.
+ */
+#include <linux/err.h>
+
+#include "helpers.h"
+
+static void create_alloc_destroy(struct kunit *test)
+{
+	struct bslab_cache *cache;
+	struct bslab_stats st;
+	void *obj;
+
+	cache = bslab_cache_create("t_basic", 100, 0, NULL, NULL, NULL, NULL,
+				   0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, cache);
+	KUNIT_EXPECT_STREQ(test, bslab_cache_name(cache), "t_basic");
+	st = tst_stats(cache);
+	KUNIT_EXPECT_EQ(test, st.buf_size, 100);
+	KUNIT_EXPECT_EQ(test, st.align, BSLAB_MIN_ALIGN);
+	KUNIT_EXPECT_EQ(test, st.chunk_size, 104);
+	KUNIT_EXPECT_EQ(test, st.offslab, 0);
+	KUNIT_EXPECT_EQ(test, st.buf_total, 0);
+
+	obj = bslab_cache_alloc(cache, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	memset(obj, 0x5a, 100);
+	st = tst_stats(cache);
+	KUNIT_EXPECT_EQ(test, st.buf_inuse, 1);
+	KUNIT_EXPECT_EQ(test, st.slab_create, 1);
+	bslab_cache_free(cache, obj);
+	bslab_cache_free(cache, NULL);	/* allowed, does nothing */
+	KUNIT_EXPECT_EQ(test, tst_stats(cache).free, 1);
+	bslab_cache_destroy(cache);
+	bslab_cache_destroy(NULL);
+
+	/* The name is free again. */
+	cache = bslab_cache_create("t_basic", 100, 0, NULL, NULL, NULL, NULL,
+				   0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, cache);
+	bslab_cache_destroy(cache);
+}
+
+struct bad_create {
+	const char *desc;
+	const char *name;
+	size_t size;
+	size_t align;
+	unsigned int flags;
+	int err;
+};
+
+static const struct bad_create bad_creates[] = {
+	{ "size 0", "t_bad", 0, 0, 0, -EINVAL },
+	{ "size too large", "t_bad", BSLAB_MAX_SIZE + 1, 0, 0, -EINVAL },
+	{ "huge size", "t_bad", SIZE_MAX, 0, 0, -EINVAL },
+	{ "align 3", "t_bad", 64, 3, 0, -EINVAL },
+	{ "align 24", "t_bad", 64, 24, 0, -EINVAL },
+	{ "align above a page", "t_bad", 64, PAGE_SIZE * 2, 0, -EINVAL },
+	{ "unknown flag", "t_bad", 64, 0, 0x80000000u, -EINVAL },
+	{ "NULL name", NULL, 64, 0, 0, -EINVAL },
+	{ "empty name", "", 64, 0, 0, -EINVAL },
+	{ "name too long", "t_0123456789abcdef0123456789abcd", 64, 0, 0,
+	  -EINVAL },
+	{ "name with '/'", "t/bad", 64, 0, 0, -EINVAL },
+	{ "name with space", "t bad", 64, 0, 0, -EINVAL },
+	{ "name with newline", "t_bad\n", 64, 0, 0, -EINVAL },
+	/* rounded up by its alignment, exactly fills the largest slab: fine */
+	{ "fills the largest slab", "t_bad", BSLAB_MAX_SIZE - 8, PAGE_SIZE, 0,
+	  0 },
+};
+
+static void bad_arguments(struct kunit *test)
+{
+	const struct bad_create *b;
+	struct bslab_cache *cache;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad_creates); i++) {
+		b = &bad_creates[i];
+		cache = bslab_cache_create(b->name, b->size, b->align, NULL,
+					   NULL, NULL, NULL, b->flags);
+		if (!b->err) {
+			KUNIT_EXPECT_FALSE_MSG(test, IS_ERR(cache), "%s",
+					       b->desc);
+			if (!IS_ERR(cache))
+				bslab_cache_destroy(cache);
+			continue;
+		}
+		KUNIT_EXPECT_TRUE_MSG(test, IS_ERR(cache), "%s", b->desc);
+		if (IS_ERR(cache))
+			KUNIT_EXPECT_EQ_MSG(test, PTR_ERR(cache), b->err, "%s",
+					    b->desc);
+		else
+			bslab_cache_destroy(cache);
+	}
+	/* None of the failures left a cache behind: the name is free. */
+	cache = bslab_cache_create("t_bad", 64, 0, NULL, NULL, NULL, NULL, 0);
+	KUNIT_EXPECT_FALSE(test, IS_ERR(cache));
+	if (!IS_ERR(cache))
+		bslab_cache_destroy(cache);
+
+	/* A name of exactly BSLAB_NAME_MAX characters is fine. */
+	cache = bslab_cache_create("t_0123456789abcdef0123456789abc", 64, 0,
+				   NULL, NULL, NULL, NULL, 0);
+	KUNIT_EXPECT_FALSE(test, IS_ERR(cache));
+	if (!IS_ERR(cache))
+		bslab_cache_destroy(cache);
+}
+
+static void duplicate_name(struct kunit *test)
+{
+	struct bslab_cache *a, *b;
+	void *obj;
+
+	a = tst_cache(test, "t_dup", 64, 0, NULL, NULL, NULL, 0);
+	b = bslab_cache_create("t_dup", 128, 0, NULL, NULL, NULL, NULL, 0);
+	KUNIT_ASSERT_TRUE(test, IS_ERR(b));
+	KUNIT_EXPECT_EQ(test, PTR_ERR(b), -EEXIST);
+	/* The first cache is untouched. */
+	obj = bslab_cache_alloc(a, GFP_KERNEL);
+	KUNIT_EXPECT_NOT_NULL(test, obj);
+	bslab_cache_free(a, obj);
+	KUNIT_EXPECT_EQ(test, tst_stats(a).buf_size, 64);
+}
+
+/*
+ * Destroying a cache with objects allocated keeps those objects' pages: the
+ * objects stay readable and writable (KASAN would report a freed page), may
+ * still be freed, and the name can be used again at once.
+ */
+static void destroy_with_live_objects(struct kunit *test)
+{
+	struct bslab_cache *cache, *again;
+	void *objs[3];
+	int i;
+
+	cache = bslab_cache_create("t_live", 200, 0, NULL, NULL, NULL, NULL,
+				   0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, cache);
+	for (i = 0; i < 3; i++) {
+		objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+		tst_fill(objs[i], 200, i);
+	}
+	bslab_cache_free(cache, objs[2]);
+	bslab_cache_destroy(cache);
+
+	KUNIT_EXPECT_TRUE(test, cache->dead);
+	KUNIT_EXPECT_EQ(test, tst_stats(cache).buf_inuse, 2);
+	KUNIT_EXPECT_EQ(test, tst_stats(cache).slab_partial, 1);
+	for (i = 0; i < 2; i++) {
+		KUNIT_EXPECT_TRUE(test, tst_check(objs[i], 200, i));
+		tst_fill(objs[i], 200, i + 10);
+	}
+	again = tst_cache(test, "t_live", 200, 0, NULL, NULL, NULL, 0);
+	KUNIT_EXPECT_PTR_NE(test, again, cache);
+
+	for (i = 0; i < 2; i++)
+		bslab_cache_free(cache, objs[i]);
+	KUNIT_EXPECT_EQ(test, tst_stats(cache).buf_inuse, 0);
+}
+
+static void bad_frees(struct kunit *test)
+{
+	struct bslab_cache *a, *b, *big;
+	void *x, *y, *z;
+	struct bslab_stats sa, sb, sbig;
+
+	a = tst_cache(test, "t_free_a", 64, 0, NULL, NULL, NULL, 0);
+	b = tst_cache(test, "t_free_b", 64, 0, NULL, NULL, NULL, 0);
+	big = tst_cache(test, "t_free_big", 1024, 0, NULL, NULL, NULL, 0);
+	x = bslab_cache_alloc(a, GFP_KERNEL);
+	y = bslab_cache_alloc(a, GFP_KERNEL);
+	z = bslab_cache_alloc(big, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, x);
+	KUNIT_ASSERT_NOT_NULL(test, y);
+	KUNIT_ASSERT_NOT_NULL(test, z);
+
+	bslab_cache_free(b, x);			/* wrong cache */
+	bslab_cache_free(a, x + 1);		/* inside an object */
+	bslab_cache_free(a, z);			/* another cache's large object */
+	bslab_cache_free(big, z + 64);		/* not an object start */
+	sa = tst_stats(a);
+	sb = tst_stats(b);
+	sbig = tst_stats(big);
+	KUNIT_EXPECT_EQ(test, sa.free_invalid, 2);
+	KUNIT_EXPECT_EQ(test, sb.free_invalid, 1);
+	KUNIT_EXPECT_EQ(test, sbig.free_invalid, 1);
+	KUNIT_EXPECT_EQ(test, sa.buf_inuse + sbig.buf_inuse, 3);
+
+	/* Double frees that can be seen cheaply: emptied slab, large object. */
+	bslab_cache_free(a, x);
+	bslab_cache_free(a, y);
+	bslab_cache_free(a, y);
+	bslab_cache_free(big, z);
+	bslab_cache_free(big, z);
+	sa = tst_stats(a);
+	sbig = tst_stats(big);
+	KUNIT_EXPECT_EQ(test, sa.free_invalid, 3);
+	KUNIT_EXPECT_EQ(test, sbig.free_invalid, 2);
+	KUNIT_EXPECT_EQ(test, sa.buf_inuse + sbig.buf_inuse, 0);
+	KUNIT_EXPECT_EQ(test, sa.free, 2);
+}
+
+static int zero_ctor(void *obj, void *priv, gfp_t gfp)
+{
+	*(u32 *)obj = 0xc0ffee;
+	return 0;
+}
+
+static void gfp_zero(struct kunit *test)
+{
+	struct bslab_cache *plain, *ctored;
+	u8 *obj;
+	int i;
+
+	plain = tst_cache(test, "t_zero", 300, 0, NULL, NULL, NULL, 0);
+	obj = bslab_cache_alloc(plain, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	memset(obj, 0xff, 300);
+	bslab_cache_free(plain, obj);
+	obj = bslab_cache_alloc(plain, GFP_KERNEL | __GFP_ZERO);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	for (i = 0; i < 300; i++)
+		KUNIT_ASSERT_EQ(test, obj[i], 0);
+	bslab_cache_free(plain, obj);
+
+	/* Zeroing would wipe constructed state: refused. */
+	ctored = tst_cache(test, "t_zero_ctor", 64, 0, zero_ctor, NULL, NULL,
+			   0);
+	KUNIT_EXPECT_NULL(test, bslab_cache_alloc(ctored,
+						  GFP_KERNEL | __GFP_ZERO));
+	KUNIT_EXPECT_EQ(test, tst_stats(ctored).buf_inuse, 0);
+}
+
+static void hwcache_align_flag(struct kunit *test)
+{
+	struct bslab_cache *cache;
+	void *obj;
+
+	cache = tst_cache(test, "t_hwalign", 20, 0, NULL, NULL, NULL,
+			  BSLAB_HWCACHE_ALIGN);
+	KUNIT_EXPECT_EQ(test, tst_stats(cache).align, cache_line_size());
+	obj = bslab_cache_alloc(cache, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)obj,
+					   cache_line_size()));
+	bslab_cache_free(cache, obj);
+}
+
+static struct kunit_case cache_cases[] = {
+	KUNIT_CASE(create_alloc_destroy),
+	KUNIT_CASE(bad_arguments),
+	KUNIT_CASE(duplicate_name),
+	KUNIT_CASE(destroy_with_live_objects),
+	KUNIT_CASE(bad_frees),
+	KUNIT_CASE(gfp_zero),
+	KUNIT_CASE(hwcache_align_flag),
+	{}
+};
+
+static struct kunit_suite cache_suite = {
+	.name = "bslab_cache",
+	.test_cases = cache_cases,
+};
+kunit_test_suite(cache_suite);

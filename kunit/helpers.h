@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by bslab's KUnit suites: caches that are destroyed when the
+ * test ends (even if it fails half-way), stats snapshots, a reproducible
+ * PRNG, object patterns and reading a file the way a user would.
+ */
+#ifndef _BSLAB_KUNIT_HELPERS_H
+#define _BSLAB_KUNIT_HELPERS_H
+
+#include <kunit/test.h>
+#include <bslab.h>
+#include "../mm/internal.h"
+
+struct bslab_cache *tst_cache(struct kunit *test, const char *name,
+			      size_t size, size_t align,
+			      int (*ctor)(void *, void *, gfp_t),
+			      void (*dtor)(void *, void *), void *priv,
+			      unsigned int flags);
+struct bslab_stats tst_stats(struct bslab_cache *cache);
+char *tst_read_file(struct kunit *test, const char *path, size_t *len);
+void tst_fill(void *obj, size_t size, u64 tag);
+bool tst_check(const void *obj, size_t size, u64 tag);
+void *tst_alloc_array(struct kunit *test, size_t n, size_t size);
+
+/* xorshift64*: a fixed seed makes every run draw the same numbers. */
+static inline u64 tst_rand(u64 *state)
+{
+	*state ^= *state >> 12;
+	*state ^= *state << 25;
+	*state ^= *state >> 27;
+	return *state * 0x2545F4914F6CDD1DULL;
+}
+
+static inline u32 tst_below(u64 *state, u32 n)
+{
+	return (u32)((tst_rand(state) >> 32) % n);
+}
+
+#endif

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bslab_test module: the KUnit suites of bslab (one file per concern) and
+ * the helpers they share.
+ */
+#include <linux/fs.h>
+#include <linux/seq_file.h>
+#include <linux/uio.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "helpers.h"
+
+static void cache_destroy_action(void *cache)
+{
+	bslab_cache_destroy(cache);
+}
+
+/* Create a cache that is destroyed when @test ends; fails the test on error. */
+struct bslab_cache *tst_cache(struct kunit *test, const char *name,
+			      size_t size, size_t align,
+			      int (*ctor)(void *, void *, gfp_t),
+			      void (*dtor)(void *, void *), void *priv,
+			      unsigned int flags)
+{
+	struct bslab_cache *cache;
+
+	cache = bslab_cache_create(name, size, align, ctor, dtor, NULL, priv,
+				   flags);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, cache);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
+							   cache_destroy_action,
+							   cache));
+	return cache;
+}
+
+struct bslab_stats tst_stats(struct bslab_cache *cache)
+{
+	struct bslab_stats st;
+
+	bslab_cache_stats(cache, &st);
+	return st;
+}
+
+/*
+ * debugfs wraps a file's operations in a proxy that has .read but no
+ * .read_iter, so kernel_read() refuses it; its files here are seq_files,
+ * which can be read with a kernel iov_iter directly.
+ */
+static ssize_t read_chunk(struct file *f, char *buf, size_t len, loff_t *pos)
+{
+	struct kvec kv = { .iov_base = buf, .iov_len = len };
+	struct iov_iter iter;
+	struct kiocb kiocb;
+	ssize_t n;
+
+	if (f->f_op->read_iter)
+		return kernel_read(f, buf, len, pos);
+	init_sync_kiocb(&kiocb, f);
+	kiocb.ki_pos = *pos;
+	iov_iter_kvec(&iter, ITER_DEST, &kv, 1, len);
+	n = seq_read_iter(&kiocb, &iter);
+	if (n > 0)
+		*pos = kiocb.ki_pos;
+	return n;
+}
+
+/* Read a whole file (debugfs, procfs) into a NUL-terminated test buffer. */
+char *tst_read_file(struct kunit *test, const char *path, size_t *len)
+{
+	size_t size = 256 * 1024;
+	struct file *f;
+	loff_t pos = 0;
+	ssize_t n;
+	char *buf;
+
+	buf = kunit_kzalloc(test, size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	f = filp_open(path, O_RDONLY, 0);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(f), "open %s: %ld", path,
+			       PTR_ERR(f));
+	while ((n = read_chunk(f, buf + pos, size - 1 - pos, &pos)) > 0)
+		;
+	filp_close(f, NULL);
+	KUNIT_ASSERT_GE_MSG(test, n, 0, "read %s", path);
+	KUNIT_ASSERT_LT(test, (size_t)pos, size - 1);
+	buf[pos] = '\0';
+	if (len)
+		*len = pos;
+	return buf;
+}
+
+/*
+ * A pattern that names @tag in every byte of an object: word i holds
+ * tag ^ (i * a large odd constant), a tail shorter than a word holds the
+ * low bytes of the next such word.  Objects are at least 8-byte aligned.
+ */
+static inline u64 pattern_word(u64 tag, size_t i)
+{
+	return tag ^ ((i + 1) * 0x9e3779b97f4a7c15ULL);
+}
+
+void tst_fill(void *obj, size_t size, u64 tag)
+{
+	size_t i, words = size / 8;
+	u64 *w = obj, last;
+
+	for (i = 0; i < words; i++)
+		w[i] = pattern_word(tag, i);
+	last = pattern_word(tag, words);
+	memcpy(&w[words], &last, size % 8);
+}
+
+bool tst_check(const void *obj, size_t size, u64 tag)
+{
+	size_t i, words = size / 8;
+	const u64 *w = obj;
+	u64 last;
+
+	for (i = 0; i < words; i++)
+		if (w[i] != pattern_word(tag, i))
+			return false;
+	last = pattern_word(tag, words);
+	return !memcmp(&w[words], &last, size % 8);
+}
+
+static void vfree_action(void *p)
+{
+	vfree(p);
+}
+
+/* A zeroed array for the test's bookkeeping, freed when the test ends. */
+void *tst_alloc_array(struct kunit *test, size_t n, size_t size)
+{
+	void *p = vzalloc(array_size(n, size));
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, vfree_action,
+							   p));
+	return p;
+}
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit suites for bslab");
+BSLAB_IMPORT_INTERNAL();

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * bslab compatibility: every kernel interface whose form differs between the
+ * kernel versions bslab builds against (6.12 now, 6.1 next) is wrapped here,
+ * so the rest of the code has one spelling.
+ */
+#ifndef _BSLAB_COMPAT_H
+#define _BSLAB_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/export.h>
+#include <linux/module.h>
+
+/*
+ * Symbols exported only for bslab's own test module live in a namespace.
+ * Up to 6.12 the namespace is a bare identifier; from 6.13 on a string.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#define BSLAB_EXPORT_INTERNAL(sym)	EXPORT_SYMBOL_NS_GPL(sym, "BSLAB_INTERNAL")
+#define BSLAB_IMPORT_INTERNAL()		MODULE_IMPORT_NS("BSLAB_INTERNAL")
+#else
+#define BSLAB_EXPORT_INTERNAL(sym)	EXPORT_SYMBOL_NS_GPL(sym, BSLAB_INTERNAL)
+#define BSLAB_IMPORT_INTERNAL()		MODULE_IMPORT_NS(BSLAB_INTERNAL)
+#endif
+
+#endif /* _BSLAB_COMPAT_H */

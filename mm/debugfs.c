@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bslab debugfs: /sys/kernel/debug/bslab/.
+ *
+ *   kmastat		one row per cache (name, object size, objects in use
+ *			and in total, memory held, allocations, failures) and
+ *			a Total row, like Solaris kmastat
+ *   <cache>/stats	every statistic of BSLAB_STATS(), one "name value" a
+ *			line, in the table's order
+ *   <cache>/slabs	one line per slab (address, color, objects in use and
+ *			in total, state): the fragmentation view
+ *
+ * Readers only take snapshots: a cache's statistics under its lock
+ * (bslab_cache_stats()), the cache list under bslab_caches_mutex.  Files of
+ * a cache are removed, under the mutex, before the cache is freed; debugfs
+ * makes reads of a removed file fail rather than reach the cache.
+ * Documentation/admin-guide/bslab.rst describes each format.
+ */
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+
+#include "internal.h"
+
+static struct dentry *bslab_debugfs_root;
+
+static int stats_show(struct seq_file *m, void *v)
+{
+	struct bslab_stats st;
+
+	bslab_cache_stats(m->private, &st);
+#define SHOW_STAT(name) seq_printf(m, "%s %llu\n", #name, st.name);
+	BSLAB_STATS(SHOW_STAT)
+#undef SHOW_STAT
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(stats);
+
+static const char *const state_names[] = {
+	[BSLAB_SLAB_EMPTY] = "empty",
+	[BSLAB_SLAB_PARTIAL] = "partial",
+	[BSLAB_SLAB_FULL] = "full",
+};
+
+static void slab_line(struct seq_file *m, const struct bslab_cache *cp,
+		      const struct bslab_slab *sp)
+{
+	seq_printf(m, "%p %6u %6u %6u %s\n", sp->base, sp->color, sp->inuse,
+		   cp->objs, state_names[sp->state]);
+}
+
+static int slabs_show(struct seq_file *m, void *v)
+{
+	struct bslab_cache *cp = m->private;
+	struct bslab_slab *sp;
+	struct rb_node *node;
+	unsigned long flags;
+
+	seq_puts(m, "# slab             color  inuse  total state\n");
+	spin_lock_irqsave(&cp->lock, flags);
+	list_for_each_entry(sp, &cp->full, list)
+		slab_line(m, cp, sp);
+	for (node = rb_first_cached(&cp->partial); node; node = rb_next(node))
+		slab_line(m, cp, rb_entry(node, struct bslab_slab, node));
+	list_for_each_entry(sp, &cp->empty, list)
+		slab_line(m, cp, sp);
+	spin_unlock_irqrestore(&cp->lock, flags);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(slabs);
+
+static void kmastat_rule(struct seq_file *m)
+{
+	seq_puts(m, "------------------------------- ------ --------- --------- ------------ ------------ ------\n");
+}
+
+/**
+ * bslab_kmastat_show() - print the kmastat table
+ * @m: where to print
+ *
+ * Context: takes bslab_caches_mutex.
+ */
+void bslab_kmastat_show(struct seq_file *m)
+{
+	unsigned long large_n, large_bytes;
+	u64 mem = 0, allocs = 0, fails = 0;
+	struct bslab_cache *cp;
+	struct bslab_stats st;
+
+	seq_puts(m, "cache                              buf       buf       buf       memory        alloc  alloc\n");
+	seq_puts(m, "name                              size    in use     total       in use      succeed   fail\n");
+	kmastat_rule(m);
+	mutex_lock(&bslab_caches_mutex);
+	list_for_each_entry(cp, &bslab_caches, caches) {
+		bslab_cache_stats(cp, &st);
+		seq_printf(m, "%-31s %6llu %9llu %9llu %12llu %12llu %6llu\n",
+			   cp->name, st.buf_size, st.buf_inuse, st.buf_total,
+			   st.mem_total, st.alloc, st.alloc_fail);
+		mem += st.mem_total;
+		allocs += st.alloc;
+		fails += st.alloc_fail;
+	}
+	mutex_unlock(&bslab_caches_mutex);
+	bslab_sizes_large_stats(&large_n, &large_bytes);
+	seq_printf(m, "%-31s %6s %9lu %9lu %12lu %12s %6s\n",
+		   "bslab_alloc_pages", "-", large_n, large_n, large_bytes,
+		   "-", "-");
+	kmastat_rule(m);
+	seq_printf(m, "%-31s %6s %9s %9s %12llu %12llu %6llu\n", "Total", "",
+		   "", "", mem + large_bytes, allocs, fails);
+}
+
+static int kmastat_show(struct seq_file *m, void *v)
+{
+	bslab_kmastat_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(kmastat);
+
+/**
+ * bslab_debugfs_add() - give a new cache its directory
+ * @cp: the cache
+ *
+ * Context: bslab_caches_mutex held.  A failure leaves the cache without
+ * files, which debugfs already reports; the cache works regardless.
+ */
+void bslab_debugfs_add(struct bslab_cache *cp)
+{
+	lockdep_assert_held(&bslab_caches_mutex);
+	cp->debugfs = debugfs_create_dir(cp->name, bslab_debugfs_root);
+	debugfs_create_file("stats", 0400, cp->debugfs, cp, &stats_fops);
+	debugfs_create_file("slabs", 0400, cp->debugfs, cp, &slabs_fops);
+}
+
+/**
+ * bslab_debugfs_remove() - remove a cache's directory
+ * @cp: the cache
+ *
+ * Context: bslab_caches_mutex held.
+ */
+void bslab_debugfs_remove(struct bslab_cache *cp)
+{
+	lockdep_assert_held(&bslab_caches_mutex);
+	debugfs_remove_recursive(cp->debugfs);
+	cp->debugfs = NULL;
+}
+
+int bslab_debugfs_init(void)
+{
+	bslab_debugfs_root = debugfs_create_dir("bslab", NULL);
+	debugfs_create_file("kmastat", 0400, bslab_debugfs_root, NULL,
+			    &kmastat_fops);
+	return 0;
+}
+
+void bslab_debugfs_exit(void)
+{
+	debugfs_remove_recursive(bslab_debugfs_root);
+	bslab_debugfs_root = NULL;
+}

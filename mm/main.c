@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bslab module: bringing the allocator up and down.
+ *
+ * Bootstrap order matters.  The debugfs root comes first, since every cache
+ * gets a directory there.  Then the two internal caches that hold the
+ * off-slab descriptors and bufctls of large caches: both are small caches,
+ * whose descriptors live in their own slabs, so creating and growing them
+ * never needs an off-slab cache.  Then the bslab_alloc() size classes,
+ * some of them large caches.  /proc/bslabinfo comes last, once there is
+ * something to show.  Unloading is the reverse, after destroying (and
+ * reporting) any cache a client left behind.
+ */
+#include <linux/module.h>
+
+#include "internal.h"
+
+struct bslab_cache *bslab_slab_cache;
+BSLAB_EXPORT_INTERNAL(bslab_slab_cache);
+struct bslab_cache *bslab_bufctl_cache;
+BSLAB_EXPORT_INTERNAL(bslab_bufctl_cache);
+
+static void destroy_leftovers(void)
+{
+	struct bslab_cache *cp;
+
+	for (;;) {
+		mutex_lock(&bslab_caches_mutex);
+		cp = list_first_entry_or_null(&bslab_caches,
+					      struct bslab_cache, caches);
+		mutex_unlock(&bslab_caches_mutex);
+		if (!cp || cp == bslab_bufctl_cache)
+			return;
+		pr_err("bslab: cache %s: still exists at unload; destroying it\n",
+		       cp->name);
+		bslab_cache_destroy(cp);
+	}
+}
+
+static int __init bslab_init(void)
+{
+	int err;
+
+	bslab_debugfs_init();
+	bslab_slab_cache = bslab_cache_create("bslab_slab",
+					      sizeof(struct bslab_slab), 0,
+					      NULL, NULL, NULL, NULL, 0);
+	if (IS_ERR(bslab_slab_cache)) {
+		err = PTR_ERR(bslab_slab_cache);
+		goto out_debugfs;
+	}
+	bslab_bufctl_cache = bslab_cache_create("bslab_bufctl",
+						sizeof(struct bslab_bufctl), 0,
+						NULL, NULL, NULL, NULL, 0);
+	if (IS_ERR(bslab_bufctl_cache)) {
+		err = PTR_ERR(bslab_bufctl_cache);
+		goto out_slab;
+	}
+	err = bslab_sizes_init();
+	if (err)
+		goto out_bufctl;
+	err = bslab_procfs_init();
+	if (err)
+		goto out_sizes;
+	pr_info("bslab: ready\n");
+	return 0;
+
+out_sizes:
+	bslab_sizes_exit();
+out_bufctl:
+	bslab_cache_destroy(bslab_bufctl_cache);
+out_slab:
+	bslab_cache_destroy(bslab_slab_cache);
+out_debugfs:
+	bslab_debugfs_exit();
+	return err;
+}
+
+static void __exit bslab_exit(void)
+{
+	bslab_procfs_exit();
+	bslab_sizes_exit();
+	/* What is left now, but the two internal caches, is a client's. */
+	mutex_lock(&bslab_caches_mutex);
+	list_move_tail(&bslab_bufctl_cache->caches, &bslab_caches);
+	list_move_tail(&bslab_slab_cache->caches, &bslab_caches);
+	mutex_unlock(&bslab_caches_mutex);
+	destroy_leftovers();
+	bslab_cache_destroy(bslab_bufctl_cache);
+	bslab_cache_destroy(bslab_slab_cache);
+	bslab_debugfs_exit();
+}
+
+module_init(bslab_init);
+module_exit(bslab_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("bslab: Bonwick-style object-caching slab allocator");

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bslab_alloc(): memory by size, for callers with no object type (the
+ * kmem_alloc of Bonwick's allocator, the kmalloc of Linux).
+ *
+ * Sizes up to BSLAB_ALLOC_MAX are rounded up to a size class, and each class
+ * is an ordinary bslab cache named bslab_alloc_<size>, so each shows up in
+ * every stats file like any client cache.  Classes step by 8 bytes to 64,
+ * then by a quarter of the previous power of two (at most 25% internal
+ * fragmentation).  A byte table indexed by (size - 1) / 8 maps a size to its
+ * class in O(1).  Power-of-two classes are aligned to their size up to
+ * PAGE_SIZE, so callers that ask for 2^k bytes get 2^k-aligned memory.
+ *
+ * Larger sizes go straight to the page allocator as compound pages;
+ * bslab_free() checks the order of what it is given against the size.  Those
+ * pages are counted (large_alloc, large_bytes) and shown in kmastat.
+ *
+ * Locking: none of its own; the class table is written once at module load.
+ */
+#include <linux/log2.h>
+#include <linux/mm.h>
+
+#include "internal.h"
+
+static const unsigned int class_sizes[] = {
+	8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256,
+	320, 384, 448, 512, 640, 768, 896, 1024, 1280, 1536, 1792, 2048, 2560,
+	3072, 3584, 4096, 5120, 6144, 7168, 8192,
+};
+
+static struct bslab_cache *class_cache[ARRAY_SIZE(class_sizes)];
+static u8 size_to_class[BSLAB_ALLOC_MAX / 8];
+static atomic_long_t large_allocs = ATOMIC_LONG_INIT(0);
+static atomic_long_t large_bytes = ATOMIC_LONG_INIT(0);
+
+static_assert(ARRAY_SIZE(class_sizes) <= U8_MAX);
+
+static inline struct bslab_cache *class_of(size_t size)
+{
+	return class_cache[size_to_class[(size - 1) / 8]];
+}
+
+/**
+ * bslab_size_class() - the cache bslab_alloc() uses for a size
+ * @size: bytes
+ *
+ * Return: the size class cache, or NULL for 0 and sizes above
+ * BSLAB_ALLOC_MAX.
+ */
+struct bslab_cache *bslab_size_class(size_t size)
+{
+	if (!size || size > BSLAB_ALLOC_MAX)
+		return NULL;
+	return class_of(size);
+}
+BSLAB_EXPORT_INTERNAL(bslab_size_class);
+
+void *bslab_alloc(size_t size, gfp_t gfp)
+{
+	struct page *page;
+	unsigned int order;
+
+	if (unlikely(!size))
+		return NULL;
+	if (likely(size <= BSLAB_ALLOC_MAX))
+		return bslab_cache_alloc(class_of(size), gfp);
+
+	order = get_order(size);
+	page = alloc_pages(gfp | __GFP_COMP | __GFP_NOWARN, order);
+	if (!page)
+		return NULL;
+	atomic_long_inc(&large_allocs);
+	atomic_long_add(PAGE_SIZE << order, &large_bytes);
+	return page_address(page);
+}
+EXPORT_SYMBOL_GPL(bslab_alloc);
+
+void bslab_free(void *obj, size_t size)
+{
+	struct page *page;
+	unsigned int order;
+
+	if (unlikely(!obj))
+		return;
+	if (unlikely(!size)) {
+		pr_err("bslab: bslab_free of %p with size 0\n", obj);
+		return;
+	}
+	if (likely(size <= BSLAB_ALLOC_MAX)) {
+		bslab_cache_free(class_of(size), obj);
+		return;
+	}
+
+	order = get_order(size);
+	page = virt_addr_valid(obj) ? virt_to_page(obj) : NULL;
+	if (!page || !PageHead(page) || compound_order(page) != order ||
+	    page_address(page) != obj) {
+		pr_err("bslab: bslab_free of %p, size %zu: not a bslab_alloc of that size\n",
+		       obj, size);
+		return;
+	}
+	atomic_long_dec(&large_allocs);
+	atomic_long_sub(PAGE_SIZE << order, &large_bytes);
+	__free_pages(page, order);
+}
+EXPORT_SYMBOL_GPL(bslab_free);
+
+/**
+ * bslab_sizes_large_stats() - what bslab_alloc() holds straight from pages
+ * @allocs: number of live allocations above BSLAB_ALLOC_MAX
+ * @bytes: bytes of pages they hold
+ */
+void bslab_sizes_large_stats(unsigned long *allocs, unsigned long *bytes)
+{
+	*allocs = atomic_long_read(&large_allocs);
+	*bytes = atomic_long_read(&large_bytes);
+}
+
+void bslab_sizes_exit(void)
+{
+	int i;
+
+	for (i = ARRAY_SIZE(class_cache) - 1; i >= 0; i--) {
+		bslab_cache_destroy(class_cache[i]);
+		class_cache[i] = NULL;
+	}
+}
+
+int bslab_sizes_init(void)
+{
+	char name[BSLAB_NAME_MAX + 1];
+	unsigned int i, s = 0, size, align;
+
+	for (i = 0; i < ARRAY_SIZE(class_sizes); i++) {
+		size = class_sizes[i];
+		align = is_power_of_2(size) ? min_t(unsigned int, size,
+						    PAGE_SIZE) : 0;
+		snprintf(name, sizeof(name), "bslab_alloc_%u", size);
+		class_cache[i] = bslab_cache_create(name, size, align, NULL,
+						    NULL, NULL, NULL, 0);
+		if (IS_ERR(class_cache[i])) {
+			int err = PTR_ERR(class_cache[i]);
+
+			class_cache[i] = NULL;
+			bslab_sizes_exit();
+			return err;
+		}
+		for (; s < size / 8; s++)
+			size_to_class[s] = i;
+	}
+	return 0;
+}

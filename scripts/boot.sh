@@ -1,0 +1,41 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# boot.sh KDIR OUTDIR MODE MODULE.ko... - boot a test kernel with modules.
+#
+# Packs busybox, qemu/init and the given modules into an initramfs in OUTDIR,
+# boots KDIR's bzImage under QEMU (TCG, -smp 2) and writes the serial console
+# to OUTDIR/serial.log.  init loads the modules in order, does MODE's work
+# and reboots; QEMU exits on the reboot (-no-reboot).  Exits 124 on timeout
+# (BSLAB_TIMEOUT seconds, default 900), else 0.
+set -euo pipefail
+
+kdir=$1 out=$2 mode=$3
+shift 3
+top=$(cd "$(dirname "$0")/.." && pwd)
+root=$out/initramfs
+
+rm -rf "$root"
+mkdir -p "$root"/{bin,proc,sys,dev,etc,lib/bslab,tmp}
+cp /bin/busybox "$root/bin/busybox"
+cp "$top/qemu/init" "$root/init"
+chmod +x "$root/init"
+names=
+for ko in "$@"; do
+	cp "$ko" "$root/lib/bslab/"
+	names="$names $(basename "$ko" .ko)"
+done
+printf 'MODE=%s\nMODULES="%s"\n' "$mode" "${names# }" >"$root/etc/bslab.conf"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initramfs.cpio.gz"
+
+log=$out/serial.log
+rm -f "$log"
+rc=0
+timeout "${BSLAB_TIMEOUT:-900}" qemu-system-x86_64 \
+	-machine pc -cpu max -smp 2 -m 2G -accel tcg,thread=multi \
+	-kernel "$kdir/arch/x86/boot/bzImage" \
+	-initrd "$out/initramfs.cpio.gz" \
+	-append "console=ttyS0 panic=-1 loglevel=7 ${BSLAB_CMDLINE:-}" \
+	-display none -monitor none -serial "file:$log" \
+	-no-reboot </dev/null || rc=$?
+exit $rc

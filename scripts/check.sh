@@ -1,0 +1,54 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check.sh - the test command (make check): build or reuse the debug test
+# kernel, build the modules, boot them under QEMU, run every KUnit suite and
+# judge the log.  EXTRA_TESTS=<dir> adds every module source in <dir>, built
+# against bslab's Module.symvers and loaded after bslab.  Ends with the line
+# "N passed, M failed"; exits non-zero on any failure.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=$top/build/check
+fail() {
+	echo "FAIL: $*"
+	echo "0 passed, 1 failed"
+	exit 1
+}
+
+"$top/scripts/deps.sh"
+kdir=${KDIR:-$("$top/scripts/kernel.sh" debug | tail -n 1)}
+ksrc=$(readlink -f "$kdir/source" 2>/dev/null || echo "$kdir")
+mkdir -p "$out"
+
+echo "check: building modules against $kdir"
+make -C "$kdir" M="$top" modules >"$out/build.log" 2>&1 ||
+	{ tail -30 "$out/build.log"; fail "module build (see $out/build.log)"; }
+kos=("$top/bslab.ko" "$top/bslab_test.ko")
+
+if [ -n "${EXTRA_TESTS:-}" ]; then
+	extra=$out/extra
+	rm -rf "$extra"
+	mkdir -p "$extra"
+	cp "$EXTRA_TESTS"/*.c "$extra/" 2>/dev/null || fail "no .c files in $EXTRA_TESTS"
+	cp "$EXTRA_TESTS"/*.h "$extra/" 2>/dev/null || true
+	{
+		echo "ccflags-y += -I$top/include"
+		for c in "$extra"/*.c; do
+			echo "obj-m += $(basename "$c" .c).o"
+		done
+	} >"$extra/Kbuild"
+	make -C "$kdir" M="$extra" KBUILD_EXTRA_SYMBOLS="$top/Module.symvers" \
+		modules >"$out/extra-build.log" 2>&1 ||
+		{ tail -30 "$out/extra-build.log"; fail "EXTRA_TESTS build (see $out/extra-build.log)"; }
+	for ko in "$extra"/*.ko; do
+		kos+=("$ko")
+	done
+fi
+kos+=("$top/demo/bslab_demo.ko")
+
+echo "check: booting QEMU (log: $out/serial.log)"
+rc=0
+"$top/scripts/boot.sh" "$kdir" "$out" check "${kos[@]}" || rc=$?
+[ $rc = 124 ] && echo "FAIL: QEMU timed out"
+exec python3 "$top/scripts/kunit_results.py" "$ksrc" "$out/serial.log" "$out"

@@ -1,0 +1,23 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# deps.sh - install the Debian packages bslab's build, test and run need.
+# Quiet and quick when everything is already there.
+set -euo pipefail
+
+pkgs="linux-source-6.12 build-essential bc bison flex libelf-dev libssl-dev
+      busybox-static qemu-system-x86 cpio kmod sparse xz-utils python3"
+need=
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "ok installed" ||
+		need="$need $p"
+done
+[ -z "$need" ] && exit 0
+
+echo "deps.sh: installing$need" >&2
+sudo=
+[ "$(id -u)" = 0 ] || sudo=sudo
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq $need >/dev/null

@@ -1,0 +1,86 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# kernel.sh FLAVOUR [SERIES] - build (or reuse) a bslab test kernel.
+#
+# FLAVOUR is the name of a fragment in qemu/ (debug, perf); SERIES is the
+# Debian kernel source package series (6.12 by default).  The kernel is
+# configured from `make allnoconfig` + qemu/base.config + qemu/FLAVOUR.config
+# and built out of the source tree, in
+#   ${BSLAB_CACHE:-~/.cache/bslab}/<package version>-<flavour>-<config hash>/
+# so every later run on this machine with the same source and fragments reuses
+# it.  The last line printed on stdout is that directory (usable as KDIR).
+# Progress goes to stderr; the build log is kept in the directory.
+set -euo pipefail
+
+flavour=${1:?usage: kernel.sh FLAVOUR [SERIES]}
+series=${2:-6.12}
+top=$(cd "$(dirname "$0")/.." && pwd)
+cache=${BSLAB_CACHE:-$HOME/.cache/bslab}
+pkg=linux-source-$series
+frag=$top/qemu/$flavour.config
+
+[ -f "$frag" ] || { echo "kernel.sh: no fragment $frag" >&2; exit 2; }
+"$top/scripts/deps.sh" >&2
+
+ver=$(dpkg-query -W -f='${Version}' "$pkg")
+hash=$(cat "$top/qemu/base.config" "$frag" | sha256sum | cut -c1-12)
+out=$cache/$ver-$flavour-$hash
+src=$cache/src/$pkg-$ver
+mkdir -p "$cache/src"
+
+exec 9>"$cache/.lock-$flavour"
+flock 9
+
+if [ -f "$out/.bslab-built" ]; then
+	echo "kernel.sh: reusing $out" >&2
+	echo "$out"
+	exit 0
+fi
+
+if [ ! -f "$src/.bslab-extracted" ]; then
+	echo "kernel.sh: extracting $pkg $ver" >&2
+	rm -rf "$src" "$src.tmp"
+	mkdir -p "$src.tmp"
+	tar -C "$src.tmp" -xf "/usr/src/$pkg.tar.xz"
+	mv "$src.tmp/$pkg" "$src"
+	rmdir "$src.tmp"
+	touch "$src/.bslab-extracted"
+fi
+
+mkdir -p "$out"
+log=$out/build.log
+echo "kernel.sh: building $flavour kernel in $out (log: $log); a cold build takes 10-20 minutes" >&2
+{
+	make -C "$src" O="$out" ARCH=x86_64 allnoconfig
+	"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" \
+		"$top/qemu/base.config" "$frag"
+	make -C "$src" O="$out" ARCH=x86_64 olddefconfig
+} >"$log" 2>&1
+
+# Every option the fragments ask for must have survived olddefconfig:
+# a dependency we missed would otherwise silently drop a checker.
+missing=0
+while read -r line; do
+	case "$line" in
+	CONFIG_*=n) opt=${line%=n}
+		if grep -q "^$opt=" "$out/.config"; then
+			echo "kernel.sh: $opt is set, fragment wants it off" >&2
+			missing=1
+		fi ;;
+	CONFIG_*) grep -qx "$line" "$out/.config" || {
+			echo "kernel.sh: $line did not survive olddefconfig" >&2
+			missing=1; } ;;
+	esac
+done < <(cat "$top/qemu/base.config" "$frag")
+[ $missing = 0 ] || { echo "kernel.sh: fix the fragment (see $out/.config)" >&2; exit 1; }
+
+# `all` builds bzImage and the (empty) module set, which writes
+# Module.symvers: out-of-tree modpost needs it.
+if ! make -C "$src" O="$out" ARCH=x86_64 -j"$(nproc)" all >>"$log" 2>&1; then
+	tail -40 "$log" >&2
+	echo "kernel.sh: kernel build failed, see $log" >&2
+	exit 1
+fi
+touch "$out/.bslab-built"
+echo "$out"

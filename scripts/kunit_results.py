@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""kunit_results.py KSRC SERIAL_LOG OUTDIR - judge one test boot.
+
+Module-loaded KUnit suites print no top-level KTAP header, and the boot
+prints its own empty plan (1..0), so the suite blocks are cut out of the
+serial log and joined under one header into OUTDIR/results.ktap.  The
+kernel's own tools/testing/kunit/kunit.py parse reads that and writes
+OUTDIR/results.json; the tests are counted from the JSON (a parameterized
+test counts once, failed if any of its cases failed).  The run fails on any
+failed test, on any kernel splat anywhere in the log (WARNING, BUG, Oops,
+KASAN, lockdep, sleeping in atomic context...), on an init error, or if init
+never finished.  The last line printed is "N passed, M failed".
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+
+SPLATS = [
+    r"WARNING:", r"BUG:", r"Oops", r"KASAN", r"UBSAN",
+    r"possible circular locking", r"inconsistent lock state",
+    r"possible recursive locking", r"lock held when returning",
+    r"sleeping function called from invalid context",
+    r"Kernel panic", r"kernel BUG at", r"general protection fault",
+    r"Call Trace:", r"INFO: task .* blocked", r"rcu_.*stall",
+]
+STAMP = re.compile(r"^\[\s*\d+\.\d+\]\s?")
+
+
+def suite_blocks(lines):
+    """Yield each suite's lines, from its indented KTAP header to its result."""
+    block = None
+    for line in lines:
+        if re.match(r"^\s+KTAP version 1$", line) and block is None:
+            block = [line]
+            continue
+        if block is None:
+            continue
+        block.append(line)
+        if re.match(r"^(not )?ok \d+ ", line):
+            yield block
+            block = None
+    if block is not None:
+        yield block  # a suite that never finished: kunit.py reports it
+
+
+def count(group):
+    passed = failed = skipped = 0
+    for suite in group.get("sub_groups", []):
+        for case in suite.get("test_cases", []):
+            passed += case["status"] == "PASS"
+            skipped += case["status"] == "SKIP"
+            failed += case["status"] not in ("PASS", "SKIP")
+        for param in suite.get("sub_groups", []):
+            statuses = [c["status"] for c in param.get("test_cases", [])]
+            bad = any(s not in ("PASS", "SKIP") for s in statuses)
+            failed += bad
+            passed += not bad and bool(statuses)
+            skipped += not statuses
+    return passed, failed, skipped
+
+
+def main():
+    ksrc, log, out = (os.path.abspath(a) for a in sys.argv[1:4])
+    with open(log, errors="replace") as f:
+        lines = [STAMP.sub("", l.rstrip("\r\n")) for l in f]
+
+    problems = []
+    for i, line in enumerate(lines):
+        for pat in SPLATS:
+            if re.search(pat, line):
+                problems.append(f"kernel report at serial.log line {i + 1}: {line.strip()}")
+                break
+        if line.startswith("BSLAB-ERROR:"):
+            problems.append(line)
+    if "BSLAB-DONE" not in lines:
+        problems.append("init did not finish (crash or timeout); see serial.log")
+
+    blocks = list(suite_blocks(lines))
+    ktap = ["KTAP version 1", f"1..{len(blocks)}"]
+    for n, block in enumerate(blocks, 1):
+        block[-1] = re.sub(r"^((?:not )?ok) \d+ ", rf"\1 {n} ", block[-1])
+        ktap += block
+    ktap_path = os.path.join(out, "results.ktap")
+    json_path = os.path.join(out, "results.json")
+    with open(ktap_path, "w") as f:
+        f.write("\n".join(ktap) + "\n")
+
+    passed = failed = 0
+    if blocks:
+        subprocess.run([sys.executable, os.path.join(ksrc, "tools/testing/kunit/kunit.py"),
+                        "parse", f"--json={json_path}", ktap_path], check=False)
+        with open(json_path) as f:
+            passed, failed, skipped = count(json.load(f))
+        if skipped:
+            problems.append(f"{skipped} test(s) skipped: a skipped test is not a pass")
+            failed += skipped
+    else:
+        problems.append("no KUnit suite ran")
+
+    for p in problems:
+        print("FAIL:", p)
+    if problems and not failed:
+        failed = 1
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
