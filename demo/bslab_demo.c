@@ -19,7 +19,7 @@
 #include <bslab.h>
 
 struct demo_inode {
-	spinlock_t lock;
+	spinlock_t lock;		/* guards children */
 	struct list_head children;
 	unsigned long generation;	/* survives free: constructed state */
 	unsigned long ino;

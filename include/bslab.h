@@ -34,57 +34,34 @@ struct bslab_cache;
 #define BSLAB_FLAGS_VALID	(BSLAB_NOMAGAZINE | BSLAB_HWCACHE_ALIGN | \
 				 BSLAB_RECLAIMABLE | BSLAB_NOTOUCH)
 
-/*
- * The statistics of one cache, as one table: BSLAB_GAUGES are states read
- * when the snapshot is taken, BSLAB_EVENTS are counters that only grow.
- * The allocator keeps the events, bslab_cache_stats() fills the gauges, and
- * every stats file prints the same list in this order.  A new statistic is
- * one line here (and, for a gauge, one line where the snapshot is taken).
+/**
+ * struct bslab_events - the counters of one cache that only grow
+ *
+ * One u64 member per BSLAB_EVENT line of <bslab_stat_list.h>.
  */
-#define BSLAB_GAUGES(X)							\
-	X(buf_size)		/* object size asked for at create */	\
-	X(align)		/* object alignment */			\
-	X(chunk_size)		/* bytes each object takes in a slab */	\
-	X(slab_size)		/* bytes of one slab */			\
-	X(buf_per_slab)		/* objects in one slab */		\
-	X(buf_inuse)		/* objects allocated now */		\
-	X(buf_total)		/* objects in all slabs */		\
-	X(buf_max)		/* most objects ever allocated at once */ \
-	X(buf_constructed)	/* free objects in constructed state */	\
-	X(slab_full)		/* slabs with no free object */		\
-	X(slab_partial)		/* slabs with some free objects */	\
-	X(slab_empty)		/* slabs with no object in use */	\
-	X(mem_total)		/* bytes of pages the cache holds */	\
-	X(offslab)		/* 1: descriptor and bufctls off-slab */ \
-	X(hash_size)		/* buckets of the bufctl hash */	\
-	X(color_step)		/* bytes between two slabs' colors */	\
-	X(color_max)		/* largest color offset */		\
-	X(color_next)		/* color of the next slab created */
-
-#define BSLAB_EVENTS(X)							\
-	X(alloc)		/* successful allocations */		\
-	X(alloc_fail)		/* allocations that returned NULL */	\
-	X(free)			/* frees */				\
-	X(free_invalid)		/* frees of pointers not in the cache */ \
-	X(slab_create)		/* slabs taken from the page allocator */ \
-	X(slab_destroy)		/* slabs given back to it */		\
-	X(hash_lookup)		/* bufctl hash lookups */		\
-	X(hash_lookup_depth)	/* bufctls visited by those lookups */	\
-	X(hash_rescale)		/* times the hash was resized */	\
-	X(reap)			/* bslab_cache_reap() calls */
-
-#define BSLAB_STATS(X) BSLAB_GAUGES(X) BSLAB_EVENTS(X)
+struct bslab_events {
+#define BSLAB_EVENT(name) u64 name
+#include <bslab_stat_list.h>
+};
 
 /**
  * struct bslab_stats - a snapshot of one cache's statistics
+ * @events: the events as one struct; each is also a member of its own
  *
- * One u64 member per entry of BSLAB_STATS(), named as in the stats file
- * (/sys/kernel/debug/bslab/<cache>/stats).  Filled by bslab_cache_stats().
+ * One u64 member per line of <bslab_stat_list.h>, in its order and named as
+ * in the stats file (/sys/kernel/debug/bslab/<cache>/stats): the gauges,
+ * then the events.  Filled by bslab_cache_stats().
  */
 struct bslab_stats {
-#define BSLAB_STAT_MEMBER(name) u64 name;
-	BSLAB_STATS(BSLAB_STAT_MEMBER)
-#undef BSLAB_STAT_MEMBER
+#define BSLAB_GAUGE(name) u64 name
+#include <bslab_stat_list.h>
+	union {
+		struct bslab_events events;
+		struct {
+#define BSLAB_EVENT(name) u64 name
+#include <bslab_stat_list.h>
+		};
+	};
 };
 
 /**
@@ -198,7 +175,7 @@ void bslab_cache_reap(struct bslab_cache *cache);
 /**
  * bslab_cache_stats() - take a snapshot of a cache's statistics
  * @cache: the cache
- * @stats: filled with the statistics; see BSLAB_STATS()
+ * @stats: filled with the statistics; see <bslab_stat_list.h>
  *
  * Context: any.
  */

@@ -266,4 +266,5 @@ static struct kunit_suite cache_suite = {
 	.name = "bslab_cache",
 	.test_cases = cache_cases,
 };
+
 kunit_test_suite(cache_suite);

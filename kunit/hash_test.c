@@ -121,4 +121,5 @@ static struct kunit_suite hash_suite = {
 	.name = "bslab_hash",
 	.test_cases = hash_cases,
 };
+
 kunit_test_suite(hash_suite);

@@ -150,8 +150,9 @@ static void bulk_failure(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.alloc, st.free);
 	KUNIT_EXPECT_EQ(test, st.slab_create, 1);
 	/* what one slab can serve still works */
-	KUNIT_EXPECT_EQ(test, *per_slab, bslab_cache_alloc_bulk(cache,
-						GFP_KERNEL, *per_slab, objs));
+	KUNIT_EXPECT_EQ(test, *per_slab,
+			bslab_cache_alloc_bulk(cache, GFP_KERNEL, *per_slab,
+					       objs));
 	bslab_cache_free_bulk(cache, *per_slab, objs);
 }
 
@@ -168,4 +169,5 @@ static struct kunit_suite sizes_suite = {
 	.name = "bslab_sizes",
 	.test_cases = sizes_cases,
 };
+
 kunit_test_suite(sizes_suite);

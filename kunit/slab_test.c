@@ -392,6 +392,8 @@ static void alignment(struct kunit *test)
 	};
 	const unsigned int count = 40;
 	unsigned int s, a, i;
+	unsigned long end;
+	bool aligned;
 	struct bslab_cache *cache;
 	size_t size, align;
 	void **objs;
@@ -407,18 +409,21 @@ static void alignment(struct kunit *test)
 			for (i = 0; i < count; i++) {
 				objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
 				KUNIT_ASSERT_NOT_NULL(test, objs[i]);
-				KUNIT_EXPECT_TRUE_MSG(test,
-					IS_ALIGNED((unsigned long)objs[i], align),
-					"size %zu align %zu", size, align);
+				aligned = IS_ALIGNED((unsigned long)objs[i],
+						     align);
+				KUNIT_EXPECT_TRUE_MSG(test, aligned,
+						      "size %zu align %zu",
+						      size, align);
 				tst_fill(objs[i], size, i);
 			}
 			sort(objs, count, sizeof(void *), cmp_ptr, NULL);
-			for (i = 0; i + 1 < count; i++)
-				KUNIT_EXPECT_LE_MSG(test,
-					(unsigned long)objs[i] + size,
-					(unsigned long)objs[i + 1],
-					"size %zu align %zu overlap", size,
-					align);
+			for (i = 0; i + 1 < count; i++) {
+				end = (unsigned long)objs[i] + size;
+				KUNIT_EXPECT_LE_MSG(test, end,
+						    (unsigned long)objs[i + 1],
+						    "size %zu align %zu overlap",
+						    size, align);
+			}
 			for (i = 0; i < count; i++)
 				bslab_cache_free(cache, objs[i]);
 			bslab_cache_destroy(cache);
@@ -469,4 +474,5 @@ static struct kunit_suite slab_suite = {
 	.name = "bslab_slab",
 	.test_cases = slab_cases,
 };
+
 kunit_test_suite(slab_suite);

@@ -138,4 +138,5 @@ static struct kunit_suite stress_suite = {
 	.name = "bslab_stress",
 	.test_cases = stress_cases,
 };
+
 kunit_test_suite(stress_suite);

@@ -27,6 +27,7 @@
 
 #include "internal.h"
 
+/* Serializes create and destroy, and guards the list and the stats files. */
 DEFINE_MUTEX(bslab_caches_mutex);
 LIST_HEAD(bslab_caches);
 
@@ -219,9 +220,7 @@ void bslab_cache_stats(struct bslab_cache *cache, struct bslab_stats *st)
 	unsigned long flags;
 
 	spin_lock_irqsave(&cache->lock, flags);
-#define COPY_EVENT(name) st->name = cache->count.name;
-	BSLAB_EVENTS(COPY_EVENT)
-#undef COPY_EVENT
+	st->events = cache->count;
 	st->slab_full = cache->nr_full;
 	st->slab_partial = cache->nr_partial;
 	st->slab_empty = cache->nr_empty;

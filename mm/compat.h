@@ -15,7 +15,7 @@
  * Symbols exported only for bslab's own test module live in a namespace.
  * Up to 6.12 the namespace is a bare identifier; from 6.13 on a string.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#if KERNEL_VERSION(6, 13, 0) <= LINUX_VERSION_CODE
 #define BSLAB_EXPORT_INTERNAL(sym)	EXPORT_SYMBOL_NS_GPL(sym, "BSLAB_INTERNAL")
 #define BSLAB_IMPORT_INTERNAL()		MODULE_IMPORT_NS("BSLAB_INTERNAL")
 #else

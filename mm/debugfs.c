@@ -5,7 +5,7 @@
  *   kmastat		one row per cache (name, object size, objects in use
  *			and in total, memory held, allocations, failures) and
  *			a Total row, like Solaris kmastat
- *   <cache>/stats	every statistic of BSLAB_STATS(), one "name value" a
+ *   <cache>/stats	every statistic of <bslab_stat_list.h>, one "name value" a
  *			line, in the table's order
  *   <cache>/slabs	one line per slab (address, color, objects in use and
  *			in total, state): the fragmentation view
@@ -28,9 +28,9 @@ static int stats_show(struct seq_file *m, void *v)
 	struct bslab_stats st;
 
 	bslab_cache_stats(m->private, &st);
-#define SHOW_STAT(name) seq_printf(m, "%s %llu\n", #name, st.name);
-	BSLAB_STATS(SHOW_STAT)
-#undef SHOW_STAT
+#define BSLAB_GAUGE(name) seq_printf(m, "%s %llu\n", #name, st.name)
+#define BSLAB_EVENT(name) seq_printf(m, "%s %llu\n", #name, st.name)
+#include <bslab_stat_list.h>
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);

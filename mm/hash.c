@@ -31,8 +31,8 @@
 
 #include "internal.h"
 
-static inline struct bslab_bufctl **hash_bucket(struct bslab_cache *cp,
-						 const void *buf)
+static inline struct bslab_bufctl **
+hash_bucket(struct bslab_cache *cp, const void *buf)
 {
 	return &cp->hash[hash_ptr(buf, cp->hash_bits)];
 }

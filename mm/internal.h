@@ -102,13 +102,6 @@ struct bslab_slab {
 	u8 state;
 };
 
-/* The events of one cache, updated under cache->lock. */
-struct bslab_counters {
-#define BSLAB_COUNTER_MEMBER(name) u64 name;
-	BSLAB_EVENTS(BSLAB_COUNTER_MEMBER)
-#undef BSLAB_COUNTER_MEMBER
-};
-
 /**
  * struct bslab_cache - a cache of objects of one kind
  *
@@ -133,7 +126,7 @@ struct bslab_cache {
 	void (*reclaim)(void *priv);
 	void *priv;
 
-	spinlock_t lock;
+	spinlock_t lock;	/* the slab layer: everything below */
 	struct rb_root_cached partial;
 	struct list_head full;
 	struct list_head empty;
@@ -145,7 +138,7 @@ struct bslab_cache {
 	unsigned int color_next;
 	struct bslab_bufctl **hash;
 	unsigned int hash_bits;
-	struct bslab_counters count;
+	struct bslab_events count;	/* updated under @lock */
 
 	struct work_struct hash_work;
 	struct list_head caches;	/* on bslab_caches, under the mutex */
@@ -212,6 +205,7 @@ struct bslab_obj_info {
 	unsigned int objs;
 	enum bslab_slab_state state;
 };
+
 int bslab_obj_info(struct bslab_cache *cache, const void *obj,
 		   struct bslab_obj_info *info);
 

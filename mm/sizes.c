@@ -53,6 +53,7 @@ struct bslab_cache *bslab_size_class(size_t size)
 		return NULL;
 	return class_of(size);
 }
+
 BSLAB_EXPORT_INTERNAL(bslab_size_class);
 
 void *bslab_alloc(size_t size, gfp_t gfp)
@@ -83,7 +84,7 @@ void bslab_free(void *obj, size_t size)
 	if (unlikely(!obj))
 		return;
 	if (unlikely(!size)) {
-		pr_err("bslab: bslab_free of %p with size 0\n", obj);
+		pr_err("bslab: %s of %p with size 0\n", __func__, obj);
 		return;
 	}
 	if (likely(size <= BSLAB_ALLOC_MAX)) {
@@ -95,8 +96,8 @@ void bslab_free(void *obj, size_t size)
 	page = virt_addr_valid(obj) ? virt_to_page(obj) : NULL;
 	if (!page || !PageHead(page) || compound_order(page) != order ||
 	    page_address(page) != obj) {
-		pr_err("bslab: bslab_free of %p, size %zu: not a bslab_alloc of that size\n",
-		       obj, size);
+		pr_err("bslab: %s of %p, size %zu: not a bslab_alloc of that size\n",
+		       __func__, obj, size);
 		return;
 	}
 	atomic_long_dec(&large_allocs);

@@ -693,4 +693,5 @@ int bslab_obj_info(struct bslab_cache *cache, const void *obj,
 	spin_unlock_irqrestore(&cache->lock, flags);
 	return sp ? 0 : -ENOENT;
 }
+
 BSLAB_EXPORT_INTERNAL(bslab_obj_info);

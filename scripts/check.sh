@@ -27,6 +27,7 @@ make -C "$kdir" M="$top" modules >"$out/build.log" 2>&1 ||
 kos=("$top/bslab.ko" "$top/bslab_test.ko")
 
 if [ -n "${EXTRA_TESTS:-}" ]; then
+	EXTRA_TESTS=$(cd "$EXTRA_TESTS" && pwd) || fail "EXTRA_TESTS: no directory $EXTRA_TESTS"
 	extra=$out/extra
 	rm -rf "$extra"
 	mkdir -p "$extra"
