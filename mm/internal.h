@@ -104,9 +104,42 @@ struct bslab_slab {
 
 /**
  * struct bslab_cache - a cache of objects of one kind
+ * @name: name given at create
+ * @size: object size given at create
+ * @align: object alignment (at least BSLAB_MIN_ALIGN)
+ * @chunk: bytes one object takes in a slab: @size, the free-list word of a
+ *	small cache that keeps contents, rounded up to @align
+ * @order: a slab is 2^@order pages
+ * @objs: objects in one slab
+ * @link: small caches: offset of the free-list word in a free object
+ * @desc: small caches: offset of the slab descriptor in the slab
+ * @color_step: color offset added per new slab
+ * @color_max: largest color offset (the slab's slack, rounded down)
+ * @flags: BSLAB_* flags
+ * @large: descriptor and bufctls off-slab, objects found through @hash
+ * @ctor: constructor, or NULL
+ * @dtor: destructor, or NULL
+ * @reclaim: reclaim callback, or NULL
+ * @priv: argument of @ctor, @dtor and @reclaim
+ * @lock: the slab layer's lock; covers every member below up to @count
+ * @partial: slabs with some free objects, fewest free first
+ * @full: slabs with no free object
+ * @empty: slabs with no object in use
+ * @nr_partial: slabs in @partial
+ * @nr_full: slabs on @full
+ * @nr_empty: slabs on @empty
+ * @buf_inuse: objects allocated
+ * @buf_max: highest @buf_inuse seen
+ * @color_next: color of the next slab
+ * @hash: large caches: the bufctl hash table
+ * @hash_bits: @hash has 2^@hash_bits buckets
+ * @count: the event counters
+ * @hash_work: deferred hash rescale
+ * @caches: link on bslab_caches, under bslab_caches_mutex
+ * @debugfs: the cache's debugfs directory
+ * @dead: destroyed while objects were still allocated; kept for them
  *
- * The first group is fixed at create; the second is the slab layer's state,
- * under @lock.
+ * Members up to @priv are fixed at create.
  */
 struct bslab_cache {
 	char name[BSLAB_NAME_MAX + 1];
@@ -115,8 +148,8 @@ struct bslab_cache {
 	size_t chunk;
 	unsigned int order;
 	unsigned int objs;
-	unsigned int link;	/* small: offset of the free-list word */
-	unsigned int desc;	/* small: offset of the descriptor */
+	unsigned int link;
+	unsigned int desc;
 	unsigned int color_step;
 	unsigned int color_max;
 	unsigned int flags;
@@ -126,7 +159,7 @@ struct bslab_cache {
 	void (*reclaim)(void *priv);
 	void *priv;
 
-	spinlock_t lock;	/* the slab layer: everything below */
+	spinlock_t lock;	/* the slab layer: everything below to count */
 	struct rb_root_cached partial;
 	struct list_head full;
 	struct list_head empty;
@@ -138,12 +171,12 @@ struct bslab_cache {
 	unsigned int color_next;
 	struct bslab_bufctl **hash;
 	unsigned int hash_bits;
-	struct bslab_events count;	/* updated under @lock */
+	struct bslab_events count;
 
 	struct work_struct hash_work;
-	struct list_head caches;	/* on bslab_caches, under the mutex */
+	struct list_head caches;
 	struct dentry *debugfs;
-	bool dead;			/* destroyed with objects in use */
+	bool dead;
 };
 
 extern struct mutex bslab_caches_mutex;

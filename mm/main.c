@@ -15,6 +15,7 @@
 
 #include "internal.h"
 
+/* The internal caches of off-slab descriptors and bufctls (tests read them). */
 struct bslab_cache *bslab_slab_cache;
 BSLAB_EXPORT_INTERNAL(bslab_slab_cache);
 struct bslab_cache *bslab_bufctl_cache;
