@@ -27,7 +27,7 @@ struct bslab_cache;
 #define BSLAB_ALLOC_MAX		8192
 
 /* Cache flags for bslab_cache_create(). */
-#define BSLAB_NOMAGAZINE	0x0001u	/* no per-CPU layer (from issue 3 on) */
+#define BSLAB_NOMAGAZINE	0x0001u	/* no per-CPU magazine layer */
 #define BSLAB_HWCACHE_ALIGN	0x0002u	/* align objects to the cache line */
 #define BSLAB_RECLAIMABLE	0x0004u	/* pages count as SReclaimable */
 #define BSLAB_NOTOUCH		0x0008u	/* never write into a free object */
@@ -35,7 +35,7 @@ struct bslab_cache;
 				 BSLAB_RECLAIMABLE | BSLAB_NOTOUCH)
 
 /**
- * struct bslab_events - the counters of one cache that only grow
+ * struct bslab_events - the slab layer's counters of one cache
  *
  * One u64 member per BSLAB_EVENT line of <bslab_stat_list.h>.
  */
@@ -45,12 +45,35 @@ struct bslab_events {
 };
 
 /**
+ * struct bslab_depot_events - the depot's counters of one cache
+ *
+ * One u64 member per BSLAB_DEPOT_EVENT line of <bslab_stat_list.h>.
+ */
+struct bslab_depot_events {
+#define BSLAB_DEPOT_EVENT(name) u64 name
+#include <bslab_stat_list.h>
+};
+
+/**
+ * struct bslab_cpu_events - the CPU layer's counters of one cache on one CPU
+ *
+ * One u64 member per BSLAB_CPU_EVENT line of <bslab_stat_list.h>.
+ */
+struct bslab_cpu_events {
+#define BSLAB_CPU_EVENT(name) u64 name
+#include <bslab_stat_list.h>
+};
+
+/**
  * struct bslab_stats - a snapshot of one cache's statistics
- * @events: the events as one struct; each is also a member of its own
+ * @events: the slab layer's events as one struct
+ * @depot: the depot's events as one struct
+ * @cpu: the CPU layer's events, summed over CPUs, as one struct
  *
  * One u64 member per line of <bslab_stat_list.h>, in its order and named as
  * in the stats file (/sys/kernel/debug/bslab/<cache>/stats): the gauges,
- * then the events.  Filled by bslab_cache_stats().
+ * then the events of each layer; each event is also a member of its own.
+ * Filled by bslab_cache_stats().
  */
 struct bslab_stats {
 #define BSLAB_GAUGE(name) u64 name
@@ -59,6 +82,20 @@ struct bslab_stats {
 		struct bslab_events events;
 		struct {
 #define BSLAB_EVENT(name) u64 name
+#include <bslab_stat_list.h>
+		};
+	};
+	union {
+		struct bslab_depot_events depot;
+		struct {
+#define BSLAB_DEPOT_EVENT(name) u64 name
+#include <bslab_stat_list.h>
+		};
+	};
+	union {
+		struct bslab_cpu_events cpu;
+		struct {
+#define BSLAB_CPU_EVENT(name) u64 name
 #include <bslab_stat_list.h>
 		};
 	};

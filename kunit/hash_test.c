@@ -27,8 +27,10 @@ static void grow_and_shrink(struct kunit *test)
 	unsigned int i;
 	void **objs;
 
-	cache = tst_cache(test, "t_hash", size, 0, NULL, NULL, NULL, 0);
-	st = tst_stats(cache);
+	/* the hash is the slab layer's: no magazines in front of it */
+	cache = tst_cache(test, "t_hash", size, 0, NULL, NULL, NULL,
+			  BSLAB_NOMAGAZINE);
+	bslab_cache_stats(cache, &st);
 	KUNIT_EXPECT_EQ(test, st.offslab, 1);
 	KUNIT_EXPECT_EQ(test, st.hash_size, BSLAB_HASH_MIN);
 	objs = tst_alloc_array(test, count, sizeof(void *));
@@ -40,7 +42,7 @@ static void grow_and_shrink(struct kunit *test)
 	}
 	/* the alloc path queued a rescale; let it run */
 	flush_work(&cache->hash_work);
-	st = tst_stats(cache);
+	bslab_cache_stats(cache, &st);
 	KUNIT_EXPECT_GT(test, st.hash_size, BSLAB_HASH_MIN);
 	KUNIT_EXPECT_GE(test, st.hash_size * 2, count);
 	KUNIT_EXPECT_GE(test, st.hash_rescale, 1);
@@ -53,22 +55,22 @@ static void grow_and_shrink(struct kunit *test)
 		KUNIT_EXPECT_TRUE(test, tst_check(objs[i], size, i));
 	}
 
-	st = tst_stats(cache);
+	bslab_cache_stats(cache, &st);
 	for (i = keep; i < count; i++)
 		bslab_cache_free(cache, objs[i]);
 	/* every free was one lookup, each finding its bufctl */
-	KUNIT_EXPECT_EQ(test, tst_stats(cache).hash_lookup - st.hash_lookup,
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, hash_lookup) - st.hash_lookup,
 			count - keep);
-	KUNIT_EXPECT_EQ(test, tst_stats(cache).free_invalid, 0);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, free_invalid), 0);
 	/* with one bucket per object the chains stay short */
-	KUNIT_EXPECT_LE(test, tst_stats(cache).hash_lookup_depth -
+	KUNIT_EXPECT_LE(test, tst_stat(cache, hash_lookup_depth) -
 			st.hash_lookup_depth, 3 * (count - keep));
 	for (i = 0; i < keep; i++)
 		KUNIT_EXPECT_TRUE(test, tst_check(objs[i], size, i));
 
 	flush_work(&cache->hash_work);
 	bslab_cache_reap(cache);
-	st = tst_stats(cache);
+	bslab_cache_stats(cache, &st);
 	KUNIT_EXPECT_EQ(test, st.hash_size, BSLAB_HASH_MIN);
 	KUNIT_EXPECT_GE(test, st.hash_rescale, 2);
 	KUNIT_EXPECT_EQ(test, st.buf_inuse, keep);
@@ -76,7 +78,7 @@ static void grow_and_shrink(struct kunit *test)
 	for (i = 0; i < keep; i++)
 		bslab_cache_free(cache, objs[i]);
 	bslab_cache_reap(cache);
-	KUNIT_EXPECT_EQ(test, tst_stats(cache).mem_total, 0);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, mem_total), 0);
 }
 
 /* Rescaling while objects come and go loses no entry. */
@@ -87,7 +89,8 @@ static void rescale_keeps_entries(struct kunit *test)
 	unsigned int i, round;
 	void **objs;
 
-	cache = tst_cache(test, "t_hash_keep", 700, 0, NULL, NULL, NULL, 0);
+	cache = tst_cache(test, "t_hash_keep", 700, 0, NULL, NULL, NULL,
+			  BSLAB_NOMAGAZINE);
 	objs = tst_alloc_array(test, count, sizeof(void *));
 	for (round = 0; round < 4; round++) {
 		for (i = 0; i < count; i++) {
@@ -106,9 +109,9 @@ static void rescale_keeps_entries(struct kunit *test)
 				bslab_cache_reap(cache);
 		}
 	}
-	KUNIT_EXPECT_EQ(test, tst_stats(cache).free_invalid, 0);
-	KUNIT_EXPECT_EQ(test, tst_stats(cache).buf_inuse, 0);
-	KUNIT_EXPECT_GE(test, tst_stats(cache).hash_rescale, 8);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, free_invalid), 0);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_inuse), 0);
+	KUNIT_EXPECT_GE(test, tst_stat(cache, hash_rescale), 8);
 }
 
 static struct kunit_case hash_cases[] = {

@@ -16,7 +16,9 @@ struct bslab_cache *tst_cache(struct kunit *test, const char *name,
 			      int (*ctor)(void *, void *, gfp_t),
 			      void (*dtor)(void *, void *), void *priv,
 			      unsigned int flags);
-struct bslab_stats tst_stats(struct bslab_cache *cache);
+u64 tst_stat_at(struct bslab_cache *cache, size_t offset);
+#define tst_stat(cache, field) \
+	tst_stat_at(cache, offsetof(struct bslab_stats, field))
 char *tst_read_file(struct kunit *test, const char *path, size_t *len);
 void tst_fill(void *obj, size_t size, u64 tag);
 bool tst_check(const void *obj, size_t size, u64 tag);

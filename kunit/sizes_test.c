@@ -25,7 +25,7 @@ static void every_size(struct kunit *test)
 				      "size %zu", size);
 		class = bslab_size_class(size);
 		KUNIT_ASSERT_NOT_NULL(test, class);
-		KUNIT_EXPECT_GE(test, tst_stats(class).buf_size, size);
+		KUNIT_EXPECT_GE(test, tst_stat(class, buf_size), size);
 		KUNIT_EXPECT_EQ_MSG(test, 0, bslab_obj_info(class, obj, &info),
 				    "size %zu not in %s", size,
 				    bslab_cache_name(class));
@@ -94,7 +94,7 @@ static void bulk(struct kunit *test)
 		KUNIT_ASSERT_EQ(test, n, bslab_cache_alloc_bulk(cache,
 								GFP_KERNEL, n,
 								objs));
-		st = tst_stats(cache);
+		bslab_cache_stats(cache, &st);
 		KUNIT_EXPECT_EQ(test, st.alloc, n);
 		KUNIT_EXPECT_EQ(test, st.buf_inuse, n);
 		for (i = 0; i < n; i++)
@@ -107,7 +107,7 @@ static void bulk(struct kunit *test)
 		kept = objs[7];
 		objs[7] = NULL;		/* NULL entries are skipped */
 		bslab_cache_free_bulk(cache, n, objs);
-		st = tst_stats(cache);
+		bslab_cache_stats(cache, &st);
 		KUNIT_EXPECT_EQ(test, st.free, n - 1);
 		KUNIT_EXPECT_EQ(test, st.buf_inuse, 1);
 		KUNIT_EXPECT_TRUE(test, tst_check(kept, sizes[s], 7));
@@ -139,12 +139,12 @@ static void bulk_failure(struct kunit *test)
 	atomic_set(&bulk_ctor_calls, 0);
 	cache = tst_cache(test, "t_bulk_fail", 128, 0, bulk_ctor, NULL,
 			  per_slab, 0);
-	*per_slab = tst_stats(cache).buf_per_slab;
+	*per_slab = tst_stat(cache, buf_per_slab);
 	objs = tst_alloc_array(test, 2 * *per_slab, sizeof(void *));
 
 	KUNIT_EXPECT_EQ(test, 0, bslab_cache_alloc_bulk(cache, GFP_KERNEL,
 							2 * *per_slab, objs));
-	st = tst_stats(cache);
+	bslab_cache_stats(cache, &st);
 	KUNIT_EXPECT_EQ(test, st.buf_inuse, 0);
 	KUNIT_EXPECT_EQ(test, st.alloc_fail, 1);
 	KUNIT_EXPECT_EQ(test, st.alloc, st.free);

@@ -21,7 +21,9 @@ static struct bslab_obj_info info_of(struct kunit *test,
 static void expect_lists(struct kunit *test, struct bslab_cache *cache,
 			 u64 full, u64 partial, u64 empty)
 {
-	struct bslab_stats st = tst_stats(cache);
+	struct bslab_stats st;
+
+	bslab_cache_stats(cache, &st);
 
 	KUNIT_EXPECT_EQ(test, st.slab_full, full);
 	KUNIT_EXPECT_EQ(test, st.slab_partial, partial);
@@ -40,8 +42,9 @@ static void list_transitions(struct kunit *test)
 
 	for (s = 0; s < ARRAY_SIZE(sizes); s++) {
 		cache = tst_cache(test, s ? "t_lists_l" : "t_lists_s",
-				  sizes[s], 0, NULL, NULL, NULL, 0);
-		n = tst_stats(cache).buf_per_slab;
+				  sizes[s], 0, NULL, NULL, NULL,
+				  BSLAB_NOMAGAZINE);
+		n = tst_stat(cache, buf_per_slab);
 		KUNIT_ASSERT_GT(test, n, 2);
 		objs = tst_alloc_array(test, n, sizeof(void *));
 		expect_lists(test, cache, 0, 0, 0);
@@ -65,13 +68,13 @@ static void list_transitions(struct kunit *test)
 		for (i = 0; i < n - 1; i++)
 			bslab_cache_free(cache, objs[i]);
 		expect_lists(test, cache, 0, 0, 1);
-		KUNIT_EXPECT_EQ(test, tst_stats(cache).slab_destroy, 0);
+		KUNIT_EXPECT_EQ(test, tst_stat(cache, slab_destroy), 0);
 
 		bslab_cache_reap(cache);
 		expect_lists(test, cache, 0, 0, 0);
-		KUNIT_EXPECT_EQ(test, tst_stats(cache).slab_destroy, 1);
-		KUNIT_EXPECT_EQ(test, tst_stats(cache).mem_total, 0);
-		KUNIT_EXPECT_EQ(test, tst_stats(cache).reap, 1);
+		KUNIT_EXPECT_EQ(test, tst_stat(cache, slab_destroy), 1);
+		KUNIT_EXPECT_EQ(test, tst_stat(cache, mem_total), 0);
+		KUNIT_EXPECT_EQ(test, tst_stat(cache, reap), 1);
 	}
 }
 
@@ -86,8 +89,9 @@ static void empty_reserve(struct kunit *test)
 	unsigned int n, i;
 	void **objs;
 
-	cache = tst_cache(test, "t_reserve", 128, 0, NULL, NULL, NULL, 0);
-	n = tst_stats(cache).buf_per_slab;
+	cache = tst_cache(test, "t_reserve", 128, 0, NULL, NULL, NULL,
+			  BSLAB_NOMAGAZINE);
+	n = tst_stat(cache, buf_per_slab);
 	objs = tst_alloc_array(test, n * nslabs, sizeof(void *));
 	for (i = 0; i < n * nslabs; i++) {
 		objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
@@ -97,11 +101,11 @@ static void empty_reserve(struct kunit *test)
 	for (i = 0; i < n * nslabs; i++)
 		bslab_cache_free(cache, objs[i]);
 	expect_lists(test, cache, 0, 0, BSLAB_EMPTY_RESERVE);
-	KUNIT_EXPECT_EQ(test, tst_stats(cache).slab_destroy,
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, slab_destroy),
 			nslabs - BSLAB_EMPTY_RESERVE);
 	bslab_cache_reap(cache);
 	expect_lists(test, cache, 0, 0, 0);
-	KUNIT_EXPECT_EQ(test, tst_stats(cache).slab_destroy, nslabs);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, slab_destroy), nslabs);
 }
 
 /* Allocation takes from the partial slab with the fewest free objects. */
@@ -118,8 +122,9 @@ static void fullest_partial_first(struct kunit *test)
 	void **objs;
 	void *obj;
 
-	cache = tst_cache(test, "t_fullest", 64, 0, NULL, NULL, NULL, 0);
-	n = tst_stats(cache).buf_per_slab;
+	cache = tst_cache(test, "t_fullest", 64, 0, NULL, NULL, NULL,
+			  BSLAB_NOMAGAZINE);
+	n = tst_stat(cache, buf_per_slab);
 	objs = tst_alloc_array(test, n * nslabs, sizeof(void *));
 	for (i = 0; i < n * nslabs; i++) {
 		objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
@@ -152,7 +157,7 @@ static void fullest_partial_first(struct kunit *test)
 	}
 	for (i = 0; i < n * nslabs; i++)
 		bslab_cache_free(cache, objs[i]);
-	KUNIT_EXPECT_EQ(test, tst_stats(cache).buf_inuse, 0);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_inuse), 0);
 }
 
 /*
@@ -168,7 +173,7 @@ static void check_coloring(struct kunit *test, const char *name, size_t size)
 	void **objs;
 
 	cache = tst_cache(test, name, size, 0, NULL, NULL, NULL, 0);
-	st = tst_stats(cache);
+	bslab_cache_stats(cache, &st);
 	KUNIT_ASSERT_GE_MSG(test, st.color_max, st.color_step,
 			    "%s has no slack to color", name);
 	KUNIT_EXPECT_EQ(test, st.color_step, max_t(u64, st.align,
@@ -195,7 +200,7 @@ static void check_coloring(struct kunit *test, const char *name, size_t size)
 		if (expect > st.color_max)
 			expect = 0;
 	}
-	KUNIT_EXPECT_EQ(test, tst_stats(cache).slab_create, nslabs);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, slab_create), nslabs);
 	for (i = 0; i < n * nslabs; i++)
 		bslab_cache_free(cache, objs[i]);
 }
@@ -254,16 +259,16 @@ static void ctor_dtor_one(struct kunit *test, const char *name, size_t size)
 
 	KUNIT_ASSERT_NOT_NULL(test, cc);
 	cache = bslab_cache_create(name, size, 0, count_ctor, count_dtor,
-				   NULL, cc, 0);
+				   NULL, cc, BSLAB_NOMAGAZINE);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, cache);
-	n = tst_stats(cache).buf_per_slab;
+	n = tst_stat(cache, buf_per_slab);
 
 	t = bslab_cache_alloc(cache, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, t);
 	KUNIT_EXPECT_EQ(test, t->magic, CTOR_MAGIC);
 	/* the whole slab was constructed, once */
 	KUNIT_EXPECT_EQ(test, atomic_read(&cc->ctor), n);
-	st = tst_stats(cache);
+	bslab_cache_stats(cache, &st);
 	KUNIT_EXPECT_EQ(test, st.buf_constructed, n - 1);
 
 	/* constructed state, client changes included, survives free/alloc */
@@ -287,7 +292,7 @@ static void ctor_dtor_one(struct kunit *test, const char *name, size_t size)
 	KUNIT_EXPECT_EQ(test, atomic_read(&cc->ctor), 3 * n);
 	for (i = 0; i < 2 * n + 1; i++)
 		bslab_cache_free(cache, objs[i]);
-	KUNIT_EXPECT_EQ(test, tst_stats(cache).buf_constructed,
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_constructed),
 			BSLAB_EMPTY_RESERVE * n);
 	/* dtor only for the slab given back beyond the empty reserve */
 	KUNIT_EXPECT_EQ(test, atomic_read(&cc->dtor),
@@ -308,22 +313,23 @@ static void ctor_failure_one(struct kunit *test, const char *name,
 			     size_t size)
 {
 	struct ctor_count *cc = kunit_kzalloc(test, sizeof(*cc), GFP_KERNEL);
-	struct bslab_stats before_desc, before_bufctl, st;
+	struct bslab_stats st;
+	u64 desc_inuse, bufctl_inuse;
 	struct bslab_cache *cache;
 	unsigned int n;
 	void *obj;
 
 	KUNIT_ASSERT_NOT_NULL(test, cc);
 	cache = tst_cache(test, name, size, 0, count_ctor, count_dtor, cc, 0);
-	n = tst_stats(cache).buf_per_slab;
+	n = tst_stat(cache, buf_per_slab);
 	KUNIT_ASSERT_GE(test, n, 3);
 	cc->fail_at = 3;	/* the third object of the slab fails */
-	before_desc = tst_stats(bslab_slab_cache);
-	before_bufctl = tst_stats(bslab_bufctl_cache);
+	desc_inuse = tst_stat(bslab_slab_cache, buf_inuse);
+	bufctl_inuse = tst_stat(bslab_bufctl_cache, buf_inuse);
 
 	obj = bslab_cache_alloc(cache, GFP_KERNEL);
 	KUNIT_EXPECT_NULL(test, obj);
-	st = tst_stats(cache);
+	bslab_cache_stats(cache, &st);
 	KUNIT_EXPECT_EQ(test, st.alloc_fail, 1);
 	KUNIT_EXPECT_EQ(test, st.alloc, 0);
 	KUNIT_EXPECT_EQ(test, st.buf_inuse, 0);
@@ -334,10 +340,10 @@ static void ctor_failure_one(struct kunit *test, const char *name,
 	KUNIT_EXPECT_EQ(test, atomic_read(&cc->ctor), 2);
 	KUNIT_EXPECT_EQ(test, atomic_read(&cc->dtor), 2);
 	/* off-slab descriptor and bufctls went back too */
-	KUNIT_EXPECT_EQ(test, tst_stats(bslab_slab_cache).buf_inuse,
-			before_desc.buf_inuse);
-	KUNIT_EXPECT_EQ(test, tst_stats(bslab_bufctl_cache).buf_inuse,
-			before_bufctl.buf_inuse);
+	KUNIT_EXPECT_EQ(test, tst_stat(bslab_slab_cache, buf_inuse),
+			desc_inuse);
+	KUNIT_EXPECT_EQ(test, tst_stat(bslab_bufctl_cache, buf_inuse),
+			bufctl_inuse);
 
 	/* once the constructor works again, so does the cache */
 	cc->fail_at = 0;
@@ -447,7 +453,7 @@ static void slab_waste(struct kunit *test)
 		cache = bslab_cache_create("t_waste", sizes[s], 0, NULL, NULL,
 					   NULL, NULL, 0);
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, cache);
-		st = tst_stats(cache);
+		bslab_cache_stats(cache, &st);
 		waste = st.slab_size - st.buf_per_slab * st.chunk_size;
 		KUNIT_EXPECT_LE_MSG(test, waste * 8, st.slab_size,
 				    "size %zu: %llu of %llu bytes unused",

@@ -116,14 +116,14 @@ static void stress(struct kunit *test)
 							  tag));
 			bslab_cache_free(caches[c], live[c][slot]);
 		}
-		st = tst_stats(caches[c]);
+		bslab_cache_stats(caches[c], &st);
 		KUNIT_EXPECT_EQ_MSG(test, st.buf_inuse, 0, "%s",
 				    stress_caches[c].name);
 		KUNIT_EXPECT_EQ(test, st.alloc, st.free);
 		KUNIT_EXPECT_EQ(test, st.free_invalid, 0);
 		KUNIT_EXPECT_GT(test, st.buf_max, 100);
 		bslab_cache_reap(caches[c]);
-		st = tst_stats(caches[c]);
+		bslab_cache_stats(caches[c], &st);
 		KUNIT_EXPECT_EQ(test, st.mem_total, 0);
 		KUNIT_EXPECT_EQ(test, st.slab_create, st.slab_destroy);
 	}

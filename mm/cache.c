@@ -9,7 +9,9 @@
  * is never a half-made cache.
  *
  * bslab_cache_destroy() unpublishes first, so no stats reader can find the
- * cache, waits for a queued hash rescale, then gives back every empty slab.
+ * cache, empties every CPU's magazines and the depot into the slab layer,
+ * gives back every empty slab, and only then waits for a hash rescale that
+ * those frees may have queued.
  * A cache destroyed with objects still allocated is reported and kept,
  * unlisted and marked dead, together with the slabs holding those objects:
  * freeing them would hand memory in use back to the page allocator.
@@ -135,6 +137,9 @@ struct bslab_cache *bslab_cache_create(const char *name, size_t size,
 		if (err)
 			goto free_cache;
 	}
+	err = bslab_cpu_layer_init(cp);
+	if (err)
+		goto free_hash;
 
 	mutex_lock(&bslab_caches_mutex);
 	if (cache_find(name)) {
@@ -149,6 +154,7 @@ struct bslab_cache *bslab_cache_create(const char *name, size_t size,
 	return cp;
 
 free_hash:
+	bslab_cpu_layer_free(cp);
 	bslab_hash_fini(cp);
 free_cache:
 	kfree(cp);
@@ -169,22 +175,34 @@ void bslab_cache_destroy(struct bslab_cache *cache)
 	bslab_debugfs_remove(cache);
 	mutex_unlock(&bslab_caches_mutex);
 
-	cancel_work_sync(&cache->hash_work);
+	bslab_cpu_layer_destroy(cache);
 	inuse = bslab_slab_teardown(cache);
+	/* after the last free into the slab layer, which may queue it */
+	cancel_work_sync(&cache->hash_work);
 	if (inuse) {
 		pr_err("bslab: cache %s: destroyed with %lu objects still allocated; keeping their %lu slabs\n",
 		       cache->name, inuse, slab_total(cache));
+		/* later frees of those objects go straight to the slabs */
+		cache->flags |= BSLAB_NOMAGAZINE;
 		cache->dead = true;
 		return;
 	}
+	bslab_cpu_layer_free(cache);
 	bslab_hash_fini(cache);
 	kfree(cache);
 }
 EXPORT_SYMBOL_GPL(bslab_cache_destroy);
 
+/*
+ * The fast paths.  Preemption off and this CPU's busy word set (see
+ * magazine.c for why that is enough); an interrupt that finds the word set
+ * goes to the slab layer.
+ */
 void *bslab_cache_alloc(struct bslab_cache *cache, gfp_t gfp)
 {
-	void *obj;
+	struct bslab_cpu_cache *cc;
+	struct bslab_magazine *m;
+	void *obj = NULL;
 
 	if (unlikely((gfp & __GFP_ZERO) && cache->ctor)) {
 		pr_err_ratelimited("bslab: cache %s: __GFP_ZERO would destroy constructed state\n",
@@ -192,8 +210,32 @@ void *bslab_cache_alloc(struct bslab_cache *cache, gfp_t gfp)
 		return NULL;
 	}
 	might_alloc(gfp);
-	obj = bslab_slab_alloc(cache, gfp);
-	if (obj && (gfp & __GFP_ZERO))
+
+	cc = get_cpu_ptr(cache->cpu);
+	if (likely(!cc->busy)) {
+		cc->busy = 1;
+		barrier();
+		m = cc->loaded;
+		if (likely(m->rounds)) {
+			obj = m->objs[--m->rounds];
+			cc->ev.alloc_cpu++;
+		} else {
+			obj = bslab_cpu_alloc_slow(cache, cc);
+		}
+		barrier();
+		cc->busy = 0;
+	} else {
+		this_cpu_inc(cache->cpu->ev.cpu_busy);
+	}
+	put_cpu_ptr(cache->cpu);
+
+	if (unlikely(!obj)) {
+		obj = bslab_slab_alloc(cache, gfp);
+		if (!obj)
+			return NULL;
+		this_cpu_inc(cache->cpu->ev.alloc_slab);
+	}
+	if (unlikely(gfp & __GFP_ZERO))
 		memset(obj, 0, cache->size);
 	return obj;
 }
@@ -201,34 +243,128 @@ EXPORT_SYMBOL_GPL(bslab_cache_alloc);
 
 void bslab_cache_free(struct bslab_cache *cache, void *obj)
 {
-	if (obj)
-		bslab_slab_free(cache, obj);
+	struct bslab_cpu_cache *cc;
+	struct bslab_magazine *m;
+	bool done = false;
+
+	if (unlikely(!obj))
+		return;
+	cc = get_cpu_ptr(cache->cpu);
+	if (likely(!cc->busy)) {
+		cc->busy = 1;
+		barrier();
+		m = cc->loaded;
+		if (likely(m->rounds < m->size)) {
+			m->objs[m->rounds++] = obj;
+			cc->ev.free_cpu++;
+			done = true;
+		} else {
+			done = bslab_cpu_free_slow(cache, cc, obj);
+		}
+		barrier();
+		cc->busy = 0;
+	} else {
+		this_cpu_inc(cache->cpu->ev.cpu_busy);
+	}
+	put_cpu_ptr(cache->cpu);
+
+	if (unlikely(!done) && bslab_slab_free_batch(cache, 1, &obj))
+		this_cpu_inc(cache->cpu->ev.free_slab);
 }
 EXPORT_SYMBOL_GPL(bslab_cache_free);
+
+/*
+ * Bulk requests go straight to the slab layer, which serves a batch under
+ * one lock hold: they are the callers that would empty a magazine anyway.
+ */
+int bslab_cache_alloc_bulk(struct bslab_cache *cache, gfp_t gfp, size_t n,
+			   void **objs)
+{
+	size_t got;
+
+	if (gfp & __GFP_ZERO) {
+		pr_err("bslab: cache %s: __GFP_ZERO is not supported by bulk allocation\n",
+		       cache->name);
+		return 0;
+	}
+	might_alloc(gfp);
+	got = bslab_slab_alloc_batch(cache, gfp, n, objs);
+	if (got == n) {
+		this_cpu_add(cache->cpu->ev.alloc_slab, n);
+		return n;
+	}
+	bslab_slab_free_batch(cache, got, objs);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(bslab_cache_alloc_bulk);
+
+void bslab_cache_free_bulk(struct bslab_cache *cache, size_t n, void **objs)
+{
+	this_cpu_add(cache->cpu->ev.free_slab,
+		     bslab_slab_free_batch(cache, n, objs));
+}
+EXPORT_SYMBOL_GPL(bslab_cache_free_bulk);
 
 void bslab_cache_reap(struct bslab_cache *cache)
 {
 	might_sleep();
+	bslab_cpu_flush_all(cache);
+	bslab_depot_purge(cache, true);
 	bslab_slab_reap(cache);
 	if (cache->large)
 		bslab_hash_rescale(cache);
 }
 EXPORT_SYMBOL_GPL(bslab_cache_reap);
 
+static void sum_cpu_events(struct bslab_cache *cache,
+			   struct bslab_cpu_events *sum)
+{
+	const unsigned int n = sizeof(*sum) / sizeof(u64);
+	u64 *to = (u64 *)sum;
+	const u64 *from;
+	unsigned int cpu, i;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		from = (const u64 *)&per_cpu_ptr(cache->cpu, cpu)->ev;
+		for (i = 0; i < n; i++)
+			to[i] += READ_ONCE(from[i]);
+	}
+}
+
 void bslab_cache_stats(struct bslab_cache *cache, struct bslab_stats *st)
 {
-	unsigned long flags;
+	unsigned long flags, out;
 
 	spin_lock_irqsave(&cache->lock, flags);
 	st->events = cache->count;
 	st->slab_full = cache->nr_full;
 	st->slab_partial = cache->nr_partial;
 	st->slab_empty = cache->nr_empty;
-	st->buf_inuse = cache->buf_inuse;
+	out = cache->buf_inuse;
 	st->buf_max = cache->buf_max;
 	st->hash_size = cache->large ? 1UL << cache->hash_bits : 0;
 	st->color_next = cache->color_next;
 	spin_unlock_irqrestore(&cache->lock, flags);
+
+	spin_lock_irqsave(&cache->depot.lock, flags);
+	st->depot = cache->depot.ev;
+	st->full_magazines = cache->depot.nfull;
+	st->empty_magazines = cache->depot.nempty;
+	spin_unlock_irqrestore(&cache->depot.lock, flags);
+	st->magazine_size = bslab_magazine_size(cache);
+
+	/*
+	 * Per-CPU counters are read while CPUs update them: exact when the
+	 * cache is quiet, within a few operations otherwise.
+	 */
+	sum_cpu_events(cache, &st->cpu);
+	st->alloc = st->alloc_cpu + st->alloc_swap + st->alloc_depot +
+		    st->alloc_slab;
+	st->free = st->free_cpu + st->free_swap + st->free_depot +
+		   st->free_slab;
+	st->buf_inuse = st->alloc > st->free ? st->alloc - st->free : 0;
+	st->buf_magazine = out > st->buf_inuse ? out - st->buf_inuse : 0;
 
 	st->buf_size = cache->size;
 	st->align = cache->align;
@@ -237,7 +373,8 @@ void bslab_cache_stats(struct bslab_cache *cache, struct bslab_stats *st)
 	st->buf_per_slab = cache->objs;
 	st->buf_total = (st->slab_full + st->slab_partial + st->slab_empty) *
 			cache->objs;
-	st->buf_constructed = cache->ctor ? st->buf_total - st->buf_inuse : 0;
+	st->buf_constructed = st->buf_magazine +
+			      (cache->ctor ? st->buf_total - out : 0);
 	st->mem_total = (st->slab_full + st->slab_partial + st->slab_empty) *
 			st->slab_size;
 	st->offslab = cache->large;

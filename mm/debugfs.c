@@ -23,13 +23,17 @@
 
 static struct dentry *bslab_debugfs_root;
 
+#define SHOW_STAT(name) seq_printf(m, "%s %llu\n", #name, st.name)
+
 static int stats_show(struct seq_file *m, void *v)
 {
 	struct bslab_stats st;
 
 	bslab_cache_stats(m->private, &st);
-#define BSLAB_GAUGE(name) seq_printf(m, "%s %llu\n", #name, st.name)
-#define BSLAB_EVENT(name) seq_printf(m, "%s %llu\n", #name, st.name)
+#define BSLAB_GAUGE(name) SHOW_STAT(name)
+#define BSLAB_EVENT(name) SHOW_STAT(name)
+#define BSLAB_DEPOT_EVENT(name) SHOW_STAT(name)
+#define BSLAB_CPU_EVENT(name) SHOW_STAT(name)
 #include <bslab_stat_list.h>
 	return 0;
 }

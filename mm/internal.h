@@ -103,6 +103,67 @@ struct bslab_slab {
 };
 
 /**
+ * struct bslab_magazine - an array of free, constructed objects
+ * @next: link on a depot list
+ * @rounds: objects in @objs
+ * @size: capacity of @objs; 0 only for the shared empty sentinel
+ * @objs: the objects, @objs[@rounds - 1] on top
+ */
+struct bslab_magazine {
+	struct bslab_magazine *next;
+	unsigned int rounds;
+	unsigned int size;
+	void *objs[];
+};
+
+/**
+ * struct bslab_cpu_cache - one CPU's magazines for one cache
+ * @loaded: allocations pop from it, frees push to it
+ * @prev: the magazine loaded before; always full or empty
+ * @busy: set while this CPU's task or interrupt uses @loaded and @prev
+ * @ev: this CPU's counters
+ *
+ * Used with preemption off, by the owning CPU only (and by whoever drains
+ * it once that CPU is dead, or from a work item running on it).
+ */
+struct bslab_cpu_cache {
+	struct bslab_magazine *loaded;
+	struct bslab_magazine *prev;
+	unsigned int busy;
+	struct bslab_cpu_events ev;
+};
+
+/**
+ * struct bslab_depot - a cache's magazines not loaded on any CPU
+ * @lock: protects everything here
+ * @full: full magazines, all of the current size
+ * @empty: empty magazines, all of the current size
+ * @nfull: magazines on @full
+ * @nempty: magazines on @empty
+ * @min_full: fewest full magazines since the last working-set reap
+ * @min_empty: fewest empty magazines since the last working-set reap
+ * @size_idx: index of the current magazine size; read without @lock
+ * @contention_seen: depot_contention at the last resize decision
+ * @alloc_seen: allocations at the last resize decision
+ * @idle_ticks: reap intervals in a row without an allocation
+ * @ev: the depot's counters
+ */
+struct bslab_depot {
+	spinlock_t lock;
+	struct bslab_magazine *full;
+	struct bslab_magazine *empty;
+	unsigned long nfull;
+	unsigned long nempty;
+	unsigned long min_full;
+	unsigned long min_empty;
+	unsigned int size_idx;
+	u64 contention_seen;
+	u64 alloc_seen;
+	unsigned int idle_ticks;
+	struct bslab_depot_events ev;
+};
+
+/**
  * struct bslab_cache - a cache of objects of one kind
  * @name: name given at create
  * @size: object size given at create
@@ -135,9 +196,12 @@ struct bslab_slab {
  * @hash_bits: @hash has 2^@hash_bits buckets
  * @count: the event counters
  * @hash_work: deferred hash rescale
+ * @cpu: the per-CPU layer
+ * @depot: the depot of magazines
  * @caches: link on bslab_caches, under bslab_caches_mutex
  * @debugfs: the cache's debugfs directory
  * @dead: destroyed while objects were still allocated; kept for them
+ * @internal: one of bslab's own caches, destroyed last at unload
  *
  * Members up to @priv are fixed at create.
  */
@@ -174,9 +238,12 @@ struct bslab_cache {
 	struct bslab_events count;
 
 	struct work_struct hash_work;
+	struct bslab_cpu_cache __percpu *cpu;
+	struct bslab_depot depot;
 	struct list_head caches;
 	struct dentry *debugfs;
 	bool dead;
+	bool internal;
 };
 
 extern struct mutex bslab_caches_mutex;
@@ -198,10 +265,29 @@ static inline unsigned long slab_total(const struct bslab_cache *cp)
 int bslab_slab_layout(struct bslab_cache *cp);
 void *bslab_slab_alloc(struct bslab_cache *cp, gfp_t gfp);
 void bslab_slab_free(struct bslab_cache *cp, void *obj);
+size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
+			      void **objs);
+size_t bslab_slab_free_batch(struct bslab_cache *cp, size_t n, void **objs);
 unsigned long bslab_slab_reap(struct bslab_cache *cp);
 unsigned long bslab_slab_teardown(struct bslab_cache *cp);
 struct bslab_slab *bslab_small_slab_of(struct bslab_cache *cp,
 				       const void *obj);
+
+/* magazine.c: the CPU layer and the depot. */
+extern struct bslab_magazine bslab_no_magazine;
+int bslab_magazine_init(void);
+void bslab_magazine_exit(void);
+int bslab_cpu_layer_init(struct bslab_cache *cp);
+void bslab_cpu_layer_destroy(struct bslab_cache *cp);
+void *bslab_cpu_alloc_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc);
+bool bslab_cpu_free_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc,
+			 void *obj);
+void bslab_cpu_drain(struct bslab_cache *cp, unsigned int cpu);
+void bslab_cpu_flush_all(struct bslab_cache *cp);
+void bslab_cpu_layer_free(struct bslab_cache *cp);
+unsigned long bslab_depot_purge(struct bslab_cache *cp, bool all);
+unsigned int bslab_magazine_size(const struct bslab_cache *cp);
+bool bslab_magazine_resize(struct bslab_cache *cp, bool up);
 
 /* hash.c: the bufctl hash of large caches; all under cp->lock. */
 int bslab_hash_init(struct bslab_cache *cp);

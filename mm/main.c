@@ -6,8 +6,10 @@
  * gets a directory there.  Then the two internal caches that hold the
  * off-slab descriptors and bufctls of large caches: both are small caches,
  * whose descriptors live in their own slabs, so creating and growing them
- * never needs an off-slab cache.  Then the bslab_alloc() size classes,
- * some of them large caches.  /proc/bslabinfo comes last, once there is
+ * never needs an off-slab cache; and neither has magazines, since the
+ * caches of magazines (some of them large) depend on them.  Then the caches of magazines (which have
+ * no magazines themselves), then the bslab_alloc() size classes, some of
+ * them large caches.  /proc/bslabinfo comes last, once there is
  * something to show.  Unloading is the reverse, after destroying (and
  * reporting) any cache a client left behind.
  */
@@ -21,20 +23,26 @@ BSLAB_EXPORT_INTERNAL(bslab_slab_cache);
 struct bslab_cache *bslab_bufctl_cache;
 BSLAB_EXPORT_INTERNAL(bslab_bufctl_cache);
 
+/* Destroy, and report, every cache a client left behind at unload. */
 static void destroy_leftovers(void)
 {
-	struct bslab_cache *cp;
+	struct bslab_cache *cp, *found;
 
 	for (;;) {
+		found = NULL;
 		mutex_lock(&bslab_caches_mutex);
-		cp = list_first_entry_or_null(&bslab_caches,
-					      struct bslab_cache, caches);
+		list_for_each_entry(cp, &bslab_caches, caches) {
+			if (!cp->internal) {
+				found = cp;
+				break;
+			}
+		}
 		mutex_unlock(&bslab_caches_mutex);
-		if (!cp || cp == bslab_bufctl_cache)
+		if (!found)
 			return;
 		pr_err("bslab: cache %s: still exists at unload; destroying it\n",
-		       cp->name);
-		bslab_cache_destroy(cp);
+		       found->name);
+		bslab_cache_destroy(found);
 	}
 }
 
@@ -45,21 +53,28 @@ static int __init bslab_init(void)
 	bslab_debugfs_init();
 	bslab_slab_cache = bslab_cache_create("bslab_slab",
 					      sizeof(struct bslab_slab), 0,
-					      NULL, NULL, NULL, NULL, 0);
+					      NULL, NULL, NULL, NULL,
+					      BSLAB_NOMAGAZINE);
 	if (IS_ERR(bslab_slab_cache)) {
 		err = PTR_ERR(bslab_slab_cache);
 		goto out_debugfs;
 	}
 	bslab_bufctl_cache = bslab_cache_create("bslab_bufctl",
 						sizeof(struct bslab_bufctl), 0,
-						NULL, NULL, NULL, NULL, 0);
+						NULL, NULL, NULL, NULL,
+						BSLAB_NOMAGAZINE);
 	if (IS_ERR(bslab_bufctl_cache)) {
 		err = PTR_ERR(bslab_bufctl_cache);
 		goto out_slab;
 	}
-	err = bslab_sizes_init();
+	bslab_slab_cache->internal = true;
+	bslab_bufctl_cache->internal = true;
+	err = bslab_magazine_init();
 	if (err)
 		goto out_bufctl;
+	err = bslab_sizes_init();
+	if (err)
+		goto out_magazine;
 	err = bslab_procfs_init();
 	if (err)
 		goto out_sizes;
@@ -68,6 +83,8 @@ static int __init bslab_init(void)
 
 out_sizes:
 	bslab_sizes_exit();
+out_magazine:
+	bslab_magazine_exit();
 out_bufctl:
 	bslab_cache_destroy(bslab_bufctl_cache);
 out_slab:
@@ -81,12 +98,8 @@ static void __exit bslab_exit(void)
 {
 	bslab_procfs_exit();
 	bslab_sizes_exit();
-	/* What is left now, but the two internal caches, is a client's. */
-	mutex_lock(&bslab_caches_mutex);
-	list_move_tail(&bslab_bufctl_cache->caches, &bslab_caches);
-	list_move_tail(&bslab_slab_cache->caches, &bslab_caches);
-	mutex_unlock(&bslab_caches_mutex);
 	destroy_leftovers();
+	bslab_magazine_exit();
 	bslab_cache_destroy(bslab_bufctl_cache);
 	bslab_cache_destroy(bslab_slab_cache);
 	bslab_debugfs_exit();

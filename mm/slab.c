@@ -469,11 +469,17 @@ static unsigned int color_take(struct bslab_cache *cp)
 	return color;
 }
 
-/*
- * Allocate up to @n objects into @objs; returns how many.  Fewer than @n
- * only when a new slab could not be made.
+/**
+ * bslab_slab_alloc_batch() - allocate objects from the slab layer
+ * @cp: the cache
+ * @gfp: flags for a new slab's pages
+ * @n: how many
+ * @objs: filled with the objects
+ *
+ * Return: how many were allocated; fewer than @n only when a new slab could
+ * not be made.
  */
-static size_t slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
+size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
 			       void **objs)
 {
 	struct bslab_slab *sp;
@@ -500,7 +506,7 @@ static size_t slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
 		cp->count.slab_create++;
 		slab_link(cp, sp);
 	}
-	cp->count.alloc += i;
+	cp->count.slab_alloc += i;
 	cp->buf_inuse += i;
 	cp->buf_max = max(cp->buf_max, cp->buf_inuse);
 	if (cp->large)
@@ -512,8 +518,15 @@ static size_t slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
 	return i;
 }
 
-/* Free @n objects; returns how many were objects of @cp. */
-static size_t slab_free_batch(struct bslab_cache *cp, size_t n, void **objs)
+/**
+ * bslab_slab_free_batch() - give objects back to the slab layer
+ * @cp: the cache
+ * @n: how many
+ * @objs: the objects; NULL entries are skipped, others not of @cp logged
+ *
+ * Return: how many were allocated objects of @cp.
+ */
+size_t bslab_slab_free_batch(struct bslab_cache *cp, size_t n, void **objs)
 {
 	struct bslab_slab *sp, *gone, *next;
 	struct bslab_bufctl *bc = NULL;
@@ -544,7 +557,7 @@ static size_t slab_free_batch(struct bslab_cache *cp, size_t n, void **objs)
 			list_add(&gone->list, &dead);
 		freed++;
 	}
-	cp->count.free += freed;
+	cp->count.slab_free += freed;
 	cp->buf_inuse -= freed;
 	if (cp->large)
 		rescale = bslab_hash_wants_rescale(cp);
@@ -571,7 +584,7 @@ void *bslab_slab_alloc(struct bslab_cache *cp, gfp_t gfp)
 {
 	void *obj;
 
-	return slab_alloc_batch(cp, gfp, 1, &obj) ? obj : NULL;
+	return bslab_slab_alloc_batch(cp, gfp, 1, &obj) ? obj : NULL;
 }
 
 /**
@@ -581,33 +594,8 @@ void *bslab_slab_alloc(struct bslab_cache *cp, gfp_t gfp)
  */
 void bslab_slab_free(struct bslab_cache *cp, void *obj)
 {
-	slab_free_batch(cp, 1, &obj);
+	bslab_slab_free_batch(cp, 1, &obj);
 }
-
-int bslab_cache_alloc_bulk(struct bslab_cache *cache, gfp_t gfp, size_t n,
-			   void **objs)
-{
-	size_t got;
-
-	if (gfp & __GFP_ZERO) {
-		pr_err("bslab: cache %s: __GFP_ZERO is not supported by bulk allocation\n",
-		       cache->name);
-		return 0;
-	}
-	might_alloc(gfp);
-	got = slab_alloc_batch(cache, gfp, n, objs);
-	if (got == n)
-		return n;
-	slab_free_batch(cache, got, objs);
-	return 0;
-}
-EXPORT_SYMBOL_GPL(bslab_cache_alloc_bulk);
-
-void bslab_cache_free_bulk(struct bslab_cache *cache, size_t n, void **objs)
-{
-	slab_free_batch(cache, n, objs);
-}
-EXPORT_SYMBOL_GPL(bslab_cache_free_bulk);
 
 /* Unlink every empty slab under the lock, then destroy them without it. */
 static unsigned long slab_release_empty(struct bslab_cache *cp)

@@ -1,0 +1,528 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bslab CPU layer and depot: per-CPU magazines (Bonwick & Adams 2001).
+ *
+ * A magazine is an array of free, constructed objects with a round count.
+ * Each CPU holds two per cache: the loaded one, which allocations pop and
+ * frees push, and the previous one, which is always either full or empty.
+ * Allocation: pop from loaded; if it is empty and previous is full, swap
+ * them and pop; else give the empty previous to the depot for a full one
+ * (loaded becomes previous); only if the depot has none, go to the slab
+ * layer.  Free is the mirror image: push; swap with an empty previous; give
+ * the full previous to the depot for an empty one, or allocate a new empty
+ * magazine (GFP_NOWAIT), or, if that fails, free to the slab layer.  So a
+ * CPU goes to the depot at most once every magazine-size operations, and
+ * the depot lock is the only shared lock most operations ever see.
+ *
+ * The fast path takes no lock, uses no atomic instruction and leaves
+ * interrupts on.  Preemption is off, so the task stays on its CPU; the one
+ * remaining hazard is an interrupt handler on the same CPU calling into the
+ * same cache half-way through.  Each struct bslab_cpu_cache has a busy word:
+ * whoever finds it 0 sets it, uses loaded and previous, and clears it.  An
+ * interrupt that finds it set bypasses the magazines and uses the slab
+ * layer, which is irq-safe; since an interrupt runs to completion before the
+ * code it interrupted resumes, plain loads and stores (with compiler
+ * barriers) are enough.  That is also why the per-CPU counters here are
+ * plain increments, except cpu_busy, which only interrupters touch and which
+ * uses this_cpu_inc() (one interrupt-safe instruction).
+ *
+ * An empty, capacity-0 sentinel magazine stands in for "none" in loaded and
+ * previous, so the fast path tests only the round count, never NULL.
+ *
+ * The depot keeps full and empty magazines of the current size on two
+ * stacks under an irq-safe spinlock, tried first with a trylock so that
+ * contention is counted.  Magazine size: a table of sizes (2^k - 2 rounds,
+ * so a magazine with its header is a power of two), each with an internal
+ * bslab cache of its own.  The reaper (reap.c) grows a cache's size a step
+ * when its depot saw contention during an interval, and shrinks it a step
+ * after several idle intervals.  Resizing is lazy and safe while other CPUs
+ * run: new magazines get the new size, the depot is purged, and a magazine
+ * of another size that comes back to the depot is emptied into the slab
+ * layer and freed instead of kept.
+ *
+ * Working-set reaping: the depot records the fewest full and empty
+ * magazines it held since the last reap; those were not needed during the
+ * interval, so a reap frees that many of each (bslab_depot_purge()).
+ *
+ * Who may touch a CPU's magazines: that CPU, with preemption off and busy
+ * set; a work item running on that CPU (bslab_cpu_flush_all()); anyone once
+ * the CPU is dead (CPU hotplug) or the cache is being destroyed.
+ */
+#include <linux/cpu.h>
+#include <linux/percpu.h>
+#include <linux/workqueue.h>
+
+#include "internal.h"
+
+static const unsigned int mag_sizes[] = { 6, 14, 30, 62, 126, 254 };
+static struct bslab_cache *mag_cache[ARRAY_SIZE(mag_sizes)];
+
+/* The shared "no magazine": nothing to pop, no room to push. */
+struct bslab_magazine bslab_no_magazine;
+
+static unsigned int mag_index(unsigned int size)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(mag_sizes) - 1; i++)
+		if (mag_sizes[i] == size)
+			break;
+	return i;
+}
+
+/**
+ * bslab_magazine_size() - the size of a cache's new magazines
+ * @cp: the cache
+ *
+ * Return: rounds per magazine, or 0 for a cache without a CPU layer.
+ */
+unsigned int bslab_magazine_size(const struct bslab_cache *cp)
+{
+	if (cp->flags & BSLAB_NOMAGAZINE)
+		return 0;
+	return mag_sizes[READ_ONCE(cp->depot.size_idx)];
+}
+
+/**
+ * bslab_magazine_resize() - step a cache's magazine size up or down
+ * @cp: the cache
+ * @up: grow (else shrink)
+ *
+ * Return: true if the size changed.  Magazines of the old size drain away
+ * as they come back to the depot; the depot is purged here.
+ */
+bool bslab_magazine_resize(struct bslab_cache *cp, bool up)
+{
+	struct bslab_depot *d = &cp->depot;
+	unsigned long flags;
+	unsigned int idx;
+
+	spin_lock_irqsave(&d->lock, flags);
+	idx = d->size_idx;
+	if (up ? idx + 1 >= ARRAY_SIZE(mag_sizes) : idx == 0) {
+		spin_unlock_irqrestore(&d->lock, flags);
+		return false;
+	}
+	WRITE_ONCE(d->size_idx, up ? idx + 1 : idx - 1);
+	if (up)
+		d->ev.magazine_resize_up++;
+	else
+		d->ev.magazine_resize_down++;
+	spin_unlock_irqrestore(&d->lock, flags);
+	bslab_depot_purge(cp, true);
+	return true;
+}
+
+static struct bslab_magazine *mag_new(struct bslab_cache *cp, gfp_t gfp)
+{
+	unsigned int idx = READ_ONCE(cp->depot.size_idx);
+	struct bslab_magazine *m;
+
+	m = bslab_cache_alloc(mag_cache[idx], gfp);
+	if (m) {
+		m->next = NULL;
+		m->rounds = 0;
+		m->size = mag_sizes[idx];
+	}
+	return m;
+}
+
+/* Give a magazine's rounds back to the slab layer; returns how many. */
+static unsigned int mag_flush(struct bslab_cache *cp, struct bslab_magazine *m)
+{
+	unsigned int n = m->rounds;
+
+	bslab_slab_free_batch(cp, n, m->objs);
+	m->rounds = 0;
+	return n;
+}
+
+/* Empty a magazine into the slab layer and free it; the sentinel is kept. */
+static unsigned int mag_discard(struct bslab_cache *cp,
+				struct bslab_magazine *m)
+{
+	unsigned int n;
+
+	if (m == &bslab_no_magazine)
+		return 0;
+	n = mag_flush(cp, m);
+	bslab_cache_free(mag_cache[mag_index(m->size)], m);
+	return n;
+}
+
+/* ---- the depot ---- */
+
+static unsigned long depot_lock(struct bslab_depot *d)
+	__acquires(&d->lock)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	if (!spin_trylock(&d->lock)) {
+		spin_lock(&d->lock);
+		d->ev.depot_contention++;
+	}
+	return flags;
+}
+
+static void depot_unlock(struct bslab_depot *d, unsigned long flags)
+	__releases(&d->lock)
+{
+	spin_unlock_irqrestore(&d->lock, flags);
+}
+
+static struct bslab_magazine *depot_pop(struct bslab_magazine **list,
+					unsigned long *n, unsigned long *min)
+{
+	struct bslab_magazine *m = *list;
+
+	if (m) {
+		*list = m->next;
+		(*n)--;
+		*min = min(*min, *n);
+	}
+	return m;
+}
+
+static void depot_push(struct bslab_magazine **list, unsigned long *n,
+		       struct bslab_magazine *m)
+{
+	m->next = *list;
+	*list = m;
+	(*n)++;
+}
+
+static bool mag_current(const struct bslab_cache *cp,
+			const struct bslab_magazine *m)
+{
+	return m->size == mag_sizes[READ_ONCE(cp->depot.size_idx)];
+}
+
+/*
+ * Put a magazine no CPU holds any more into the depot, or, if it is partly
+ * full or of an old size, empty it into the slab layer (and keep it if it is
+ * of the current size).
+ */
+static void depot_return(struct bslab_cache *cp, struct bslab_magazine *m)
+{
+	struct bslab_depot *d = &cp->depot;
+	unsigned long flags;
+
+	if (m == &bslab_no_magazine)
+		return;
+	if (!mag_current(cp, m)) {
+		mag_discard(cp, m);
+		return;
+	}
+	if (m->rounds != m->size)
+		mag_flush(cp, m);
+	flags = depot_lock(d);
+	if (m->rounds) {
+		depot_push(&d->full, &d->nfull, m);
+		d->ev.depot_free++;
+	} else {
+		depot_push(&d->empty, &d->nempty, m);
+	}
+	depot_unlock(d, flags);
+}
+
+/* ---- the CPU layer's slow paths (preemption off, cc->busy set) ---- */
+
+/**
+ * bslab_cpu_alloc_slow() - allocate when the loaded magazine is empty
+ * @cp: the cache
+ * @cc: this CPU's cache, busy
+ *
+ * Return: an object, or NULL: go to the slab layer.
+ */
+void *bslab_cpu_alloc_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc)
+{
+	struct bslab_magazine *m = cc->loaded, *p = cc->prev, *full;
+	struct bslab_depot *d = &cp->depot;
+	bool keep_prev = false;
+	unsigned long flags;
+
+	if (p->rounds) {
+		cc->loaded = p;
+		cc->prev = m;
+		cc->ev.alloc_swap++;
+		return p->objs[--p->rounds];
+	}
+	if (cp->flags & BSLAB_NOMAGAZINE)
+		return NULL;
+
+	flags = depot_lock(d);
+	full = depot_pop(&d->full, &d->nfull, &d->min_full);
+	if (full) {
+		d->ev.depot_alloc++;
+		keep_prev = mag_current(cp, p);
+		if (keep_prev)
+			depot_push(&d->empty, &d->nempty, p);
+	}
+	depot_unlock(d, flags);
+	if (!full)
+		return NULL;
+	if (!keep_prev)
+		mag_discard(cp, p);
+	cc->prev = m;
+	cc->loaded = full;
+	cc->ev.alloc_depot++;
+	return full->objs[--full->rounds];
+}
+
+/**
+ * bslab_cpu_free_slow() - free when the loaded magazine is full
+ * @cp: the cache
+ * @cc: this CPU's cache, busy
+ * @obj: the object
+ *
+ * Return: true if @obj went into a magazine, false: give it to the slab
+ * layer.
+ */
+bool bslab_cpu_free_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc,
+			 void *obj)
+{
+	struct bslab_magazine *m = cc->loaded, *p = cc->prev, *empty;
+	struct bslab_depot *d = &cp->depot;
+	bool keep_prev;
+	unsigned long flags;
+
+	if (p->size && !p->rounds) {
+		cc->loaded = p;
+		cc->prev = m;
+		cc->ev.free_swap++;
+		p->objs[p->rounds++] = obj;
+		return true;
+	}
+	if (cp->flags & BSLAB_NOMAGAZINE)
+		return false;
+
+	keep_prev = mag_current(cp, p);
+	flags = depot_lock(d);
+	empty = depot_pop(&d->empty, &d->nempty, &d->min_empty);
+	if (empty && keep_prev) {
+		depot_push(&d->full, &d->nfull, p);
+		d->ev.depot_free++;
+	}
+	depot_unlock(d, flags);
+
+	if (!empty) {
+		empty = mag_new(cp, GFP_NOWAIT | __GFP_NOWARN);
+		if (!empty) {
+			flags = depot_lock(d);
+			d->ev.magazine_alloc_fail++;
+			depot_unlock(d, flags);
+			return false;
+		}
+		if (keep_prev) {
+			flags = depot_lock(d);
+			depot_push(&d->full, &d->nfull, p);
+			d->ev.depot_free++;
+			depot_unlock(d, flags);
+		}
+	}
+	if (!keep_prev)
+		mag_discard(cp, p);
+	cc->prev = m;
+	cc->loaded = empty;
+	cc->ev.free_depot++;
+	empty->objs[empty->rounds++] = obj;
+	return true;
+}
+
+/* ---- draining, purging, reaping ---- */
+
+/**
+ * bslab_cpu_drain() - take a CPU's magazines away from it
+ * @cp: the cache
+ * @cpu: a CPU that is dead, or the one this runs on (preemptible; no
+ *	task of it can be in the fast path), or any CPU of a dying cache
+ *
+ * Full magazines go to the depot, the rest into the slab layer.
+ */
+void bslab_cpu_drain(struct bslab_cache *cp, unsigned int cpu)
+{
+	struct bslab_cpu_cache *cc = per_cpu_ptr(cp->cpu, cpu);
+	struct bslab_magazine *m, *p;
+
+	/* An interrupt on this CPU sees busy and stays off the magazines. */
+	WRITE_ONCE(cc->busy, 1);
+	barrier();
+	m = cc->loaded;
+	p = cc->prev;
+	cc->loaded = &bslab_no_magazine;
+	cc->prev = &bslab_no_magazine;
+	barrier();
+	WRITE_ONCE(cc->busy, 0);
+	depot_return(cp, m);
+	depot_return(cp, p);
+}
+
+static long cpu_drain_here(void *arg)
+{
+	bslab_cpu_drain(arg, raw_smp_processor_id());
+	return 0;
+}
+
+/**
+ * bslab_cpu_flush_all() - drain the magazines of every online CPU
+ * @cp: the cache
+ *
+ * Runs the drain on each CPU in turn (work_on_cpu()).
+ *
+ * Context: process context, may sleep; no bslab lock held.
+ */
+void bslab_cpu_flush_all(struct bslab_cache *cp)
+{
+	unsigned int cpu;
+
+	if (cp->flags & BSLAB_NOMAGAZINE)
+		return;
+	cpus_read_lock();
+	for_each_online_cpu(cpu)
+		work_on_cpu(cpu, cpu_drain_here, cp);
+	cpus_read_unlock();
+}
+
+/**
+ * bslab_depot_purge() - free depot magazines
+ * @cp: the cache
+ * @all: every magazine; else the working-set surplus: as many full and
+ *	empty magazines as the depot never needed since the last purge
+ *
+ * The rounds of freed full magazines go back to the slab layer.  The
+ * working-set minima start again from the depot's contents.
+ *
+ * Return: objects given back to the slab layer.
+ */
+unsigned long bslab_depot_purge(struct bslab_cache *cp, bool all)
+{
+	struct bslab_magazine *full = NULL, *empty = NULL, *m;
+	struct bslab_depot *d = &cp->depot;
+	unsigned long flags, nfull, nempty, i, objs = 0, mags = 0;
+
+	flags = depot_lock(d);
+	nfull = all ? d->nfull : d->min_full;
+	nempty = all ? d->nempty : d->min_empty;
+	for (i = 0; i < nfull; i++) {
+		m = depot_pop(&d->full, &d->nfull, &d->min_full);
+		m->next = full;
+		full = m;
+	}
+	for (i = 0; i < nempty; i++) {
+		m = depot_pop(&d->empty, &d->nempty, &d->min_empty);
+		m->next = empty;
+		empty = m;
+	}
+	d->min_full = d->nfull;
+	d->min_empty = d->nempty;
+	depot_unlock(d, flags);
+
+	for (m = full; m; m = full, mags++) {
+		full = m->next;
+		objs += mag_discard(cp, m);
+	}
+	for (m = empty; m; m = empty, mags++) {
+		empty = m->next;
+		mag_discard(cp, m);
+	}
+
+	flags = depot_lock(d);
+	d->ev.reap_magazines += mags;
+	d->ev.reap_objects += objs;
+	depot_unlock(d, flags);
+	return objs;
+}
+
+/* ---- setting up and tearing down ---- */
+
+static unsigned int initial_size_idx(const struct bslab_cache *cp)
+{
+	if (cp->chunk <= 256)
+		return 2;	/* 30 rounds */
+	if (cp->chunk <= 1024)
+		return 1;	/* 14 rounds */
+	return 0;		/* 6 rounds */
+}
+
+/**
+ * bslab_cpu_layer_init() - give a new cache its CPU layer and depot
+ * @cp: the cache
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int bslab_cpu_layer_init(struct bslab_cache *cp)
+{
+	struct bslab_cpu_cache *cc;
+	unsigned int cpu;
+
+	spin_lock_init(&cp->depot.lock);
+	cp->depot.size_idx = initial_size_idx(cp);
+	cp->cpu = alloc_percpu(struct bslab_cpu_cache);
+	if (!cp->cpu)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		cc = per_cpu_ptr(cp->cpu, cpu);
+		cc->loaded = &bslab_no_magazine;
+		cc->prev = &bslab_no_magazine;
+	}
+	return 0;
+}
+
+/**
+ * bslab_cpu_layer_destroy() - give back every magazine of a dying cache
+ * @cp: the cache, which no one uses any more
+ *
+ * Every CPU's magazines and the depot are emptied into the slab layer.
+ */
+void bslab_cpu_layer_destroy(struct bslab_cache *cp)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		bslab_cpu_drain(cp, cpu);
+	bslab_depot_purge(cp, true);
+}
+
+/**
+ * bslab_cpu_layer_free() - free the per-CPU part of a destroyed cache
+ * @cp: the cache, drained
+ */
+void bslab_cpu_layer_free(struct bslab_cache *cp)
+{
+	free_percpu(cp->cpu);
+	cp->cpu = NULL;
+}
+
+int bslab_magazine_init(void)
+{
+	char name[BSLAB_NAME_MAX + 1];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(mag_sizes); i++) {
+		snprintf(name, sizeof(name), "bslab_magazine_%u", mag_sizes[i]);
+		mag_cache[i] = bslab_cache_create(name,
+				sizeof(struct bslab_magazine) +
+				mag_sizes[i] * sizeof(void *),
+				0, NULL, NULL, NULL, NULL, BSLAB_NOMAGAZINE);
+		if (IS_ERR(mag_cache[i])) {
+			int err = PTR_ERR(mag_cache[i]);
+
+			mag_cache[i] = NULL;
+			bslab_magazine_exit();
+			return err;
+		}
+		mag_cache[i]->internal = true;
+	}
+	return 0;
+}
+
+void bslab_magazine_exit(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(mag_sizes); i++) {
+		bslab_cache_destroy(mag_cache[i]);
+		mag_cache[i] = NULL;
+	}
+}
