@@ -152,7 +152,7 @@ static void slabs_file(struct kunit *test)
 /* kmastat: a row per cache, and a Total row that sums them. */
 static void kmastat_file(struct kunit *test)
 {
-	unsigned long long size, inuse, total, mem, allocs, fails;
+	unsigned long long size, inuse, total, mags, mem, allocs, fails;
 	unsigned long long sum_mem = 0, sum_alloc = 0;
 	struct bslab_cache *cache;
 	struct bslab_stats st;
@@ -184,15 +184,16 @@ static void kmastat_file(struct kunit *test)
 			continue;
 		}
 		if (str_has_prefix(line, "bslab_alloc_pages")) {
-			ret = sscanf(line, "%39s - %llu %llu %llu", name,
+			ret = sscanf(line, "%39s - %llu %llu - %llu", name,
 				     &inuse, &total, &mem);
 			KUNIT_ASSERT_EQ(test, ret, 4);
 			sum_mem += mem;
 			continue;
 		}
-		ret = sscanf(line, "%39s %llu %llu %llu %llu %llu %llu", name,
-			     &size, &inuse, &total, &mem, &allocs, &fails);
-		KUNIT_ASSERT_EQ_MSG(test, ret, 7, "line: %s", line);
+		ret = sscanf(line, "%39s %llu %llu %llu %llu %llu %llu %llu",
+			     name, &size, &inuse, &total, &mags, &mem, &allocs,
+			     &fails);
+		KUNIT_ASSERT_EQ_MSG(test, ret, 8, "line: %s", line);
 		sum_mem += mem;
 		sum_alloc += allocs;
 		if (strcmp(name, "t_stats_kmastat"))
@@ -201,6 +202,7 @@ static void kmastat_file(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, size, 96);
 		KUNIT_EXPECT_EQ(test, inuse, st.buf_inuse);
 		KUNIT_EXPECT_EQ(test, total, st.buf_total);
+		KUNIT_EXPECT_EQ(test, mags, st.buf_magazine);
 		KUNIT_EXPECT_EQ(test, mem, st.mem_total);
 		KUNIT_EXPECT_EQ(test, allocs, st.alloc);
 		KUNIT_EXPECT_EQ(test, fails, st.alloc_fail);
@@ -269,6 +271,9 @@ static void bslabinfo_file(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, aslabs, st.slab_full + st.slab_partial);
 	KUNIT_EXPECT_EQ(test, nslabs, st.slab_full + st.slab_partial +
 			st.slab_empty);
+	KUNIT_EXPECT_EQ(test, limit, st.magazine_size);
+	KUNIT_EXPECT_EQ(test, batch, st.magazine_size);
+	KUNIT_EXPECT_EQ(test, avail, st.buf_magazine);
 
 	/* Same header and same column positions as the kernel's own file. */
 	f = filp_open("/proc/slabinfo", O_RDONLY, 0);

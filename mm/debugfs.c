@@ -9,6 +9,9 @@
  *			line, in the table's order
  *   <cache>/slabs	one line per slab (address, color, objects in use and
  *			in total, state): the fragmentation view
+ *   <cache>/magazines	per online CPU the rounds and size of the loaded and
+ *			previous magazine (read on that CPU by a cross-call,
+ *			so the numbers are exact), then the depot
  *
  * Readers only take snapshots: a cache's statistics under its lock
  * (bslab_cache_stats()), the cache list under bslab_caches_mutex.  Files of
@@ -16,7 +19,9 @@
  * makes reads of a removed file fail rather than reach the cache.
  * Documentation/admin-guide/bslab.rst describes each format.
  */
+#include <linux/cpu.h>
 #include <linux/debugfs.h>
+#include <linux/smp.h>
 #include <linux/seq_file.h>
 
 #include "internal.h"
@@ -72,9 +77,62 @@ static int slabs_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(slabs);
 
+struct mag_peek {
+	struct bslab_cache *cp;
+	unsigned int busy;
+	unsigned int loaded_rounds, loaded_size, prev_rounds, prev_size;
+};
+
+/* Runs on the CPU it looks at, in an IPI: nothing there can move under it. */
+static void peek_cpu(void *arg)
+{
+	struct mag_peek *p = arg;
+	struct bslab_cpu_cache *cc = this_cpu_ptr(p->cp->cpu);
+
+	p->busy = cc->busy;
+	if (p->busy)
+		return;
+	p->loaded_rounds = cc->loaded->rounds;
+	p->loaded_size = cc->loaded->size;
+	p->prev_rounds = cc->prev->rounds;
+	p->prev_size = cc->prev->size;
+}
+
+static int magazines_show(struct seq_file *m, void *v)
+{
+	struct mag_peek p = { .cp = m->private };
+	struct bslab_depot *d = &p.cp->depot;
+	unsigned long flags, nfull, nempty, min_full, min_empty;
+	unsigned int cpu;
+
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		smp_call_function_single(cpu, peek_cpu, &p, 1);
+		if (p.busy)
+			seq_printf(m, "cpu %u busy\n", cpu);
+		else
+			seq_printf(m, "cpu %u loaded %u/%u previous %u/%u\n", cpu,
+				   p.loaded_rounds, p.loaded_size,
+				   p.prev_rounds, p.prev_size);
+	}
+	cpus_read_unlock();
+
+	spin_lock_irqsave(&d->lock, flags);
+	nfull = d->nfull;
+	nempty = d->nempty;
+	min_full = d->min_full;
+	min_empty = d->min_empty;
+	spin_unlock_irqrestore(&d->lock, flags);
+	seq_printf(m, "depot full %lu empty %lu min_full %lu min_empty %lu magazine_size %u\n",
+		   nfull, nempty, min_full, min_empty,
+		   bslab_magazine_size(p.cp));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(magazines);
+
 static void kmastat_rule(struct seq_file *m)
 {
-	seq_puts(m, "------------------------------- ------ --------- --------- ------------ ------------ ------\n");
+	seq_puts(m, "------------------------------- ------ --------- --------- --------- ------------ ------------ ------\n");
 }
 
 /**
@@ -90,27 +148,28 @@ void bslab_kmastat_show(struct seq_file *m)
 	struct bslab_cache *cp;
 	struct bslab_stats st;
 
-	seq_puts(m, "cache                              buf       buf       buf       memory        alloc  alloc\n");
-	seq_puts(m, "name                              size    in use     total       in use      succeed   fail\n");
+	seq_puts(m, "cache                              buf       buf       buf       buf       memory        alloc  alloc\n");
+	seq_puts(m, "name                              size    in use     total   in mags       in use      succeed   fail\n");
 	kmastat_rule(m);
 	mutex_lock(&bslab_caches_mutex);
 	list_for_each_entry(cp, &bslab_caches, caches) {
 		bslab_cache_stats(cp, &st);
-		seq_printf(m, "%-31s %6llu %9llu %9llu %12llu %12llu %6llu\n",
+		seq_printf(m, "%-31s %6llu %9llu %9llu %9llu %12llu %12llu %6llu\n",
 			   cp->name, st.buf_size, st.buf_inuse, st.buf_total,
-			   st.mem_total, st.alloc, st.alloc_fail);
+			   st.buf_magazine, st.mem_total, st.alloc,
+			   st.alloc_fail);
 		mem += st.mem_total;
 		allocs += st.alloc;
 		fails += st.alloc_fail;
 	}
 	mutex_unlock(&bslab_caches_mutex);
 	bslab_sizes_large_stats(&large_n, &large_bytes);
-	seq_printf(m, "%-31s %6s %9lu %9lu %12lu %12s %6s\n",
-		   "bslab_alloc_pages", "-", large_n, large_n, large_bytes,
+	seq_printf(m, "%-31s %6s %9lu %9lu %9s %12lu %12s %6s\n",
+		   "bslab_alloc_pages", "-", large_n, large_n, "-", large_bytes,
 		   "-", "-");
 	kmastat_rule(m);
-	seq_printf(m, "%-31s %6s %9s %9s %12llu %12llu %6llu\n", "Total", "",
-		   "", "", mem + large_bytes, allocs, fails);
+	seq_printf(m, "%-31s %6s %9s %9s %9s %12llu %12llu %6llu\n", "Total",
+		   "", "", "", "", mem + large_bytes, allocs, fails);
 }
 
 static int kmastat_show(struct seq_file *m, void *v)
@@ -133,6 +192,8 @@ void bslab_debugfs_add(struct bslab_cache *cp)
 	cp->debugfs = debugfs_create_dir(cp->name, bslab_debugfs_root);
 	debugfs_create_file("stats", 0400, cp->debugfs, cp, &stats_fops);
 	debugfs_create_file("slabs", 0400, cp->debugfs, cp, &slabs_fops);
+	debugfs_create_file("magazines", 0400, cp->debugfs, cp,
+			    &magazines_fops);
 }
 
 /**

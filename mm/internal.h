@@ -289,6 +289,11 @@ unsigned long bslab_depot_purge(struct bslab_cache *cp, bool all);
 unsigned int bslab_magazine_size(const struct bslab_cache *cp);
 bool bslab_magazine_resize(struct bslab_cache *cp, bool up);
 
+/* reap.c: the reaper, the shrinker, CPU hotplug. */
+int bslab_reap_init(void);
+void bslab_reap_exit(void);
+void bslab_reap_tick(struct bslab_cache *cp);
+
 /* hash.c: the bufctl hash of large caches; all under cp->lock. */
 int bslab_hash_init(struct bslab_cache *cp);
 void bslab_hash_fini(struct bslab_cache *cp);

@@ -78,9 +78,14 @@ static int __init bslab_init(void)
 	err = bslab_procfs_init();
 	if (err)
 		goto out_sizes;
+	err = bslab_reap_init();
+	if (err)
+		goto out_procfs;
 	pr_info("bslab: ready\n");
 	return 0;
 
+out_procfs:
+	bslab_procfs_exit();
 out_sizes:
 	bslab_sizes_exit();
 out_magazine:
@@ -96,6 +101,7 @@ out_debugfs:
 
 static void __exit bslab_exit(void)
 {
+	bslab_reap_exit();
 	bslab_procfs_exit();
 	bslab_sizes_exit();
 	destroy_leftovers();

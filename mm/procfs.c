@@ -5,9 +5,11 @@
  *
  *   <objsize>		chunk_size: the bytes an object takes in a slab
  *   <pagesperslab>	2^order
- *   tunables		limit, batchcount and sharedfactor: 0 until the
- *			magazine layer exists (it reports its size there)
- *   slabdata		active slabs (full + partial), all slabs, 0
+ *   tunables		limit and batchcount: the magazine size (rounds a
+ *			CPU holds per magazine, and moves per depot trip);
+ *			sharedfactor: 0
+ *   slabdata		active slabs (full + partial), all slabs, and
+ *			objects held in magazines (sharedavail)
  *
  * Mode 0400 by default, like /proc/slabinfo; the bslabinfo_mode module
  * parameter changes it at load.  Readers take bslab_caches_mutex, then each
@@ -33,12 +35,14 @@ static int bslabinfo_show(struct seq_file *m, void *v)
 	mutex_lock(&bslab_caches_mutex);
 	list_for_each_entry(cp, &bslab_caches, caches) {
 		bslab_cache_stats(cp, &st);
-		seq_printf(m, "%-17s %6llu %6llu %6llu %4llu %4lu : tunables %4u %4u %4u : slabdata %6llu %6llu %6u\n",
+		seq_printf(m, "%-17s %6llu %6llu %6llu %4llu %4lu : tunables %4llu %4llu %4u : slabdata %6llu %6llu %6llu\n",
 			   cp->name, st.buf_inuse, st.buf_total,
 			   st.chunk_size, st.buf_per_slab,
-			   1UL << cp->order, 0, 0, 0,
+			   1UL << cp->order, st.magazine_size,
+			   st.magazine_size, 0,
 			   st.slab_full + st.slab_partial,
-			   st.slab_full + st.slab_partial + st.slab_empty, 0);
+			   st.slab_full + st.slab_partial + st.slab_empty,
+			   st.buf_magazine);
 	}
 	mutex_unlock(&bslab_caches_mutex);
 	return 0;

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bslab reaping: giving memory back, on a timer, under memory pressure and
+ * when a CPU goes away.
+ *
+ * The reaper is a delayed work item that runs every reap_interval seconds
+ * (module parameter, default 15) and ticks every cache once:
+ *
+ *  - Working-set reap (Bonwick & Adams 2001, section 3.6): the depot has
+ *    recorded the fewest full and the fewest empty magazines it held during
+ *    the interval.  That many were never needed, so that many of each are
+ *    freed (the rounds of full ones go back to the slab layer); then every
+ *    empty slab goes back to the page allocator.
+ *  - Magazine size: if the depot lock was found taken more than
+ *    resize_contention times during the interval, the cache's magazines grow
+ *    a step (fewer depot trips per object); if the cache saw no allocation
+ *    for idle_intervals ticks in a row, they shrink a step (less memory
+ *    parked in magazines of an idle cache).
+ *
+ * The shrinker reports what bslab could free at once (the rounds of full
+ * depot magazines and the objects of empty slabs) and frees it on demand:
+ * each cache's reclaim callback first, so the client can give back objects
+ * it caches itself, then all of its depot magazines, then its empty slabs.
+ * `echo 2 > /proc/sys/vm/drop_caches` runs it until nothing is left.
+ *
+ * CPU hotplug: once a CPU is dead, its loaded and previous magazines of
+ * every cache go to the depot (full ones) or back to the slab layer, so no
+ * object is stranded on a CPU that no longer runs.
+ *
+ * Locking: each of these walks the cache list under bslab_caches_mutex
+ * (the shrinker only with a trylock: it may be called from an allocation
+ * made under the mutex).  The hotplug callback runs under the CPU hotplug
+ * lock and takes the mutex; nothing here takes the hotplug lock under the
+ * mutex (bslab_cpu_flush_all() is only called without it).  Reclaim
+ * callbacks run under the mutex and must not create or destroy caches.
+ */
+#include <linux/cpuhotplug.h>
+#include <linux/moduleparam.h>
+#include <linux/shrinker.h>
+#include <linux/workqueue.h>
+
+#include "internal.h"
+
+static unsigned int reap_interval = 15;
+module_param(reap_interval, uint, 0644);
+MODULE_PARM_DESC(reap_interval, "seconds between working-set reaps (default 15)");
+
+static unsigned int resize_contention = 3;
+module_param(resize_contention, uint, 0644);
+MODULE_PARM_DESC(resize_contention,
+		 "depot contentions per reap interval that grow a cache's magazines (default 3)");
+
+static unsigned int idle_intervals = 4;
+module_param(idle_intervals, uint, 0644);
+MODULE_PARM_DESC(idle_intervals,
+		 "reap intervals without allocation that shrink a cache's magazines (default 4)");
+
+static void reap_worker(struct work_struct *work);
+static DECLARE_DELAYED_WORK(reap_work, reap_worker);
+static struct shrinker *bslab_shrinker;
+static int hotplug_state;
+
+static void depot_count(struct bslab_cache *cp, u64 *counter, u64 n)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&cp->depot.lock, flags);
+	*counter += n;
+	spin_unlock_irqrestore(&cp->depot.lock, flags);
+}
+
+/* Grow or shrink the magazine size by the interval's contention and use. */
+static void tick_resize(struct bslab_cache *cp, const struct bslab_stats *st)
+{
+	struct bslab_depot *d = &cp->depot;
+	u64 contention = st->depot_contention - d->contention_seen;
+
+	d->contention_seen = st->depot_contention;
+	if (st->alloc != d->alloc_seen)
+		d->idle_ticks = 0;
+	else if (d->idle_ticks < UINT_MAX)
+		d->idle_ticks++;
+	d->alloc_seen = st->alloc;
+
+	if (contention > resize_contention)
+		bslab_magazine_resize(cp, true);
+	else if (idle_intervals && d->idle_ticks >= idle_intervals &&
+		 bslab_magazine_resize(cp, false))
+		d->idle_ticks = 0;
+}
+
+/* One interval of one cache: resize, working-set reap, empty slabs. */
+static void reap_tick_locked(struct bslab_cache *cp)
+{
+	struct bslab_stats st;
+	unsigned long slabs;
+
+	lockdep_assert_held(&bslab_caches_mutex);
+	if (!(cp->flags & BSLAB_NOMAGAZINE)) {
+		bslab_cache_stats(cp, &st);
+		tick_resize(cp, &st);
+	}
+	bslab_depot_purge(cp, false);
+	slabs = bslab_slab_reap(cp);
+	depot_count(cp, &cp->depot.ev.reap_pages, slabs << cp->order);
+}
+
+/**
+ * bslab_reap_tick() - one reap interval of one cache, now
+ * @cp: the cache
+ *
+ * What the reaper does to each cache every reap_interval seconds: the
+ * magazine resize policy, then the working-set reap of the depot, then
+ * every empty slab back to the page allocator.
+ *
+ * Context: process context; takes bslab_caches_mutex.
+ */
+void bslab_reap_tick(struct bslab_cache *cp)
+{
+	mutex_lock(&bslab_caches_mutex);
+	reap_tick_locked(cp);
+	mutex_unlock(&bslab_caches_mutex);
+}
+BSLAB_EXPORT_INTERNAL(bslab_reap_tick);
+
+static void reap_worker(struct work_struct *work)
+{
+	struct bslab_cache *cp;
+
+	mutex_lock(&bslab_caches_mutex);
+	list_for_each_entry(cp, &bslab_caches, caches)
+		reap_tick_locked(cp);
+	mutex_unlock(&bslab_caches_mutex);
+	schedule_delayed_work(&reap_work, max(reap_interval, 1u) * HZ);
+}
+
+/* ---- the shrinker ---- */
+
+static unsigned long shrink_count(struct shrinker *s,
+				  struct shrink_control *sc)
+{
+	unsigned long n = 0;
+	struct bslab_cache *cp;
+
+	if (!mutex_trylock(&bslab_caches_mutex))
+		return 0;
+	list_for_each_entry(cp, &bslab_caches, caches)
+		n += READ_ONCE(cp->depot.nfull) * bslab_magazine_size(cp) +
+		     READ_ONCE(cp->nr_empty) * cp->objs;
+	mutex_unlock(&bslab_caches_mutex);
+	return n ?: SHRINK_EMPTY;
+}
+
+static unsigned long shrink_scan(struct shrinker *s,
+				 struct shrink_control *sc)
+{
+	unsigned long freed = 0, objs, slabs;
+	struct bslab_cache *cp;
+
+	if (!mutex_trylock(&bslab_caches_mutex))
+		return SHRINK_STOP;
+	list_for_each_entry(cp, &bslab_caches, caches) {
+		if (freed >= sc->nr_to_scan)
+			break;
+		if (cp->reclaim)
+			cp->reclaim(cp->priv);
+		objs = bslab_depot_purge(cp, true);
+		slabs = bslab_slab_reap(cp);
+		depot_count(cp, &cp->depot.ev.shrink_objects,
+			    objs + slabs * cp->objs);
+		depot_count(cp, &cp->depot.ev.shrink_pages, slabs << cp->order);
+		freed += objs + slabs * cp->objs;
+	}
+	mutex_unlock(&bslab_caches_mutex);
+	return freed;
+}
+
+/* ---- CPU hotplug ---- */
+
+static int cpu_dead(unsigned int cpu)
+{
+	struct bslab_cache *cp;
+
+	mutex_lock(&bslab_caches_mutex);
+	list_for_each_entry(cp, &bslab_caches, caches)
+		bslab_cpu_drain(cp, cpu);
+	mutex_unlock(&bslab_caches_mutex);
+	return 0;
+}
+
+int bslab_reap_init(void)
+{
+	int ret;
+
+	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "bslab:dead",
+					NULL, cpu_dead);
+	if (ret < 0)
+		return ret;
+	hotplug_state = ret;
+
+	bslab_shrinker = bslab_shrinker_create("bslab", shrink_count,
+					       shrink_scan);
+	if (!bslab_shrinker) {
+		cpuhp_remove_state_nocalls(hotplug_state);
+		return -ENOMEM;
+	}
+	schedule_delayed_work(&reap_work, max(reap_interval, 1u) * HZ);
+	return 0;
+}
+
+void bslab_reap_exit(void)
+{
+	cancel_delayed_work_sync(&reap_work);
+	bslab_shrinker_destroy(bslab_shrinker);
+	cpuhp_remove_state_nocalls(hotplug_state);
+}
