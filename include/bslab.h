@@ -116,8 +116,9 @@ struct bslab_stats {
  *	failure fails that allocation and gives the slab back.
  * @dtor: destructor or NULL.  Called on every object of a slab before its
  *	pages go back to the page allocator.
- * @reclaim: called when memory is short so the client can free objects it
- *	caches itself; may be NULL.
+ * @reclaim: called by bslab's shrinker when memory is short, so the client
+ *	can free objects it caches itself; may be NULL.  It must not create
+ *	or destroy caches.
  * @priv: passed to @ctor, @dtor and @reclaim.
  * @flags: BSLAB_* cache flags.
  *
@@ -166,7 +167,8 @@ void *bslab_cache_alloc(struct bslab_cache *cache, gfp_t gfp);
  * @obj: the object, in constructed state, or NULL (nothing is done)
  *
  * A pointer that is not an allocated object of @cache is logged and
- * ignored (counted in free_invalid).
+ * ignored (counted in free_invalid) when it reaches the slab layer: at
+ * once for BSLAB_NOMAGAZINE caches, else when its magazine is emptied.
  *
  * Context: any.
  */
@@ -201,9 +203,11 @@ void bslab_cache_free_bulk(struct bslab_cache *cache, size_t n, void **objs);
  * bslab_cache_reap() - give back the memory a cache holds but does not use
  * @cache: the cache
  *
- * Destructs the objects of every empty slab and gives those pages back to
+ * Empties every online CPU's magazines and the depot into the slab layer,
+ * destructs the objects of every empty slab and gives those pages back to
  * the page allocator; sizes the bufctl hash of an off-slab cache to the
- * number of objects in use.
+ * number of objects in use.  Afterwards the cache holds only pages with
+ * objects in use.
  *
  * Context: process context, may sleep.
  */

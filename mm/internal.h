@@ -149,7 +149,7 @@ struct bslab_cpu_cache {
  * @ev: the depot's counters
  */
 struct bslab_depot {
-	spinlock_t lock;
+	spinlock_t lock;	/* everything below */
 	struct bslab_magazine *full;
 	struct bslab_magazine *empty;
 	unsigned long nfull;
@@ -264,7 +264,6 @@ static inline unsigned long slab_total(const struct bslab_cache *cp)
 /* slab.c: the slab layer; callers hold cp->lock where marked _locked. */
 int bslab_slab_layout(struct bslab_cache *cp);
 void *bslab_slab_alloc(struct bslab_cache *cp, gfp_t gfp);
-void bslab_slab_free(struct bslab_cache *cp, void *obj);
 size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
 			      void **objs);
 size_t bslab_slab_free_batch(struct bslab_cache *cp, size_t n, void **objs);

@@ -59,6 +59,7 @@ static struct bslab_cache *mag_cache[ARRAY_SIZE(mag_sizes)];
 
 /* The shared "no magazine": nothing to pop, no room to push. */
 struct bslab_magazine bslab_no_magazine;
+BSLAB_EXPORT_INTERNAL(bslab_no_magazine);
 
 static unsigned int mag_index(unsigned int size)
 {
@@ -82,6 +83,8 @@ unsigned int bslab_magazine_size(const struct bslab_cache *cp)
 		return 0;
 	return mag_sizes[READ_ONCE(cp->depot.size_idx)];
 }
+
+BSLAB_EXPORT_INTERNAL(bslab_magazine_size);
 
 /**
  * bslab_magazine_resize() - step a cache's magazine size up or down
@@ -499,12 +502,15 @@ int bslab_magazine_init(void)
 	char name[BSLAB_NAME_MAX + 1];
 	unsigned int i;
 
+	size_t size;
+
 	for (i = 0; i < ARRAY_SIZE(mag_sizes); i++) {
 		snprintf(name, sizeof(name), "bslab_magazine_%u", mag_sizes[i]);
-		mag_cache[i] = bslab_cache_create(name,
-				sizeof(struct bslab_magazine) +
-				mag_sizes[i] * sizeof(void *),
-				0, NULL, NULL, NULL, NULL, BSLAB_NOMAGAZINE);
+		size = sizeof(struct bslab_magazine) +
+		       mag_sizes[i] * sizeof(void *);
+		mag_cache[i] = bslab_cache_create(name, size, 0, NULL, NULL,
+						  NULL, NULL,
+						  BSLAB_NOMAGAZINE);
 		if (IS_ERR(mag_cache[i])) {
 			int err = PTR_ERR(mag_cache[i]);
 

@@ -7,8 +7,9 @@
  * off-slab descriptors and bufctls of large caches: both are small caches,
  * whose descriptors live in their own slabs, so creating and growing them
  * never needs an off-slab cache; and neither has magazines, since the
- * caches of magazines (some of them large) depend on them.  Then the caches of magazines (which have
- * no magazines themselves), then the bslab_alloc() size classes, some of
+ * caches of magazines (some of them large) depend on them.  Then the
+ * caches of magazines (which have no magazines themselves), then the
+ * bslab_alloc() size classes, some of
  * them large caches.  /proc/bslabinfo comes last, once there is
  * something to show.  Unloading is the reverse, after destroying (and
  * reporting) any cache a client left behind.

@@ -4,7 +4,8 @@
  * when a CPU goes away.
  *
  * The reaper is a delayed work item that runs every reap_interval seconds
- * (module parameter, default 15) and ticks every cache once:
+ * (module parameter, default 15, 0 for never; a new value takes effect at
+ * once) and ticks every cache once:
  *
  *  - Working-set reap (Bonwick & Adams 2001, section 3.6): the depot has
  *    recorded the fewest full and the fewest empty magazines it held during
@@ -41,9 +42,39 @@
 
 #include "internal.h"
 
+static void reap_worker(struct work_struct *work);
+static DECLARE_DELAYED_WORK(reap_work, reap_worker);
+static bool reaper_ready;
 static unsigned int reap_interval = 15;
-module_param(reap_interval, uint, 0644);
-MODULE_PARM_DESC(reap_interval, "seconds between working-set reaps (default 15)");
+
+/* (Re)arm the reaper for the current interval; 0 stops it. */
+static void reaper_arm(void)
+{
+	unsigned int secs = READ_ONCE(reap_interval);
+
+	if (secs)
+		mod_delayed_work(system_wq, &reap_work, secs * HZ);
+	else
+		cancel_delayed_work(&reap_work);
+}
+
+static int reap_interval_set(const char *val, const struct kernel_param *kp)
+{
+	int ret = param_set_uint(val, kp);
+
+	if (!ret && READ_ONCE(reaper_ready))
+		reaper_arm();
+	return ret;
+}
+
+static const struct kernel_param_ops reap_interval_ops = {
+	.set = reap_interval_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(reap_interval, &reap_interval_ops, &reap_interval, 0644);
+MODULE_PARM_DESC(reap_interval,
+		 "seconds between working-set reaps, 0 for none (default 15); takes effect at once");
 
 static unsigned int resize_contention = 3;
 module_param(resize_contention, uint, 0644);
@@ -55,8 +86,6 @@ module_param(idle_intervals, uint, 0644);
 MODULE_PARM_DESC(idle_intervals,
 		 "reap intervals without allocation that shrink a cache's magazines (default 4)");
 
-static void reap_worker(struct work_struct *work);
-static DECLARE_DELAYED_WORK(reap_work, reap_worker);
 static struct shrinker *bslab_shrinker;
 static int hotplug_state;
 
@@ -121,6 +150,7 @@ void bslab_reap_tick(struct bslab_cache *cp)
 	reap_tick_locked(cp);
 	mutex_unlock(&bslab_caches_mutex);
 }
+
 BSLAB_EXPORT_INTERNAL(bslab_reap_tick);
 
 static void reap_worker(struct work_struct *work)
@@ -131,7 +161,7 @@ static void reap_worker(struct work_struct *work)
 	list_for_each_entry(cp, &bslab_caches, caches)
 		reap_tick_locked(cp);
 	mutex_unlock(&bslab_caches_mutex);
-	schedule_delayed_work(&reap_work, max(reap_interval, 1u) * HZ);
+	reaper_arm();
 }
 
 /* ---- the shrinker ---- */
@@ -204,12 +234,14 @@ int bslab_reap_init(void)
 		cpuhp_remove_state_nocalls(hotplug_state);
 		return -ENOMEM;
 	}
-	schedule_delayed_work(&reap_work, max(reap_interval, 1u) * HZ);
+	WRITE_ONCE(reaper_ready, true);
+	reaper_arm();
 	return 0;
 }
 
 void bslab_reap_exit(void)
 {
+	WRITE_ONCE(reaper_ready, false);
 	cancel_delayed_work_sync(&reap_work);
 	bslab_shrinker_destroy(bslab_shrinker);
 	cpuhp_remove_state_nocalls(hotplug_state);

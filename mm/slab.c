@@ -480,7 +480,7 @@ static unsigned int color_take(struct bslab_cache *cp)
  * not be made.
  */
 size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
-			       void **objs)
+			      void **objs)
 {
 	struct bslab_slab *sp;
 	unsigned long flags;
@@ -585,16 +585,6 @@ void *bslab_slab_alloc(struct bslab_cache *cp, gfp_t gfp)
 	void *obj;
 
 	return bslab_slab_alloc_batch(cp, gfp, 1, &obj) ? obj : NULL;
-}
-
-/**
- * bslab_slab_free() - give one object back to the slab layer
- * @cp: the cache
- * @obj: the object
- */
-void bslab_slab_free(struct bslab_cache *cp, void *obj)
-{
-	bslab_slab_free_batch(cp, 1, &obj);
 }
 
 /* Unlink every empty slab under the lock, then destroy them without it. */

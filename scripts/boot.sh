@@ -25,7 +25,8 @@ for ko in "$@"; do
 	cp "$ko" "$root/lib/bslab/"
 	names="$names $(basename "$ko" .ko)"
 done
-printf 'MODE=%s\nMODULES="%s"\n' "$mode" "${names# }" >"$root/etc/bslab.conf"
+printf 'MODE=%s\nMODULES="%s"\nBSLAB_PARAMS="%s"\n' "$mode" "${names# }" \
+	"${BSLAB_PARAMS:-}" >"$root/etc/bslab.conf"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initramfs.cpio.gz"
 
 log=$out/serial.log

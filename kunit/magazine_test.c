@@ -1,0 +1,870 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bslab_magazine: the per-CPU layer and the depot.  Every swap and exchange
+ * path, counted exactly; an interrupt entering the cache while the CPU
+ * layer is in use; a hard-irq timer and a task sharing a cache on one CPU;
+ * two CPUs freeing each other's objects; magazine resize up under forced
+ * depot contention and down when idle; the working-set reap; the shrinker
+ * through drop_caches; CPU offline/online during allocation; destroy after
+ * heavy use; BSLAB_NOMAGAZINE; the magazines file.
+ */
+#include <linux/cpu.h>
+#include <linux/delay.h>
+#include <linux/fs.h>
+#include <linux/hrtimer.h>
+#include <linux/kthread.h>
+#include <linux/sched.h>
+
+#include "helpers.h"
+
+/* An object that knows whether it is handed out, and to whom. */
+struct tagged {
+	unsigned long link;	/* the slab layer's free-list word may go here */
+	u32 live;
+	u32 owner;
+	u64 serial;
+};
+
+static int tagged_ctor(void *obj, void *priv, gfp_t gfp)
+{
+	struct tagged *t = obj;
+
+	t->live = 0;
+	t->owner = 0;
+	return 0;
+}
+
+static void unpin(void *unused)
+{
+	set_cpus_allowed_ptr(current, cpu_possible_mask);
+}
+
+/* Keep the test on @cpu, so that every operation sees the same magazines. */
+static void pin(struct kunit *test, unsigned int cpu)
+{
+	KUNIT_ASSERT_TRUE(test, cpu_online(cpu));
+	KUNIT_ASSERT_EQ(test, 0, set_cpus_allowed_ptr(current,
+						      cpumask_of(cpu)));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, unpin, NULL));
+}
+
+static void need_two_cpus(struct kunit *test)
+{
+	KUNIT_ASSERT_GE_MSG(test, num_online_cpus(), 2,
+			    "the test kernel boots with -smp 2");
+}
+
+/* A function run in a kthread bound to one CPU. */
+struct cpu_job {
+	int (*fn)(struct cpu_job *job);
+	struct bslab_cache *cache;
+	unsigned int cpu;
+	unsigned long deadline;
+	struct completion done;
+	bool stop;
+	void *shared;
+	unsigned long bad;
+	unsigned long ops;
+};
+
+static int job_thread(void *arg)
+{
+	struct cpu_job *job = arg;
+
+	job->fn(job);
+	complete(&job->done);
+	return 0;
+}
+
+static void job_start(struct kunit *test, struct cpu_job *job)
+{
+	struct task_struct *t;
+
+	init_completion(&job->done);
+	t = kthread_create(job_thread, job, "bslab_test/%u", job->cpu);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	kthread_bind(t, job->cpu);
+	wake_up_process(t);
+}
+
+/* ---- every path of the CPU layer, counted ---- */
+
+static void swap_and_exchange_paths(struct kunit *test)
+{
+	struct bslab_cache *cache;
+	unsigned int m, n, i;
+	struct bslab_stats st;
+	void **objs;
+
+	pin(test, 0);
+	cache = tst_cache(test, "t_mag_paths", 64, 0, NULL, NULL, NULL, 0);
+	m = tst_stat(cache, magazine_size);
+	KUNIT_ASSERT_GE(test, m, 2);
+	n = 2 * m + 5;
+	objs = tst_alloc_array(test, n + m + 1, sizeof(void *));
+
+	for (i = 0; i < n; i++)
+		objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, alloc_slab), n);
+
+	/*
+	 * Frees: 1 starts magazine A (new), 2..m fill it; m+1 starts B (new,
+	 * A becomes previous); 2m+1 finds both full: A goes to the depot,
+	 * C (new) is loaded; 4 more go into C.
+	 */
+	for (i = 0; i < n; i++)
+		bslab_cache_free(cache, objs[i]);
+	bslab_cache_stats(cache, &st);
+	KUNIT_EXPECT_EQ(test, st.free_depot, 3);
+	KUNIT_EXPECT_EQ(test, st.free_cpu, n - 3);
+	KUNIT_EXPECT_EQ(test, st.free_swap, 0);
+	KUNIT_EXPECT_EQ(test, st.depot_free, 1);
+	KUNIT_EXPECT_EQ(test, st.full_magazines, 1);
+	KUNIT_EXPECT_EQ(test, st.buf_magazine, n);
+	KUNIT_EXPECT_EQ(test, st.buf_inuse, 0);
+
+	/*
+	 * Allocations: 5 from C; then C is empty and B full: swap; m-1 more
+	 * from B; then both empty: C to the depot, A (full) from it; m-1
+	 * more from A.  All n served by magazines.
+	 */
+	for (i = 0; i < n; i++)
+		objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
+	bslab_cache_stats(cache, &st);
+	KUNIT_EXPECT_EQ(test, st.alloc_cpu, 2 * m + 3);
+	KUNIT_EXPECT_EQ(test, st.alloc_swap, 1);
+	KUNIT_EXPECT_EQ(test, st.alloc_depot, 1);
+	KUNIT_EXPECT_EQ(test, st.depot_alloc, 1);
+	KUNIT_EXPECT_EQ(test, st.alloc_slab, n);
+	KUNIT_EXPECT_EQ(test, st.full_magazines, 0);
+	KUNIT_EXPECT_EQ(test, st.empty_magazines, 1);
+	KUNIT_EXPECT_EQ(test, st.buf_magazine, 0);
+
+	/* Both magazines empty, no full one in the depot: the slab layer. */
+	for (i = n; i < n + m + 1; i++)
+		objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, alloc_slab), n + m + 1);
+
+	/* m frees fill the loaded magazine; the next swaps in the empty one */
+	for (i = n; i < n + m + 1; i++)
+		bslab_cache_free(cache, objs[i]);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, free_swap), 1);
+	bslab_cache_free_bulk(cache, n, objs);
+
+	bslab_cache_stats(cache, &st);
+	KUNIT_EXPECT_EQ(test, st.alloc, st.free);
+	KUNIT_EXPECT_EQ(test, st.buf_inuse, 0);
+	KUNIT_EXPECT_EQ(test, st.depot_contention, 0);
+}
+
+/*
+ * What an interrupt does when it arrives while this CPU's task is in the
+ * middle of the fast path: it finds the busy word set and uses the slab
+ * layer, leaving the magazines alone.
+ */
+static void interrupt_finds_cpu_busy(struct kunit *test)
+{
+	struct bslab_cpu_cache *cc;
+	struct bslab_cache *cache;
+	unsigned int rounds;
+	void *a, *b;
+
+	pin(test, 0);
+	cache = tst_cache(test, "t_mag_busy", 128, 0, NULL, NULL, NULL, 0);
+	a = bslab_cache_alloc(cache, GFP_KERNEL);
+	bslab_cache_free(cache, a);	/* a now sits in the loaded magazine */
+
+	preempt_disable();
+	cc = this_cpu_ptr(cache->cpu);
+	rounds = cc->loaded->rounds;
+	cc->busy = 1;			/* as the interrupted task left it */
+	b = bslab_cache_alloc(cache, GFP_ATOMIC);
+	if (b)
+		bslab_cache_free(cache, b);
+	KUNIT_EXPECT_EQ(test, cc->loaded->rounds, rounds);
+	cc->busy = 0;
+	preempt_enable();
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_PTR_NE(test, a, b);	/* not from the magazine */
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, cpu_busy), 2);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, alloc_slab), 2);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, free_slab), 1);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_inuse), 0);
+}
+
+/* ---- a hard-irq timer and a task on one CPU ---- */
+
+#define IRQ_RING 8
+
+struct irq_ctx {
+	struct hrtimer timer;
+	struct bslab_cache *cache;
+	struct tagged *ring[IRQ_RING];
+	unsigned int head;
+	unsigned long fires;
+	unsigned long bad;
+	bool stop;
+};
+
+static enum hrtimer_restart irq_side(struct hrtimer *timer)
+{
+	struct irq_ctx *ctx = container_of(timer, struct irq_ctx, timer);
+	struct tagged *t = bslab_cache_alloc(ctx->cache, GFP_ATOMIC);
+	struct tagged *old = ctx->ring[ctx->head];
+
+	if (t) {
+		if (t->live)
+			ctx->bad++;
+		t->live = 1;
+		t->owner = 2;
+	}
+	if (old) {
+		if (!old->live || old->owner != 2)
+			ctx->bad++;
+		old->live = 0;
+		bslab_cache_free(ctx->cache, old);
+	}
+	ctx->ring[ctx->head] = t;
+	ctx->head = (ctx->head + 1) % IRQ_RING;
+	ctx->fires++;
+	if (READ_ONCE(ctx->stop))
+		return HRTIMER_NORESTART;
+	hrtimer_forward_now(timer, ns_to_ktime(20 * NSEC_PER_USEC));
+	return HRTIMER_RESTART;
+}
+
+static void irq_and_task_share_cpu(struct kunit *test)
+{
+	struct irq_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	unsigned long deadline, ops = 0, bad = 0;
+	struct tagged *t;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	pin(test, 0);
+	ctx->cache = tst_cache(test, "t_mag_irq", sizeof(struct tagged), 0,
+			       tagged_ctor, NULL, NULL, 0);
+	hrtimer_init(&ctx->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
+	ctx->timer.function = irq_side;
+	hrtimer_start(&ctx->timer, ns_to_ktime(20 * NSEC_PER_USEC),
+		      HRTIMER_MODE_REL_PINNED_HARD);
+
+	deadline = jiffies + 2 * HZ;
+	while (time_before(jiffies, deadline)) {
+		t = bslab_cache_alloc(ctx->cache, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, t);
+		if (t->live)
+			bad++;
+		t->live = 1;
+		t->owner = 1;
+		t->serial = ops;
+		cpu_relax();
+		if (t->owner != 1 || t->serial != ops)
+			bad++;
+		t->live = 0;
+		bslab_cache_free(ctx->cache, t);
+		ops++;
+	}
+	WRITE_ONCE(ctx->stop, true);
+	hrtimer_cancel(&ctx->timer);
+	for (i = 0; i < IRQ_RING; i++) {
+		if (ctx->ring[i]) {
+			ctx->ring[i]->live = 0;
+			bslab_cache_free(ctx->cache, ctx->ring[i]);
+		}
+	}
+
+	kunit_info(test, "%lu task ops, %lu timer interrupts, %llu interrupts found the CPU layer busy",
+		   ops, ctx->fires, tst_stat(ctx->cache, cpu_busy));
+	KUNIT_EXPECT_EQ(test, bad, 0);
+	KUNIT_EXPECT_EQ(test, ctx->bad, 0);
+	KUNIT_EXPECT_GT(test, ctx->fires, 100);
+	KUNIT_EXPECT_GT(test, ops, 1000);
+	KUNIT_EXPECT_EQ(test, tst_stat(ctx->cache, buf_inuse), 0);
+}
+
+/* ---- two CPUs freeing each other's objects ---- */
+
+#define XQ 64
+
+struct xqueue {
+	spinlock_t lock;	/* protects the ring */
+	struct tagged *ring[XQ];
+	unsigned int head, tail;
+};
+
+static bool xq_push(struct xqueue *q, struct tagged *t)
+{
+	bool ok;
+
+	spin_lock(&q->lock);
+	ok = q->head - q->tail < XQ;
+	if (ok)
+		q->ring[q->head++ % XQ] = t;
+	spin_unlock(&q->lock);
+	return ok;
+}
+
+static struct tagged *xq_pop(struct xqueue *q)
+{
+	struct tagged *t = NULL;
+
+	spin_lock(&q->lock);
+	if (q->head != q->tail)
+		t = q->ring[q->tail++ % XQ];
+	spin_unlock(&q->lock);
+	return t;
+}
+
+static void xfree(struct cpu_job *job, struct tagged *t, u32 owner)
+{
+	if (!t->live || t->owner != owner)
+		job->bad++;
+	t->live = 0;
+	bslab_cache_free(job->cache, t);
+}
+
+static int cross_worker(struct cpu_job *job)
+{
+	struct xqueue *queues = job->shared;
+	struct xqueue *mine = &queues[job->cpu], *peer = &queues[!job->cpu];
+	struct tagged *t;
+
+	while (time_before(jiffies, job->deadline)) {
+		t = bslab_cache_alloc(job->cache, GFP_KERNEL);
+		if (!t) {
+			job->bad++;
+			break;
+		}
+		if (t->live)
+			job->bad++;	/* handed out twice */
+		t->live = 1;
+		t->owner = job->cpu + 1;
+		t->serial = job->ops++;
+		if (!xq_push(peer, t))
+			xfree(job, t, job->cpu + 1);
+		while ((t = xq_pop(mine)))
+			xfree(job, t, !job->cpu + 1);
+		cond_resched();
+	}
+	return 0;
+}
+
+static void cross_cpu_free(struct kunit *test)
+{
+	struct xqueue *queues = kunit_kzalloc(test, 2 * sizeof(*queues),
+					      GFP_KERNEL);
+	struct cpu_job *jobs = kunit_kzalloc(test, 2 * sizeof(*jobs),
+					     GFP_KERNEL);
+	struct bslab_cache *cache;
+	struct bslab_stats st;
+	struct tagged *t;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, queues);
+	KUNIT_ASSERT_NOT_NULL(test, jobs);
+	need_two_cpus(test);
+	cache = tst_cache(test, "t_mag_cross", sizeof(struct tagged), 0,
+			  tagged_ctor, NULL, NULL, 0);
+	for (i = 0; i < 2; i++) {
+		spin_lock_init(&queues[i].lock);
+		jobs[i] = (struct cpu_job){ .fn = cross_worker, .cache = cache,
+			.cpu = i, .shared = queues,
+			.deadline = jiffies + 3 * HZ };
+		job_start(test, &jobs[i]);
+	}
+	for (i = 0; i < 2; i++)
+		wait_for_completion(&jobs[i].done);
+	for (i = 0; i < 2; i++)
+		while ((t = xq_pop(&queues[i])))
+			xfree(&jobs[i], t, !i + 1);
+
+	kunit_info(test, "%lu + %lu objects passed between CPUs",
+		   jobs[0].ops, jobs[1].ops);
+	KUNIT_EXPECT_EQ(test, jobs[0].bad + jobs[1].bad, 0);
+	KUNIT_EXPECT_GT(test, jobs[0].ops, 1000);
+	KUNIT_EXPECT_GT(test, jobs[1].ops, 1000);
+	bslab_cache_stats(cache, &st);
+	KUNIT_EXPECT_EQ(test, st.alloc, st.free);
+	KUNIT_EXPECT_EQ(test, st.alloc, jobs[0].ops + jobs[1].ops);
+	KUNIT_EXPECT_EQ(test, st.buf_inuse, 0);
+	KUNIT_EXPECT_GT(test, st.depot_alloc + st.depot_free, 0);
+	bslab_cache_reap(cache);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, mem_total), 0);
+}
+
+/* ---- magazine resize ---- */
+
+static int hog_depot(struct cpu_job *job)
+{
+	unsigned long flags;
+
+	while (!READ_ONCE(job->stop)) {
+		spin_lock_irqsave(&job->cache->depot.lock, flags);
+		mdelay(2);	/* with the lock held: it must spin */
+		spin_unlock_irqrestore(&job->cache->depot.lock, flags);
+		usleep_range(50, 100);
+	}
+	return 0;
+}
+
+/* Depot trips: fill and empty both magazines and one more. */
+static void depot_trips(struct bslab_cache *cache, void **objs,
+			unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
+	for (i = 0; i < n; i++)
+		bslab_cache_free(cache, objs[i]);
+}
+
+static void resize_up_and_down(struct kunit *test)
+{
+	struct cpu_job *hog = kunit_kzalloc(test, sizeof(*hog), GFP_KERNEL);
+	const unsigned int contention = 3, idle = 4;	/* module defaults */
+	struct bslab_cache *cache;
+	unsigned long deadline;
+	unsigned int m, i;
+	void **objs;
+
+	KUNIT_ASSERT_NOT_NULL(test, hog);
+	need_two_cpus(test);
+	pin(test, 0);
+	cache = tst_cache(test, "t_mag_resize", 64, 0, NULL, NULL, NULL, 0);
+	m = tst_stat(cache, magazine_size);
+	objs = tst_alloc_array(test, 4 * 256, sizeof(void *));
+
+	*hog = (struct cpu_job){ .fn = hog_depot, .cache = cache, .cpu = 1 };
+	job_start(test, hog);
+	deadline = jiffies + 10 * HZ;
+	while (tst_stat(cache, depot_contention) <= contention &&
+	       time_before(jiffies, deadline))
+		depot_trips(cache, objs, 4 * m);
+	WRITE_ONCE(hog->stop, true);
+	wait_for_completion(&hog->done);
+	KUNIT_ASSERT_GT(test, tst_stat(cache, depot_contention), contention);
+
+	bslab_reap_tick(cache);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, magazine_resize_up), 1);
+	KUNIT_EXPECT_GT(test, tst_stat(cache, magazine_size), m);
+
+	/* New magazines have the new size; objects still flow. */
+	depot_trips(cache, objs, 4 * tst_stat(cache, magazine_size));
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_inuse), 0);
+
+	/* A tick to see the last allocations, then idle ones. */
+	bslab_reap_tick(cache);
+	for (i = 0; i < idle - 1; i++)
+		bslab_reap_tick(cache);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, magazine_resize_down), 0);
+	bslab_reap_tick(cache);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, magazine_resize_down), 1);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, magazine_size), m);
+	depot_trips(cache, objs, 4 * m);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_inuse), 0);
+}
+
+/* ---- working-set reap ---- */
+
+static void working_set_reap(struct kunit *test)
+{
+	const unsigned int k = 6, j = 2;
+	struct bslab_cache *cache;
+	unsigned int m, n, i;
+	void **objs;
+
+	pin(test, 0);
+	cache = tst_cache(test, "t_mag_wss", 64, 0, NULL, NULL, NULL, 0);
+	m = tst_stat(cache, magazine_size);
+	n = (k + 2) * m;
+	objs = tst_alloc_array(test, n, sizeof(void *));
+
+	/* k full magazines in the depot, two full ones loaded */
+	for (i = 0; i < n; i++)
+		objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
+	for (i = 0; i < n; i++)
+		bslab_cache_free(cache, objs[i]);
+	KUNIT_ASSERT_EQ(test, tst_stat(cache, full_magazines), k);
+
+	/* the depot was never drawn on since create: nothing is surplus */
+	bslab_reap_tick(cache);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, full_magazines), k);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, reap_magazines), 0);
+
+	/* this interval uses j of the depot's magazines, and returns them */
+	for (i = 0; i < (j + 2) * m; i++)
+		objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, full_magazines), k - j);
+	for (i = 0; i < (j + 2) * m; i++)
+		bslab_cache_free(cache, objs[i]);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, full_magazines), k);
+
+	/* the k - j never touched are freed; j stay for the working set */
+	bslab_reap_tick(cache);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, full_magazines), j);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, reap_objects), (k - j) * m);
+	KUNIT_EXPECT_GE(test, tst_stat(cache, reap_magazines), k - j);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, slab_empty), 0);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_magazine), (j + 2) * m);
+}
+
+/* ---- the periodic reaper ---- */
+
+static void set_reap_interval(const char *secs)
+{
+	struct file *f;
+	loff_t pos = 0;
+
+	f = filp_open("/sys/module/bslab/parameters/reap_interval", O_WRONLY,
+		      0);
+	if (IS_ERR(f))
+		return;
+	kernel_write(f, secs, strlen(secs), &pos);
+	filp_close(f, NULL);
+}
+
+static void reaper_off(void *unused)
+{
+	set_reap_interval("0");
+}
+
+/*
+ * With the reaper on (make check loads bslab with it off), an idle cache's
+ * depot surplus goes away by itself: the first tick sees the depot's
+ * minimum, the next frees it.
+ */
+static void periodic_reaper(struct kunit *test)
+{
+	const unsigned int k = 4;
+	struct bslab_cache *cache;
+	unsigned long deadline;
+	unsigned int m, n, i;
+	void **objs;
+
+	pin(test, 0);
+	cache = tst_cache(test, "t_mag_reaper", 64, 0, NULL, NULL, NULL, 0);
+	m = tst_stat(cache, magazine_size);
+	n = (k + 2) * m;
+	objs = tst_alloc_array(test, n, sizeof(void *));
+	for (i = 0; i < n; i++)
+		objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
+	for (i = 0; i < n; i++)
+		bslab_cache_free(cache, objs[i]);
+	KUNIT_ASSERT_EQ(test, tst_stat(cache, full_magazines), k);
+
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, reaper_off,
+							   NULL));
+	set_reap_interval("1");
+	deadline = jiffies + 10 * HZ;
+	while (tst_stat(cache, full_magazines) && time_before(jiffies, deadline))
+		msleep(100);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, full_magazines), 0);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, reap_objects), k * m);
+	KUNIT_EXPECT_GE(test, tst_stat(cache, reap), 2);
+	/* the loaded and previous magazines are the CPU's, not surplus */
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_magazine), 2 * m);
+}
+
+/* ---- the shrinker ---- */
+
+static atomic_t reclaim_calls;
+
+static void count_reclaim(void *priv)
+{
+	atomic_inc(&reclaim_calls);
+}
+
+static void shrinker_and_drop_caches(struct kunit *test)
+{
+	struct bslab_cache *cache;
+	struct bslab_stats st;
+	struct file *f;
+	unsigned int i, n;
+	loff_t pos = 0;
+	void **objs;
+
+	pin(test, 0);
+	atomic_set(&reclaim_calls, 0);
+	cache = bslab_cache_create("t_mag_shrink", 256, 0, NULL, NULL,
+				   count_reclaim, NULL, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, cache);
+	n = 20 * tst_stat(cache, magazine_size);
+	objs = tst_alloc_array(test, n, sizeof(void *));
+	for (i = 0; i < n; i++)
+		objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
+	for (i = 0; i < n; i++)
+		bslab_cache_free(cache, objs[i]);
+	KUNIT_ASSERT_GT(test, tst_stat(cache, full_magazines), 10);
+
+	f = filp_open("/proc/sys/vm/drop_caches", O_WRONLY, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
+	KUNIT_EXPECT_EQ(test, kernel_write(f, "2\n", 2, &pos), 2);
+	filp_close(f, NULL);
+
+	bslab_cache_stats(cache, &st);
+	KUNIT_EXPECT_EQ(test, st.full_magazines, 0);
+	KUNIT_EXPECT_EQ(test, st.empty_magazines, 0);
+	KUNIT_EXPECT_EQ(test, st.slab_empty, 0);
+	KUNIT_EXPECT_GT(test, st.shrink_objects, 0);
+	KUNIT_EXPECT_GT(test, st.shrink_pages, 0);
+	/* only the two loaded magazines' objects keep pages */
+	KUNIT_EXPECT_LE(test, st.buf_total, st.buf_magazine + st.buf_per_slab *
+			(st.slab_full + st.slab_partial));
+	KUNIT_EXPECT_GE(test, atomic_read(&reclaim_calls), 1);
+	bslab_cache_destroy(cache);
+}
+
+/* ---- CPU hotplug ---- */
+
+static int churn(struct cpu_job *job)
+{
+	void *objs[40];
+	unsigned int i;
+
+	while (!READ_ONCE(job->stop)) {
+		for (i = 0; i < ARRAY_SIZE(objs); i++) {
+			objs[i] = bslab_cache_alloc(job->cache, GFP_KERNEL);
+			if (!objs[i])
+				job->bad++;
+		}
+		for (i = 0; i < ARRAY_SIZE(objs); i++)
+			bslab_cache_free(job->cache, objs[i]);
+		job->ops += ARRAY_SIZE(objs);
+		cond_resched();
+	}
+	return 0;
+}
+
+/* Leave objects in this CPU's magazines: one full, one partly full. */
+static int park_objects(struct cpu_job *job)
+{
+	unsigned int m = bslab_magazine_size(job->cache), i;
+	void **objs = job->shared;
+
+	for (i = 0; i < m + m / 2; i++)
+		objs[i] = bslab_cache_alloc(job->cache, GFP_KERNEL);
+	for (i = 0; i < m + m / 2; i++)
+		bslab_cache_free(job->cache, objs[i]);
+	job->ops = m + m / 2;
+	return 0;
+}
+
+static void cpu_offline_online(struct kunit *test)
+{
+	struct cpu_job *jobs = kunit_kzalloc(test, 2 * sizeof(*jobs),
+					     GFP_KERNEL);
+	struct bslab_cpu_cache *cc;
+	struct bslab_cache *cache;
+	struct bslab_stats st;
+	unsigned int round, m;
+
+	KUNIT_ASSERT_NOT_NULL(test, jobs);
+	need_two_cpus(test);
+	pin(test, 0);
+	cache = tst_cache(test, "t_mag_hotplug", 96, 0, NULL, NULL, NULL, 0);
+	m = tst_stat(cache, magazine_size);
+
+	/* CPU 1 holds a full and a half-full magazine; then it goes away */
+	jobs[1] = (struct cpu_job){ .fn = park_objects, .cache = cache,
+		.cpu = 1, .shared = tst_alloc_array(test, 2 * m,
+						     sizeof(void *)) };
+	job_start(test, &jobs[1]);
+	wait_for_completion(&jobs[1].done);
+	KUNIT_ASSERT_EQ(test, tst_stat(cache, buf_magazine), m + m / 2);
+
+	/* meanwhile CPU 0 keeps allocating and freeing */
+	jobs[0] = (struct cpu_job){ .fn = churn, .cache = cache, .cpu = 0 };
+	job_start(test, &jobs[0]);
+	for (round = 0; round < 3; round++) {
+		KUNIT_ASSERT_EQ(test, 0, remove_cpu(1));
+		cc = per_cpu_ptr(cache->cpu, 1);
+		KUNIT_EXPECT_PTR_EQ(test, cc->loaded, &bslab_no_magazine);
+		KUNIT_EXPECT_PTR_EQ(test, cc->prev, &bslab_no_magazine);
+		KUNIT_ASSERT_EQ(test, 0, add_cpu(1));
+		msleep(20);
+	}
+	WRITE_ONCE(jobs[0].stop, true);
+	wait_for_completion(&jobs[0].done);
+
+	bslab_cache_stats(cache, &st);
+	KUNIT_EXPECT_EQ(test, jobs[0].bad, 0);
+	KUNIT_EXPECT_GT(test, jobs[0].ops, 0);
+	KUNIT_EXPECT_EQ(test, st.alloc, st.free);
+	KUNIT_EXPECT_EQ(test, st.alloc, jobs[0].ops + jobs[1].ops);
+	KUNIT_EXPECT_EQ(test, st.buf_inuse, 0);
+	KUNIT_EXPECT_EQ(test, st.free_invalid, 0);
+	bslab_cache_reap(cache);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, mem_total), 0);
+}
+
+/* ---- destroy after heavy use on every CPU ---- */
+
+static atomic_t heavy_ctor, heavy_dtor;
+
+static int heavy_ctor_fn(void *obj, void *priv, gfp_t gfp)
+{
+	atomic_inc(&heavy_ctor);
+	return 0;
+}
+
+static void heavy_dtor_fn(void *obj, void *priv)
+{
+	atomic_inc(&heavy_dtor);
+}
+
+static int heavy_worker(struct cpu_job *job)
+{
+	while (time_before(jiffies, job->deadline) && !job->bad) {
+		void *objs[100];
+		unsigned int i, n = 1 + job->ops % 100;
+
+		for (i = 0; i < n; i++) {
+			objs[i] = bslab_cache_alloc(job->cache, GFP_KERNEL);
+			if (!objs[i]) {
+				job->bad++;
+				n = i;
+			}
+		}
+		for (i = 0; i < n; i++)
+			bslab_cache_free(job->cache, objs[i]);
+		job->ops += n;
+		cond_resched();
+	}
+	return 0;
+}
+
+static void destroy_after_heavy_use(struct kunit *test)
+{
+	struct cpu_job *jobs = kunit_kzalloc(test, 2 * sizeof(*jobs),
+					     GFP_KERNEL);
+	struct bslab_cache *cache;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, jobs);
+	need_two_cpus(test);
+	atomic_set(&heavy_ctor, 0);
+	atomic_set(&heavy_dtor, 0);
+	cache = bslab_cache_create("t_mag_heavy", 200, 0, heavy_ctor_fn,
+				   heavy_dtor_fn, NULL, NULL, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, cache);
+	for (i = 0; i < 2; i++) {
+		jobs[i] = (struct cpu_job){ .fn = heavy_worker, .cache = cache,
+			.cpu = i, .deadline = jiffies + HZ };
+		job_start(test, &jobs[i]);
+	}
+	for (i = 0; i < 2; i++)
+		wait_for_completion(&jobs[i].done);
+	KUNIT_EXPECT_EQ(test, jobs[0].bad + jobs[1].bad, 0);
+	KUNIT_EXPECT_GT(test, tst_stat(cache, buf_magazine), 0);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_inuse), 0);
+
+	bslab_cache_destroy(cache);
+	/* every slab was destroyed: every constructed object destructed */
+	KUNIT_EXPECT_GT(test, atomic_read(&heavy_ctor), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&heavy_dtor),
+			atomic_read(&heavy_ctor));
+}
+
+/* ---- BSLAB_NOMAGAZINE ---- */
+
+static void no_magazine(struct kunit *test)
+{
+	struct bslab_cache *cache;
+	struct bslab_stats st;
+	void *objs[100];
+	unsigned int r, i;
+
+	cache = tst_cache(test, "t_mag_none", 64, 0, NULL, NULL, NULL,
+			  BSLAB_NOMAGAZINE);
+	for (r = 0; r < 3; r++) {
+		for (i = 0; i < ARRAY_SIZE(objs); i++)
+			objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
+		for (i = 0; i < ARRAY_SIZE(objs); i++)
+			bslab_cache_free(cache, objs[i]);
+	}
+	bslab_cache_stats(cache, &st);
+	KUNIT_EXPECT_EQ(test, st.magazine_size, 0);
+	KUNIT_EXPECT_EQ(test, st.alloc_slab, 300);
+	KUNIT_EXPECT_EQ(test, st.free_slab, 300);
+	KUNIT_EXPECT_EQ(test, st.alloc_cpu + st.alloc_swap + st.alloc_depot, 0);
+	KUNIT_EXPECT_EQ(test, st.free_cpu + st.free_swap + st.free_depot, 0);
+	KUNIT_EXPECT_EQ(test, st.full_magazines + st.empty_magazines, 0);
+	KUNIT_EXPECT_EQ(test, st.buf_magazine, 0);
+	KUNIT_EXPECT_EQ(test, st.slab_alloc, 300);
+}
+
+/* ---- the magazines file ---- */
+
+#define DEBUGFS_MAGAZINES "/sys/kernel/debug/bslab/t_mag_file/magazines"
+
+static void magazines_file(struct kunit *test)
+{
+	unsigned int cpu, lr, ls, pr, ps, m, lines = 0;
+	unsigned long full, empty, minf, mine, size;
+	struct bslab_cache *cache;
+	char *buf, *line, *tail;
+	void *objs[5];
+	int ret, i;
+
+	pin(test, 0);
+	cache = tst_cache(test, "t_mag_file", 64, 0, NULL, NULL, NULL, 0);
+	m = tst_stat(cache, magazine_size);
+	for (i = 0; i < 5; i++)
+		objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
+	for (i = 0; i < 5; i++)
+		bslab_cache_free(cache, objs[i]);
+
+	buf = tst_read_file(test, DEBUGFS_MAGAZINES, NULL);
+	while ((line = strsep(&buf, "\n")) && *line) {
+		if (str_has_prefix(line, "depot ")) {
+			ret = sscanf(line, "depot full %lu empty %lu min_full %lu",
+				     &full, &empty, &minf);
+			KUNIT_ASSERT_EQ(test, ret, 3);
+			tail = strstr(line, " min_empty ");
+			KUNIT_ASSERT_NOT_NULL(test, tail);
+			ret = sscanf(tail, " min_empty %lu magazine_size %lu",
+				     &mine, &size);
+			KUNIT_ASSERT_EQ(test, ret, 2);
+			KUNIT_EXPECT_EQ(test, full, 0);
+			KUNIT_EXPECT_EQ(test, size, m);
+			continue;
+		}
+		ret = sscanf(line, "cpu %u loaded %u/%u previous %u/%u", &cpu,
+			     &lr, &ls, &pr, &ps);
+		KUNIT_ASSERT_EQ_MSG(test, ret, 5, "line: %s", line);
+		lines++;
+		if (cpu != 0)
+			continue;
+		KUNIT_EXPECT_EQ(test, lr, 5);
+		KUNIT_EXPECT_EQ(test, ls, m);
+		KUNIT_EXPECT_EQ(test, pr, 0);
+		KUNIT_EXPECT_EQ(test, ps, 0);	/* no previous magazine yet */
+	}
+	KUNIT_EXPECT_EQ(test, lines, num_online_cpus());
+}
+
+static struct kunit_case magazine_cases[] = {
+	KUNIT_CASE(swap_and_exchange_paths),
+	KUNIT_CASE(interrupt_finds_cpu_busy),
+	KUNIT_CASE_SLOW(irq_and_task_share_cpu),
+	KUNIT_CASE_SLOW(cross_cpu_free),
+	KUNIT_CASE_SLOW(resize_up_and_down),
+	KUNIT_CASE(working_set_reap),
+	KUNIT_CASE_SLOW(periodic_reaper),
+	KUNIT_CASE(shrinker_and_drop_caches),
+	KUNIT_CASE_SLOW(cpu_offline_online),
+	KUNIT_CASE_SLOW(destroy_after_heavy_use),
+	KUNIT_CASE(no_magazine),
+	KUNIT_CASE(magazines_file),
+	{}
+};
+
+static struct kunit_suite magazine_suite = {
+	.name = "bslab_magazine",
+	.test_cases = magazine_cases,
+};
+
+kunit_test_suite(magazine_suite);
