@@ -309,8 +309,7 @@ void bslab_cache_reap(struct bslab_cache *cache)
 {
 	might_sleep();
 	bslab_cpu_flush_all(cache);
-	bslab_depot_purge(cache, true);
-	bslab_slab_reap(cache);
+	bslab_reap_now(cache, true);
 	if (cache->large)
 		bslab_hash_rescale(cache);
 }

@@ -284,7 +284,10 @@ bool bslab_cpu_free_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc,
 void bslab_cpu_drain(struct bslab_cache *cp, unsigned int cpu);
 void bslab_cpu_flush_all(struct bslab_cache *cp);
 void bslab_cpu_layer_free(struct bslab_cache *cp);
-unsigned long bslab_depot_purge(struct bslab_cache *cp, bool all);
+unsigned long bslab_depot_purge(struct bslab_cache *cp, bool all,
+				unsigned long *mags);
+void bslab_depot_count(struct bslab_cache *cp, u64 *counter, u64 n);
+void bslab_reap_now(struct bslab_cache *cp, bool all);
 unsigned int bslab_magazine_size(const struct bslab_cache *cp);
 bool bslab_magazine_resize(struct bslab_cache *cp, bool up);
 

@@ -112,7 +112,7 @@ bool bslab_magazine_resize(struct bslab_cache *cp, bool up)
 	else
 		d->ev.magazine_resize_down++;
 	spin_unlock_irqrestore(&d->lock, flags);
-	bslab_depot_purge(cp, true);
+	bslab_depot_purge(cp, true, NULL);
 	return true;
 }
 
@@ -392,17 +392,20 @@ void bslab_cpu_flush_all(struct bslab_cache *cp)
  * @cp: the cache
  * @all: every magazine; else the working-set surplus: as many full and
  *	empty magazines as the depot never needed since the last purge
+ * @mags: if not NULL, set to the number of magazines freed
  *
  * The rounds of freed full magazines go back to the slab layer.  The
- * working-set minima start again from the depot's contents.
+ * working-set minima start again from the depot's contents.  The caller
+ * counts what was freed, as reaping or shrinking.
  *
  * Return: objects given back to the slab layer.
  */
-unsigned long bslab_depot_purge(struct bslab_cache *cp, bool all)
+unsigned long bslab_depot_purge(struct bslab_cache *cp, bool all,
+				unsigned long *mags)
 {
 	struct bslab_magazine *full = NULL, *empty = NULL, *m;
 	struct bslab_depot *d = &cp->depot;
-	unsigned long flags, nfull, nempty, i, objs = 0, mags = 0;
+	unsigned long flags, nfull, nempty, i, objs = 0, freed = 0;
 
 	flags = depot_lock(d);
 	nfull = all ? d->nfull : d->min_full;
@@ -421,20 +424,51 @@ unsigned long bslab_depot_purge(struct bslab_cache *cp, bool all)
 	d->min_empty = d->nempty;
 	depot_unlock(d, flags);
 
-	for (m = full; m; m = full, mags++) {
+	for (m = full; m; m = full, freed++) {
 		full = m->next;
 		objs += mag_discard(cp, m);
 	}
-	for (m = empty; m; m = empty, mags++) {
+	for (m = empty; m; m = empty, freed++) {
 		empty = m->next;
 		mag_discard(cp, m);
 	}
-
-	flags = depot_lock(d);
-	d->ev.reap_magazines += mags;
-	d->ev.reap_objects += objs;
-	depot_unlock(d, flags);
+	if (mags)
+		*mags = freed;
 	return objs;
+}
+
+/**
+ * bslab_depot_count() - add to a depot counter
+ * @cp: the cache
+ * @counter: a member of cp->depot.ev
+ * @n: how much
+ */
+void bslab_depot_count(struct bslab_cache *cp, u64 *counter, u64 n)
+{
+	unsigned long flags;
+
+	flags = depot_lock(&cp->depot);
+	*counter += n;
+	depot_unlock(&cp->depot, flags);
+}
+
+/**
+ * bslab_reap_now() - reap a cache: depot magazines, then empty slabs
+ * @cp: the cache
+ * @all: every depot magazine, else the working-set surplus
+ *
+ * Counts what was freed in reap_magazines, reap_objects and reap_pages.
+ */
+void bslab_reap_now(struct bslab_cache *cp, bool all)
+{
+	struct bslab_depot_events *ev = &cp->depot.ev;
+	unsigned long objs, mags, slabs;
+
+	objs = bslab_depot_purge(cp, all, &mags);
+	slabs = bslab_slab_reap(cp);
+	bslab_depot_count(cp, &ev->reap_magazines, mags);
+	bslab_depot_count(cp, &ev->reap_objects, objs);
+	bslab_depot_count(cp, &ev->reap_pages, slabs << cp->order);
 }
 
 /* ---- setting up and tearing down ---- */
@@ -484,7 +518,7 @@ void bslab_cpu_layer_destroy(struct bslab_cache *cp)
 
 	for_each_possible_cpu(cpu)
 		bslab_cpu_drain(cp, cpu);
-	bslab_depot_purge(cp, true);
+	bslab_depot_purge(cp, true, NULL);
 }
 
 /**

@@ -89,15 +89,6 @@ MODULE_PARM_DESC(idle_intervals,
 static struct shrinker *bslab_shrinker;
 static int hotplug_state;
 
-static void depot_count(struct bslab_cache *cp, u64 *counter, u64 n)
-{
-	unsigned long flags;
-
-	spin_lock_irqsave(&cp->depot.lock, flags);
-	*counter += n;
-	spin_unlock_irqrestore(&cp->depot.lock, flags);
-}
-
 /* Grow or shrink the magazine size by the interval's contention and use. */
 static void tick_resize(struct bslab_cache *cp, const struct bslab_stats *st)
 {
@@ -122,16 +113,13 @@ static void tick_resize(struct bslab_cache *cp, const struct bslab_stats *st)
 static void reap_tick_locked(struct bslab_cache *cp)
 {
 	struct bslab_stats st;
-	unsigned long slabs;
 
 	lockdep_assert_held(&bslab_caches_mutex);
 	if (!(cp->flags & BSLAB_NOMAGAZINE)) {
 		bslab_cache_stats(cp, &st);
 		tick_resize(cp, &st);
 	}
-	bslab_depot_purge(cp, false);
-	slabs = bslab_slab_reap(cp);
-	depot_count(cp, &cp->depot.ev.reap_pages, slabs << cp->order);
+	bslab_reap_now(cp, false);
 }
 
 /**
@@ -194,11 +182,12 @@ static unsigned long shrink_scan(struct shrinker *s,
 			break;
 		if (cp->reclaim)
 			cp->reclaim(cp->priv);
-		objs = bslab_depot_purge(cp, true);
+		objs = bslab_depot_purge(cp, true, NULL);
 		slabs = bslab_slab_reap(cp);
-		depot_count(cp, &cp->depot.ev.shrink_objects,
-			    objs + slabs * cp->objs);
-		depot_count(cp, &cp->depot.ev.shrink_pages, slabs << cp->order);
+		bslab_depot_count(cp, &cp->depot.ev.shrink_objects,
+				  objs + slabs * cp->objs);
+		bslab_depot_count(cp, &cp->depot.ev.shrink_pages,
+				  slabs << cp->order);
 		freed += objs + slabs * cp->objs;
 	}
 	mutex_unlock(&bslab_caches_mutex);
