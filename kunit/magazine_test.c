@@ -351,6 +351,11 @@ static int cross_worker(struct cpu_job *job)
 	return 0;
 }
 
+/*
+ * Both CPUs trade objects for three seconds while this thread steps the
+ * magazine size up and down under them: resizing is safe while other CPUs
+ * allocate, and magazines of old sizes drain away.
+ */
 static void cross_cpu_free(struct kunit *test)
 {
 	struct xqueue *queues = kunit_kzalloc(test, 2 * sizeof(*queues),
@@ -358,9 +363,9 @@ static void cross_cpu_free(struct kunit *test)
 	struct cpu_job *jobs = kunit_kzalloc(test, 2 * sizeof(*jobs),
 					     GFP_KERNEL);
 	struct bslab_cache *cache;
+	unsigned int i, resizes = 0;
 	struct bslab_stats st;
 	struct tagged *t;
-	unsigned int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, queues);
 	KUNIT_ASSERT_NOT_NULL(test, jobs);
@@ -374,14 +379,20 @@ static void cross_cpu_free(struct kunit *test)
 			.deadline = jiffies + 3 * HZ };
 		job_start(test, &jobs[i]);
 	}
+	while (!completion_done(&jobs[0].done) ||
+	       !completion_done(&jobs[1].done)) {
+		resizes += bslab_magazine_resize(cache, resizes % 4 < 2);
+		msleep(50);
+	}
 	for (i = 0; i < 2; i++)
 		wait_for_completion(&jobs[i].done);
 	for (i = 0; i < 2; i++)
 		while ((t = xq_pop(&queues[i])))
 			xfree(&jobs[i], t, !i + 1);
 
-	kunit_info(test, "%lu + %lu objects passed between CPUs",
-		   jobs[0].ops, jobs[1].ops);
+	kunit_info(test, "%lu + %lu objects passed between CPUs, %u resizes",
+		   jobs[0].ops, jobs[1].ops, resizes);
+	KUNIT_EXPECT_GE(test, resizes, 10);
 	KUNIT_EXPECT_EQ(test, jobs[0].bad + jobs[1].bad, 0);
 	KUNIT_EXPECT_GT(test, jobs[0].ops, 1000);
 	KUNIT_EXPECT_GT(test, jobs[1].ops, 1000);

@@ -116,6 +116,8 @@ bool bslab_magazine_resize(struct bslab_cache *cp, bool up)
 	return true;
 }
 
+BSLAB_EXPORT_INTERNAL(bslab_magazine_resize);
+
 static struct bslab_magazine *mag_new(struct bslab_cache *cp, gfp_t gfp)
 {
 	unsigned int idx = READ_ONCE(cp->depot.size_idx);
