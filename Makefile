@@ -8,13 +8,15 @@
 #   make check      the tests: boot QEMU, run every KUnit suite, judge the log
 #                   (EXTRA_TESTS=<dir> adds client test modules)
 #   make run        boot QEMU, run the demo workload, show the stats files
+#   make bench      bslab against SLUB on the perf kernel: build/bench/results.*
 #   make checkpatch checkpatch --strict on every source file
 #   make sparse     rebuild with sparse (C=2)
 #   make clean
 
 KDIR ?= $(shell $(CURDIR)/scripts/kernel.sh debug | tail -n 1)
 KSRC = $(shell readlink -f $(KDIR)/source)
-SOURCES = $(wildcard include/*.h mm/*.[ch] kunit/*.[ch] examples/*/*.c) demo/bslab_demo.c
+SOURCES = $(wildcard include/*.h mm/*.[ch] kunit/*.[ch] examples/*/*.c) \
+	  demo/bslab_demo.c bench/bslab_bench.c
 
 all: modules
 
@@ -26,6 +28,9 @@ check:
 
 run:
 	KDIR=$(KDIR) bash scripts/run.sh
+
+bench:
+	bash scripts/bench.sh
 
 checkpatch:
 	$(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse \
@@ -41,4 +46,4 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	rm -rf build
 
-.PHONY: all modules check run checkpatch sparse clean
+.PHONY: all modules check run bench checkpatch sparse clean

@@ -3,6 +3,10 @@
 #
 # boot.sh KDIR OUTDIR MODE MODULE.ko... - boot a test kernel with modules.
 #
+# Environment: MODPARAMS_<module> (that module's parameters), BSLAB_SMP
+# (CPUs, default 2), BSLAB_ACCEL (default tcg,thread=multi), BSLAB_QEMU_EXTRA
+# (more QEMU arguments, e.g. -icount shift=0), BSLAB_TIMEOUT (seconds).
+#
 # Packs busybox, qemu/init and the given modules into an initramfs in OUTDIR,
 # boots KDIR's bzImage under QEMU (TCG, -smp 2) and writes the serial console
 # to OUTDIR/serial.log.  init loads the modules in order, does MODE's work
@@ -25,15 +29,22 @@ for ko in "$@"; do
 	cp "$ko" "$root/lib/bslab/"
 	names="$names $(basename "$ko" .ko)"
 done
-printf 'MODE=%s\nMODULES="%s"\nBSLAB_PARAMS="%s"\n' "$mode" "${names# }" \
-	"${BSLAB_PARAMS:-}" >"$root/etc/bslab.conf"
+{
+	printf 'MODE=%s\nMODULES="%s"\n' "$mode" "${names# }"
+	for n in $names; do
+		var=MODPARAMS_$n
+		printf 'MODPARAMS_%s="%s"\n' "$n" "${!var:-}"
+	done
+} >"$root/etc/bslab.conf"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initramfs.cpio.gz"
 
 log=$out/serial.log
 rm -f "$log"
 rc=0
+# shellcheck disable=SC2086
 timeout "${BSLAB_TIMEOUT:-900}" qemu-system-x86_64 \
-	-machine pc -cpu max -smp 2 -m 2G -accel tcg,thread=multi \
+	-machine pc -cpu max -smp "${BSLAB_SMP:-2}" -m 2G \
+	-accel "${BSLAB_ACCEL:-tcg,thread=multi}" ${BSLAB_QEMU_EXTRA:-} \
 	-kernel "$kdir/arch/x86/boot/bzImage" \
 	-initrd "$out/initramfs.cpio.gz" \
 	-append "console=ttyS0 panic=-1 loglevel=7 ${BSLAB_CMDLINE:-}" \

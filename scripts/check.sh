@@ -51,7 +51,7 @@ kos+=("$top/demo/bslab_demo.ko")
 echo "check: booting QEMU (log: $out/serial.log)"
 # The periodic reaper would change slab and depot states under tests that
 # check them exactly; the suite turns it on where it tests it.
-export BSLAB_PARAMS="reap_interval=0"
+export MODPARAMS_bslab="reap_interval=0"
 rc=0
 "$top/scripts/boot.sh" "$kdir" "$out" check "${kos[@]}" || rc=$?
 [ $rc = 124 ] && echo "FAIL: QEMU timed out"

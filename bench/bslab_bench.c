@@ -1,0 +1,922 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bslab_bench: bslab against the kernel's own slab allocator (SLUB), side
+ * by side in one boot.  Not a test: it measures and prints, and
+ * scripts/bench_report.py turns what it prints into build/bench/results.json
+ * and a table.
+ *
+ * Method: each workload runs for bslab and for kmem_cache_*() with the same
+ * object size and alignment, no constructor and no merging (SLAB_NO_MERGE),
+ * after one warm-up run of each, then `reps` times interleaved
+ * bslab/SLUB/bslab/SLUB..., and the median, minimum and maximum of each
+ * side are reported per operation.  The loops are written once and
+ * specialised for each allocator at compile time (a constant argument to an
+ * always-inline function), so neither side pays for an indirect call.
+ *
+ * mode=single runs the one-CPU workloads (W1 hot pair, W2 batch, W3 bulk,
+ * W6 large objects, W7 cold, W8 memory, W10 floor); under QEMU's
+ * -icount shift=0 the guest clock advances one nanosecond per instruction,
+ * so ktime_get_ns() differences are instruction counts.  mode=smp runs the
+ * two-CPU workloads (W4 cross-CPU, W5 concurrent) on wall time.
+ *
+ * Each result is one line: "BSLAB-BENCH key=value ...".
+ */
+#include <linux/delay.h>
+#include <linux/fs.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/vmalloc.h>
+#include <bslab.h>
+
+#include "../mm/internal.h"
+
+static unsigned int reps = 15;
+module_param(reps, uint, 0444);
+MODULE_PARM_DESC(reps, "measured repetitions of each workload (default 15)");
+
+static char *mode = "single";
+module_param(mode, charp, 0444);
+MODULE_PARM_DESC(mode, "single: one-CPU workloads; smp: two-CPU workloads");
+
+#define MAX_REPS	64
+#define OPS_TARGET	20000	/* operations per repetition */
+
+/* One object size, with a cache of each allocator. */
+struct pair {
+	size_t size;
+	struct bslab_cache *b;
+	struct kmem_cache *s;
+};
+
+static int pair_create(struct pair *p, const char *tag, size_t size,
+		       unsigned int bflags)
+{
+	char name[BSLAB_NAME_MAX + 1];
+
+	p->size = size;
+	snprintf(name, sizeof(name), "bench_%s_%zu", tag, size);
+	p->b = bslab_cache_create(name, size, 0, NULL, NULL, NULL, NULL,
+				  bflags);
+	if (IS_ERR(p->b))
+		return PTR_ERR(p->b);
+	snprintf(name, sizeof(name), "slub_%s_%zu", tag, size);
+	p->s = kmem_cache_create(name, size, 0, SLAB_NO_MERGE, NULL);
+	if (!p->s) {
+		bslab_cache_destroy(p->b);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void pair_destroy(struct pair *p)
+{
+	bslab_cache_destroy(p->b);
+	kmem_cache_destroy(p->s);
+}
+
+static __always_inline void *obj_alloc(struct pair *p, bool slub)
+{
+	return slub ? kmem_cache_alloc(p->s, GFP_KERNEL) :
+		      bslab_cache_alloc(p->b, GFP_KERNEL);
+}
+
+static __always_inline void obj_free(struct pair *p, bool slub, void *obj)
+{
+	if (slub)
+		kmem_cache_free(p->s, obj);
+	else
+		bslab_cache_free(p->b, obj);
+}
+
+/* ---- the loops, one per workload ---- */
+
+struct job {
+	struct pair *p;
+	unsigned int n;		/* objects per batch / window */
+	unsigned int rounds;	/* batches per repetition */
+	void **objs;
+	const u32 *order;	/* free order for shuffled batches, or NULL */
+};
+
+static __always_inline u64 loop_pair(struct job *j, bool slub)
+{
+	u64 t = ktime_get_ns();
+	unsigned int i;
+	void *obj;
+
+	for (i = 0; i < j->rounds; i++) {
+		obj = obj_alloc(j->p, slub);
+		obj_free(j->p, slub, obj);
+	}
+	return ktime_get_ns() - t;
+}
+
+static __always_inline u64 loop_batch(struct job *j, bool slub)
+{
+	u64 t = ktime_get_ns();
+	unsigned int r, i;
+
+	for (r = 0; r < j->rounds; r++) {
+		for (i = 0; i < j->n; i++)
+			j->objs[i] = obj_alloc(j->p, slub);
+		for (i = 0; i < j->n; i++)
+			obj_free(j->p, slub,
+				 j->objs[j->order ? j->order[i] : i]);
+	}
+	return ktime_get_ns() - t;
+}
+
+static __always_inline u64 loop_bulk(struct job *j, bool slub)
+{
+	u64 t = ktime_get_ns();
+	unsigned int r;
+
+	for (r = 0; r < j->rounds; r++) {
+		if (slub) {
+			if (!kmem_cache_alloc_bulk(j->p->s, GFP_KERNEL, j->n,
+						   j->objs))
+				break;
+			kmem_cache_free_bulk(j->p->s, j->n, j->objs);
+		} else {
+			if (!bslab_cache_alloc_bulk(j->p->b, GFP_KERNEL, j->n,
+						    j->objs))
+				break;
+			bslab_cache_free_bulk(j->p->b, j->n, j->objs);
+		}
+	}
+	return ktime_get_ns() - t;
+}
+
+/* A window of n live objects: each step frees the oldest, allocates anew. */
+static __always_inline u64 loop_window(struct job *j, bool slub)
+{
+	unsigned int i;
+	u64 t;
+
+	for (i = 0; i < j->n; i++)
+		j->objs[i] = obj_alloc(j->p, slub);
+	t = ktime_get_ns();
+	for (i = 0; i < j->rounds; i++) {
+		obj_free(j->p, slub, j->objs[i % j->n]);
+		j->objs[i % j->n] = obj_alloc(j->p, slub);
+	}
+	t = ktime_get_ns() - t;
+	for (i = 0; i < j->n; i++)
+		obj_free(j->p, slub, j->objs[i]);
+	return t;
+}
+
+/* Cold: empty caches, so every allocation is served by new slabs. */
+static __always_inline u64 loop_cold(struct job *j, bool slub)
+{
+	unsigned int i;
+	u64 t;
+
+	if (slub)
+		kmem_cache_shrink(j->p->s);
+	else
+		bslab_cache_reap(j->p->b);
+	t = ktime_get_ns();
+	for (i = 0; i < j->n; i++)
+		j->objs[i] = obj_alloc(j->p, slub);
+	for (i = 0; i < j->n; i++)
+		obj_free(j->p, slub, j->objs[i]);
+	return ktime_get_ns() - t;
+}
+
+enum loop_kind { PAIR, BATCH, BULK, WINDOW, COLD };
+
+static noinline u64 run_bslab(enum loop_kind k, struct job *j)
+{
+	switch (k) {
+	case PAIR:
+		return loop_pair(j, false);
+	case BATCH:
+		return loop_batch(j, false);
+	case BULK:
+		return loop_bulk(j, false);
+	case WINDOW:
+		return loop_window(j, false);
+	default:
+		return loop_cold(j, false);
+	}
+}
+
+static noinline u64 run_slub(enum loop_kind k, struct job *j)
+{
+	switch (k) {
+	case PAIR:
+		return loop_pair(j, true);
+	case BATCH:
+		return loop_batch(j, true);
+	case BULK:
+		return loop_bulk(j, true);
+	case WINDOW:
+		return loop_window(j, true);
+	default:
+		return loop_cold(j, true);
+	}
+}
+
+/* ---- measuring and reporting ---- */
+
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Per-operation median, min and max, in hundredths. */
+struct summary {
+	u64 med, min, max;
+};
+
+static struct summary summarize(u64 *t, unsigned int n, u64 ops)
+{
+	struct summary s;
+
+	sort(t, n, sizeof(*t), cmp_u64, NULL);
+	s.med = div64_u64(t[n / 2] * 100, ops);
+	s.min = div64_u64(t[0] * 100, ops);
+	s.max = div64_u64(t[n - 1] * 100, ops);
+	return s;
+}
+
+static void print_pair(const char *workload, const char *variant,
+		       size_t size, const char *unit, struct summary b,
+		       struct summary s)
+{
+	pr_info("BSLAB-BENCH workload=%s variant=%s size=%zu unit=%s reps=%u bslab=%llu.%02llu bslab_min=%llu.%02llu bslab_max=%llu.%02llu slub=%llu.%02llu slub_min=%llu.%02llu slub_max=%llu.%02llu\n",
+		workload, variant, size, unit, reps,
+		b.med / 100, b.med % 100, b.min / 100, b.min % 100,
+		b.max / 100, b.max % 100, s.med / 100, s.med % 100,
+		s.min / 100, s.min % 100, s.max / 100, s.max % 100);
+}
+
+/* Warm up each side once, then alternate bslab and SLUB `reps` times. */
+static void measure(const char *workload, const char *variant,
+		    enum loop_kind k, struct job *j, u64 ops)
+{
+	u64 tb[MAX_REPS], ts[MAX_REPS];
+	unsigned int r;
+
+	run_bslab(k, j);
+	run_slub(k, j);
+	for (r = 0; r < reps; r++) {
+		tb[r] = run_bslab(k, j);
+		ts[r] = run_slub(k, j);
+		cond_resched();
+	}
+	print_pair(workload, variant, j->p->size, "instructions",
+		   summarize(tb, reps, ops), summarize(ts, reps, ops));
+}
+
+static u32 *shuffled(unsigned int n)
+{
+	u32 *order = vmalloc(array_size(n, sizeof(u32)));
+	unsigned int i, k;
+
+	if (!order)
+		return NULL;
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	for (i = n - 1; i > 0; i--) {
+		k = get_random_u32_below(i + 1);
+		swap(order[i], order[k]);
+	}
+	return order;
+}
+
+/* ---- the one-CPU workloads ---- */
+
+static int w1_hot_pair(void)
+{
+	static const size_t sizes[] = { 64, 192, 256, 1024 };
+	struct pair p;
+	struct job j = { .p = &p, .rounds = OPS_TARGET };
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		err = pair_create(&p, "w1", sizes[i], 0);
+		if (err)
+			return err;
+		measure("W1", "hot_pair", PAIR, &j, OPS_TARGET);
+		pair_destroy(&p);
+	}
+	return 0;
+}
+
+static int w2_batch(void)
+{
+	static const size_t sizes[] = { 64, 256 };
+	static const unsigned int counts[] = { 8, 32, 256, 1000 };
+	char variant[32];
+	unsigned int s, c, shuffle;
+	struct job j = {};
+	struct pair p;
+	int err;
+
+	j.objs = vmalloc(array_size(1000, sizeof(void *)));
+	if (!j.objs)
+		return -ENOMEM;
+	j.p = &p;
+	for (s = 0; s < ARRAY_SIZE(sizes); s++) {
+		err = pair_create(&p, "w2", sizes[s], 0);
+		if (err)
+			goto out;
+		for (c = 0; c < ARRAY_SIZE(counts); c++) {
+			for (shuffle = 0; shuffle < 2; shuffle++) {
+				j.n = counts[c];
+				j.rounds = max(1u, OPS_TARGET / (2 * j.n));
+				j.order = shuffle ? shuffled(j.n) : NULL;
+				if (shuffle && !j.order) {
+					err = -ENOMEM;
+					pair_destroy(&p);
+					goto out;
+				}
+				snprintf(variant, sizeof(variant), "%s_n%u",
+					 shuffle ? "shuffled" : "fifo", j.n);
+				measure("W2", variant, BATCH, &j,
+					2ULL * j.n * j.rounds);
+				vfree(j.order);
+			}
+		}
+		pair_destroy(&p);
+	}
+	err = 0;
+out:
+	vfree(j.objs);
+	return err;
+}
+
+static int w3_bulk(void)
+{
+	static const unsigned int counts[] = { 16, 128 };
+	void *objs[128];
+	char variant[16];
+	struct job j = { .objs = objs };
+	struct pair p;
+	unsigned int c;
+	int err;
+
+	err = pair_create(&p, "w3", 64, 0);
+	if (err)
+		return err;
+	j.p = &p;
+	for (c = 0; c < ARRAY_SIZE(counts); c++) {
+		j.n = counts[c];
+		j.rounds = max(1u, OPS_TARGET / (2 * j.n));
+		snprintf(variant, sizeof(variant), "n%u", j.n);
+		measure("W3", variant, BULK, &j, 2ULL * j.n * j.rounds);
+	}
+	pair_destroy(&p);
+	return 0;
+}
+
+static int w6_large(void)
+{
+	static const size_t sizes[] = { 512, 2048, 4096, 16384 };
+	struct job j = {};
+	struct pair p;
+	unsigned int s;
+	int err = 0;
+
+	j.p = &p;
+	for (s = 0; s < ARRAY_SIZE(sizes); s++) {
+		err = pair_create(&p, "w6", sizes[s], 0);
+		if (err)
+			return err;
+		/* a live window of ten magazines' worth */
+		j.n = 10 * bslab_magazine_size(p.b);
+		j.objs = vmalloc(array_size(j.n, sizeof(void *)));
+		if (!j.objs) {
+			pair_destroy(&p);
+			return -ENOMEM;
+		}
+		j.rounds = OPS_TARGET / 2;
+		measure("W6", "window", WINDOW, &j, 2ULL * j.rounds);
+		vfree(j.objs);
+		pair_destroy(&p);
+	}
+	return 0;
+}
+
+static int w7_cold(void)
+{
+	static const size_t sizes[] = { 64, 1024 };
+	struct job j = { .n = 1000 };
+	struct pair p;
+	unsigned int s;
+	int err;
+
+	j.objs = vmalloc(array_size(j.n, sizeof(void *)));
+	if (!j.objs)
+		return -ENOMEM;
+	j.p = &p;
+	for (s = 0; s < ARRAY_SIZE(sizes); s++) {
+		err = pair_create(&p, "w7", sizes[s], BSLAB_NOMAGAZINE);
+		if (err)
+			break;
+		measure("W7", "new_slabs", COLD, &j, 2ULL * j.n);
+		pair_destroy(&p);
+	}
+	vfree(j.objs);
+	return err;
+}
+
+/* ---- W8: memory ---- */
+
+/* Pages SLUB holds for a cache, from /proc/slabinfo. */
+static long slub_pages(const char *name)
+{
+	unsigned long active, num, objsize, perslab, pages, aslabs, nslabs;
+	size_t size = 256 * 1024, len = strlen(name);
+	char *buf, *line, *cursor, *tail;
+	struct file *f;
+	loff_t pos = 0;
+	long ret = -ENOENT;
+	ssize_t n;
+
+	buf = vzalloc(size);
+	if (!buf)
+		return -ENOMEM;
+	f = filp_open("/proc/slabinfo", O_RDONLY, 0);
+	if (IS_ERR(f)) {
+		vfree(buf);
+		return PTR_ERR(f);
+	}
+	while ((n = kernel_read(f, buf + pos, size - 1 - pos, &pos)) > 0)
+		;
+	filp_close(f, NULL);
+	cursor = buf;
+	while ((line = strsep(&cursor, "\n"))) {
+		if (strncmp(line, name, len) || line[len] != ' ')
+			continue;
+		tail = strstr(line, " : slabdata ");
+		if (sscanf(line + len, "%lu %lu %lu %lu %lu", &active, &num,
+			   &objsize, &perslab, &pages) == 5 && tail &&
+		    sscanf(tail, " : slabdata %lu %lu", &aslabs, &nslabs) == 2)
+			ret = nslabs * pages;
+		break;
+	}
+	vfree(buf);
+	return ret;
+}
+
+/* Pages bslab holds for a cache, with its share of off-slab bookkeeping. */
+static u64 bslab_pages(struct bslab_cache *cache, u64 desc_base,
+		       u64 bufctl_base)
+{
+	struct bslab_stats st;
+	u64 bytes;
+
+	bslab_cache_stats(cache, &st);
+	bytes = st.mem_total;
+	bslab_cache_stats(bslab_slab_cache, &st);
+	bytes += st.mem_total - min(st.mem_total, desc_base);
+	bslab_cache_stats(bslab_bufctl_cache, &st);
+	bytes += st.mem_total - min(st.mem_total, bufctl_base);
+	return DIV_ROUND_UP(bytes, PAGE_SIZE);
+}
+
+static int w8_memory(void)
+{
+	static const size_t sizes[] = {
+		32, 64, 96, 128, 192, 200, 256, 512, 700, 1024, 2048, 4096,
+	};
+	const unsigned int n = 100000;
+	void **bo = NULL, **so = NULL;
+	u64 desc_base, bufctl_base, b_steady, b_reap;
+	long s_steady, s_reap;
+	char name[BSLAB_NAME_MAX + 1];
+	struct bslab_stats st;
+	unsigned int s, i;
+	struct pair p;
+	u32 *order;
+	int err = -ENOMEM;
+
+	bo = vmalloc(array_size(n, sizeof(void *)));
+	so = vmalloc(array_size(n, sizeof(void *)));
+	order = shuffled(n);
+	if (!bo || !so || !order)
+		goto out;
+	for (s = 0; s < ARRAY_SIZE(sizes); s++) {
+		bslab_cache_stats(bslab_slab_cache, &st);
+		desc_base = st.mem_total;
+		bslab_cache_stats(bslab_bufctl_cache, &st);
+		bufctl_base = st.mem_total;
+		err = pair_create(&p, "w8", sizes[s], 0);
+		if (err)
+			goto out;
+		for (i = 0; i < n; i++) {
+			bo[i] = bslab_cache_alloc(p.b, GFP_KERNEL);
+			so[i] = kmem_cache_alloc(p.s, GFP_KERNEL);
+			if (!bo[i] || !so[i])
+				break;
+		}
+		snprintf(name, sizeof(name), "slub_w8_%zu", sizes[s]);
+		b_steady = bslab_pages(p.b, desc_base, bufctl_base);
+		s_steady = slub_pages(name);
+
+		/* free 90% at random, then reap and shrink */
+		for (i = 0; i < n / 10 * 9; i++) {
+			bslab_cache_free(p.b, bo[order[i]]);
+			kmem_cache_free(p.s, so[order[i]]);
+			bo[order[i]] = NULL;
+			so[order[i]] = NULL;
+		}
+		bslab_cache_reap(p.b);
+		kmem_cache_shrink(p.s);
+		b_reap = bslab_pages(p.b, desc_base, bufctl_base);
+		s_reap = slub_pages(name);
+
+		pr_info("BSLAB-BENCH workload=W8 variant=steady size=%zu unit=pages reps=1 bslab=%llu slub=%ld\n",
+			sizes[s], b_steady, s_steady);
+		pr_info("BSLAB-BENCH workload=W8 variant=after_reap size=%zu unit=pages reps=1 bslab=%llu slub=%ld\n",
+			sizes[s], b_reap, s_reap);
+		for (i = 0; i < n; i++) {
+			bslab_cache_free(p.b, bo[i]);
+			if (so[i])
+				kmem_cache_free(p.s, so[i]);
+		}
+		pair_destroy(&p);
+	}
+	err = 0;
+out:
+	vfree(order);
+	vfree(so);
+	vfree(bo);
+	return err;
+}
+
+/* ---- W10: the floor ---- */
+
+struct floor_stack {
+	void *objs[64];
+	unsigned int top;
+};
+
+static DEFINE_PER_CPU(struct floor_stack, floor_stack);
+
+static noinline u64 floor_loop(unsigned int kind)
+{
+	u64 t = ktime_get_ns();
+	unsigned long flags;
+	unsigned int i, top;
+	void *obj;
+
+	for (i = 0; i < OPS_TARGET; i++) {
+		switch (kind) {
+		case 0:		/* empty body */
+			barrier();
+			break;
+		case 1:		/* what a magazine pop and push cost at least */
+			preempt_disable();
+			top = __this_cpu_read(floor_stack.top);
+			obj = __this_cpu_read(floor_stack.objs[top]);
+			__this_cpu_write(floor_stack.objs[top], obj);
+			__this_cpu_write(floor_stack.top, top);
+			preempt_enable();
+			break;
+		default:	/* what disabling interrupts costs */
+			local_irq_save(flags);
+			barrier();
+			local_irq_restore(flags);
+			break;
+		}
+	}
+	return ktime_get_ns() - t;
+}
+
+static int w10_floor(void)
+{
+	static const char *const names[] = {
+		"empty", "preempt_percpu_pop_push", "irq_save_restore",
+	};
+	u64 t[MAX_REPS];
+	struct summary s;
+	unsigned int k, r;
+
+	for (k = 0; k < ARRAY_SIZE(names); k++) {
+		floor_loop(k);
+		for (r = 0; r < reps; r++)
+			t[r] = floor_loop(k);
+		s = summarize(t, reps, OPS_TARGET);
+		pr_info("BSLAB-BENCH workload=W10 variant=%s size=0 unit=instructions reps=%u value=%llu.%02llu value_min=%llu.%02llu value_max=%llu.%02llu\n",
+			names[k], reps, s.med / 100, s.med % 100,
+			s.min / 100, s.min % 100, s.max / 100, s.max % 100);
+	}
+	return 0;
+}
+
+static int run_single(void)
+{
+	int (*const workloads[])(void) = {
+		w10_floor, w1_hot_pair, w2_batch, w3_bulk, w6_large, w7_cold,
+		w8_memory,
+	};
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(workloads); i++) {
+		err = workloads[i]();
+		if (err) {
+			pr_err("bslab_bench: workload %u failed: %d\n", i, err);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* ---- the two-CPU workloads (wall time) ---- */
+
+#define RING	256
+
+/* A single-producer, single-consumer ring between two CPUs. */
+struct ring {
+	void *slot[RING];
+	unsigned long head ____cacheline_aligned;
+	unsigned long tail ____cacheline_aligned;
+};
+
+enum side { BASELINE, BSLAB, SLUB };
+
+struct smp_run {
+	struct pair *p;
+	struct job *job;	/* W5: the loop each CPU runs */
+	enum loop_kind kind;
+	enum side side;
+	struct ring *ring;	/* W4 */
+	unsigned int n;
+	atomic_t ready;
+	bool go;
+	u64 start;
+	u64 end[2];
+	struct completion done[2];
+	void *objs[2][256];	/* W5: each CPU's batch */
+};
+
+static void *side_alloc(struct smp_run *s, unsigned long i)
+{
+	if (s->side == BASELINE)
+		return (void *)(i + 1);
+	return s->side == SLUB ? obj_alloc(s->p, true) : obj_alloc(s->p, false);
+}
+
+static void side_free(struct smp_run *s, void *obj)
+{
+	if (s->side == SLUB)
+		obj_free(s->p, true, obj);
+	else if (s->side == BSLAB)
+		obj_free(s->p, false, obj);
+}
+
+static void wait_for_go(struct smp_run *s)
+{
+	atomic_inc(&s->ready);
+	/* pairs with the release in smp_time(): start only when all are here */
+	while (!smp_load_acquire(&s->go))
+		cpu_relax();
+}
+
+static int w4_producer(void *arg)
+{
+	struct smp_run *s = arg;
+	struct ring *r = s->ring;
+	unsigned long head;
+
+	wait_for_go(s);
+	for (head = 0; head < s->n; head++) {
+		void *obj = side_alloc(s, head);
+
+		/* acquire: the consumer is done with the slot we reuse */
+		while (head - smp_load_acquire(&r->tail) >= RING)
+			cpu_relax();
+		r->slot[head % RING] = obj;
+		/* release: the slot is written before the consumer sees it */
+		smp_store_release(&r->head, head + 1);
+	}
+	s->end[0] = ktime_get_ns();
+	complete(&s->done[0]);
+	return 0;
+}
+
+static int w4_consumer(void *arg)
+{
+	struct smp_run *s = arg;
+	struct ring *r = s->ring;
+	unsigned long tail;
+
+	wait_for_go(s);
+	for (tail = 0; tail < s->n; tail++) {
+		/* acquire: pairs with the producer's release of head */
+		while (tail == smp_load_acquire(&r->head))
+			cpu_relax();
+		side_free(s, r->slot[tail % RING]);
+		/* release: the slot is read before the producer reuses it */
+		smp_store_release(&r->tail, tail + 1);
+	}
+	s->end[1] = ktime_get_ns();
+	complete(&s->done[1]);
+	return 0;
+}
+
+static int w5_worker(void *arg)
+{
+	struct smp_run *s = arg;
+	unsigned int me = smp_processor_id() ? 1 : 0;
+	struct job j = *s->job;
+
+	j.objs = s->objs[me];
+	wait_for_go(s);
+	if (s->side == SLUB)
+		run_slub(s->kind, &j);
+	else
+		run_bslab(s->kind, &j);
+	s->end[me] = ktime_get_ns();
+	complete(&s->done[me]);
+	return 0;
+}
+
+/* Start fn on CPU 0 (and CPU 1 if two), release them together, time them. */
+static u64 smp_time(struct smp_run *s, int (*fn0)(void *),
+		    int (*fn1)(void *))
+{
+	struct task_struct *t[2];
+	unsigned int i, n = fn1 ? 2 : 1;
+
+	atomic_set(&s->ready, 0);
+	s->go = false;
+	for (i = 0; i < n; i++) {
+		init_completion(&s->done[i]);
+		s->end[i] = 0;
+		t[i] = kthread_create(i ? fn1 : fn0, s, "bslab_bench/%u", i);
+		if (IS_ERR(t[i]))
+			return 0;
+		kthread_bind(t[i], i);
+		wake_up_process(t[i]);
+	}
+	while (atomic_read(&s->ready) < n)
+		cpu_relax();
+	s->start = ktime_get_ns();
+	/* release: pairs with the acquire in wait_for_go() */
+	smp_store_release(&s->go, true);
+	for (i = 0; i < n; i++)
+		wait_for_completion(&s->done[i]);
+	return max(s->end[0], s->end[1]) - s->start;
+}
+
+static void print_smp(const char *workload, const char *variant, size_t size,
+		      u64 *tb, u64 *ts, u64 ops)
+{
+	print_pair(workload, variant, size, "ns", summarize(tb, reps, ops),
+		   summarize(ts, reps, ops));
+}
+
+static int w4_cross_cpu(void)
+{
+	u64 tb[MAX_REPS], ts[MAX_REPS], base[MAX_REPS], b0;
+	struct smp_run *s;
+	struct pair p;
+	unsigned int r;
+	int err;
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (s)
+		s->ring = kzalloc(sizeof(*s->ring), GFP_KERNEL);
+	if (!s || !s->ring) {
+		kfree(s);
+		return -ENOMEM;
+	}
+	err = pair_create(&p, "w4", 64, 0);
+	if (err)
+		goto out;
+	s->p = &p;
+	s->n = OPS_TARGET;
+	for (r = 0; r <= reps; r++) {	/* run 0 warms up */
+		s->side = BASELINE;
+		memset(s->ring, 0, sizeof(*s->ring));
+		base[r ? r - 1 : 0] = smp_time(s, w4_producer, w4_consumer);
+		s->side = BSLAB;
+		memset(s->ring, 0, sizeof(*s->ring));
+		tb[r ? r - 1 : 0] = smp_time(s, w4_producer, w4_consumer);
+		s->side = SLUB;
+		memset(s->ring, 0, sizeof(*s->ring));
+		ts[r ? r - 1 : 0] = smp_time(s, w4_producer, w4_consumer);
+	}
+	/* the ring alone is the baseline: subtract its median */
+	sort(base, reps, sizeof(u64), cmp_u64, NULL);
+	b0 = base[reps / 2];
+	for (r = 0; r < reps; r++) {
+		tb[r] = tb[r] > b0 ? tb[r] - b0 : 0;
+		ts[r] = ts[r] > b0 ? ts[r] - b0 : 0;
+	}
+	pr_info("BSLAB-BENCH workload=W4 variant=ring_baseline size=0 unit=ns reps=%u value=%llu.%02llu\n",
+		reps, div64_u64(b0, s->n), div64_u64(b0 * 100, s->n) % 100);
+	print_smp("W4", "alloc_cpu0_free_cpu1", 64, tb, ts, s->n);
+	pair_destroy(&p);
+out:
+	kfree(s->ring);
+	kfree(s);
+	return err;
+}
+
+static int w5_concurrent(void)
+{
+	static const struct {
+		const char *name;
+		enum loop_kind kind;
+		unsigned int n;
+	} loops[] = {
+		{ "pair", PAIR, 1 },
+		{ "batch256", BATCH, 256 },
+	};
+	u64 tb[MAX_REPS], ts[MAX_REPS];
+	int (*second)(void *arg);
+	unsigned int l, cpus, r;
+	struct job j = {};
+	struct smp_run *s;
+	char variant[32];
+	struct pair p;
+	u64 ops;
+	int err;
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	err = pair_create(&p, "w5", 64, 0);
+	if (err) {
+		kfree(s);
+		return err;
+	}
+	s->p = &p;
+	s->job = &j;
+	j.p = &p;
+	for (l = 0; l < ARRAY_SIZE(loops); l++) {
+		s->kind = loops[l].kind;
+		j.n = loops[l].n;
+		j.rounds = loops[l].kind == PAIR ? OPS_TARGET :
+			   OPS_TARGET / (2 * j.n);
+		ops = loops[l].kind == PAIR ? OPS_TARGET : 2ULL * j.n * j.rounds;
+		for (cpus = 1; cpus <= 2; cpus++) {
+			second = cpus == 2 ? w5_worker : NULL;
+			for (r = 0; r <= reps; r++) {
+				s->side = BSLAB;
+				tb[r ? r - 1 : 0] = smp_time(s, w5_worker, second);
+				s->side = SLUB;
+				ts[r ? r - 1 : 0] = smp_time(s, w5_worker, second);
+			}
+			/* per operation of all CPUs together: throughput */
+			snprintf(variant, sizeof(variant), "%s_%ucpu",
+				 loops[l].name, cpus);
+			print_smp("W5", variant, 64, tb, ts, ops * cpus);
+		}
+	}
+	pair_destroy(&p);
+	kfree(s);
+	return 0;
+}
+
+static int run_smp(void)
+{
+	int err;
+
+	if (num_online_cpus() < 2) {
+		pr_err("bslab_bench: mode=smp needs two CPUs\n");
+		return -ENODEV;
+	}
+	err = w4_cross_cpu();
+	if (!err)
+		err = w5_concurrent();
+	return err;
+}
+
+static int __init bslab_bench_init(void)
+{
+	int err = -EINVAL;
+
+	reps = clamp(reps, 3u, (unsigned int)MAX_REPS);
+	if (!strcmp(mode, "single"))
+		err = run_single();
+	else if (!strcmp(mode, "smp"))
+		err = run_smp();
+	else
+		pr_err("bslab_bench: unknown mode %s\n", mode);
+	pr_info("BSLAB-BENCH-DONE %d\n", err);
+	return 0;
+}
+
+static void __exit bslab_bench_exit(void)
+{
+}
+
+module_init(bslab_bench_init);
+module_exit(bslab_bench_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("bslab against SLUB, side by side");
+BSLAB_IMPORT_INTERNAL();

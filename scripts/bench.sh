@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench.sh - make bench: build (or reuse) the perf kernel, build the modules
+# against it (in build/bench/src, so the test build is left alone), boot
+# QEMU and run bslab_bench:
+#   single: one CPU under -icount shift=0 (the guest clock counts
+#           instructions: repeatable; unit "instructions")
+#   smp:    two CPUs under multi-threaded TCG on wall time (unit "ns")
+# then write build/bench/results.json and build/bench/results.txt.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=$top/build/bench
+
+"$top/scripts/deps.sh"
+kdir=${KDIR_PERF:-$("$top/scripts/kernel.sh" perf | tail -n 1)}
+rm -rf "$out"
+mkdir -p "$out/src"
+cp -r "$top"/{Kbuild,include,mm,bench,demo} "$out/src/"
+echo "bench: building modules against $kdir"
+make -C "$kdir" M="$out/src" modules >"$out/build.log" 2>&1 ||
+	{ tail -30 "$out/build.log"; echo "bench: module build failed"; exit 1; }
+kos=("$out/src/bslab.ko" "$out/src/bench/bslab_bench.ko")
+
+export MODPARAMS_bslab="reap_interval=0"
+for mode in single smp; do
+	mkdir -p "$out/$mode"
+	export MODPARAMS_bslab_bench="mode=$mode reps=${BENCH_REPS:-15}"
+	if [ $mode = single ]; then
+		export BSLAB_SMP=1 BSLAB_ACCEL=tcg BSLAB_QEMU_EXTRA="-icount shift=0"
+	else
+		export BSLAB_SMP=2 BSLAB_ACCEL=tcg,thread=multi BSLAB_QEMU_EXTRA=
+	fi
+	echo "bench: running the $mode workloads (log: $out/$mode/serial.log)"
+	BSLAB_TIMEOUT=1800 "$top/scripts/boot.sh" "$kdir" "$out/$mode" bench "${kos[@]}" ||
+		{ echo "bench: QEMU failed or timed out in $mode mode"; exit 1; }
+done
+python3 "$top/scripts/bench_report.py" "$kdir" "$out"
