@@ -40,7 +40,9 @@ def parse(path, mode):
         for k, v in kv.items():
             if k.startswith(("bslab", "slub", "value")):
                 rec[k] = float(v)
-        if "bslab" in rec and "slub" in rec and rec["bslab"] > 0:
+        if min(rec.get("bslab", 1), rec.get("slub", 1)) < 0:
+            rec["error"] = "a measurement failed (negative errno in the log)"
+        elif "bslab" in rec and "slub" in rec and rec["bslab"] > 0:
             if rec["unit"] == "pages":
                 rec["ratio"] = round(rec["bslab"] / rec["slub"], 3)
                 rec["ratio_meaning"] = "bslab pages / SLUB pages (<1 means bslab uses less)"
@@ -143,7 +145,12 @@ def main():
     with open(os.path.join(out, "results.txt"), "w") as f:
         f.write(text)
     print(text, end="")
+    errors = [r for r in recs if "error" in r]
+    for r in errors:
+        print("bench: %s %s %d: %s" % (r["workload"], r["variant"], r["size"], r["error"]))
     done = sum(1 for r in recs if "ratio" in r)
+    if errors:
+        return 1
     if not done:
         print("bench: no results found in the logs")
         return 1
