@@ -779,6 +779,50 @@ static void destroy_after_heavy_use(struct kunit *test)
 			atomic_read(&heavy_ctor));
 }
 
+/* Bulk calls take from and give to this CPU's magazines first. */
+static void bulk_through_magazines(struct kunit *test)
+{
+	struct bslab_cache *cache;
+	struct bslab_stats st;
+	unsigned int m, i;
+	void **objs, *kept;
+
+	pin(test, 0);
+	cache = tst_cache(test, "t_mag_bulk", 64, 0, NULL, NULL, NULL, 0);
+	m = tst_stat(cache, magazine_size);
+	objs = tst_alloc_array(test, 4 * m, sizeof(void *));
+
+	/* nothing cached: one batch from the slab layer */
+	KUNIT_ASSERT_EQ(test, 4 * m, bslab_cache_alloc_bulk(cache, GFP_KERNEL,
+							    4 * m, objs));
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, alloc_slab), 4 * m);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, slab_alloc), 4 * m);
+
+	/* all go into magazines: two loaded, two in the depot; NULL skipped */
+	kept = objs[3];
+	objs[3] = NULL;
+	bslab_cache_free_bulk(cache, 4 * m, objs);
+	bslab_cache_stats(cache, &st);
+	KUNIT_EXPECT_EQ(test, st.free_slab, 0);
+	KUNIT_EXPECT_EQ(test, st.free, 4 * m - 1);
+	KUNIT_EXPECT_EQ(test, st.buf_magazine, 4 * m - 1);
+	KUNIT_EXPECT_GE(test, st.full_magazines, 1);
+
+	/* and all come back out of them, none from the slab layer */
+	KUNIT_ASSERT_EQ(test, 4 * m - 1,
+			bslab_cache_alloc_bulk(cache, GFP_KERNEL, 4 * m - 1,
+					       objs));
+	bslab_cache_stats(cache, &st);
+	KUNIT_EXPECT_EQ(test, st.alloc_slab, 4 * m);
+	KUNIT_EXPECT_EQ(test, st.buf_magazine, 0);
+	KUNIT_EXPECT_EQ(test, st.buf_inuse, 4 * m);	/* with kept */
+	for (i = 0; i < 4 * m - 1; i++)
+		KUNIT_EXPECT_NOT_NULL(test, objs[i]);
+	bslab_cache_free_bulk(cache, 4 * m - 1, objs);
+	bslab_cache_free(cache, kept);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_inuse), 0);
+}
+
 /* ---- BSLAB_NOMAGAZINE ---- */
 
 static void no_magazine(struct kunit *test)
@@ -868,6 +912,7 @@ static struct kunit_case magazine_cases[] = {
 	KUNIT_CASE(shrinker_and_drop_caches),
 	KUNIT_CASE_SLOW(cpu_offline_online),
 	KUNIT_CASE_SLOW(destroy_after_heavy_use),
+	KUNIT_CASE(bulk_through_magazines),
 	KUNIT_CASE(no_magazine),
 	KUNIT_CASE(magazines_file),
 	{}

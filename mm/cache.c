@@ -274,13 +274,82 @@ void bslab_cache_free(struct bslab_cache *cache, void *obj)
 EXPORT_SYMBOL_GPL(bslab_cache_free);
 
 /*
- * Bulk requests go straight to the slab layer, which serves a batch under
- * one lock hold: they are the callers that would empty a magazine anyway.
+ * Bulk requests move whole runs between the caller's array and this CPU's
+ * loaded and previous magazines (one busy section per run).  When both are
+ * used up, one object goes through the single-object path, which exchanges
+ * magazines with the depot, and the next run continues.  Only when the
+ * magazines and the depot are empty (or the cache has none) does the rest
+ * come from the slab layer, in one batch under one lock hold.
  */
+static size_t cpu_take(struct bslab_cache *cache, size_t n, void **objs)
+{
+	struct bslab_cpu_cache *cc;
+	struct bslab_magazine *m;
+	size_t got = 0, k;
+
+	cc = get_cpu_ptr(cache->cpu);
+	if (likely(!cc->busy)) {
+		cc->busy = 1;
+		barrier();
+		while (got < n) {
+			m = cc->loaded;
+			if (!m->rounds) {
+				if (!cc->prev->rounds)
+					break;
+				cc->loaded = cc->prev;	/* prev was full */
+				cc->prev = m;
+				continue;
+			}
+			k = min_t(size_t, n - got, m->rounds);
+			m->rounds -= k;
+			memcpy(&objs[got], &m->objs[m->rounds], k * sizeof(void *));
+			got += k;
+		}
+		cc->ev.alloc_cpu += got;
+		barrier();
+		cc->busy = 0;
+	}
+	put_cpu_ptr(cache->cpu);
+	return got;
+}
+
+/* Put objects into this CPU's magazines; returns how many of @objs it used. */
+static size_t cpu_put(struct bslab_cache *cache, size_t n, void **objs)
+{
+	struct bslab_cpu_cache *cc;
+	struct bslab_magazine *m;
+	size_t i = 0, put = 0;
+
+	cc = get_cpu_ptr(cache->cpu);
+	if (likely(!cc->busy)) {
+		cc->busy = 1;
+		barrier();
+		m = cc->loaded;
+		for (; i < n; i++) {
+			if (!objs[i])
+				continue;
+			if (m->rounds == m->size) {
+				if (!cc->prev->size || cc->prev->rounds)
+					break;
+				cc->loaded = cc->prev;	/* prev was empty */
+				cc->prev = m;
+				m = cc->loaded;
+			}
+			m->objs[m->rounds++] = objs[i];
+			put++;
+		}
+		cc->ev.free_cpu += put;
+		barrier();
+		cc->busy = 0;
+	}
+	put_cpu_ptr(cache->cpu);
+	return i;
+}
+
 int bslab_cache_alloc_bulk(struct bslab_cache *cache, gfp_t gfp, size_t n,
 			   void **objs)
 {
-	size_t got;
+	size_t got = 0, more;
 
 	if (gfp & __GFP_ZERO) {
 		pr_err("bslab: cache %s: __GFP_ZERO is not supported by bulk allocation\n",
@@ -288,20 +357,45 @@ int bslab_cache_alloc_bulk(struct bslab_cache *cache, gfp_t gfp, size_t n,
 		return 0;
 	}
 	might_alloc(gfp);
-	got = bslab_slab_alloc_batch(cache, gfp, n, objs);
-	if (got == n) {
-		this_cpu_add(cache->cpu->ev.alloc_slab, n);
+	while (got < n) {
+		got += cpu_take(cache, n - got, objs + got);
+		if (got == n ||
+		    !READ_ONCE(cache->depot.nfull))	/* nothing to exchange */
+			break;
+		objs[got] = bslab_cache_alloc(cache, gfp);
+		if (!objs[got])
+			goto fail;
+		got++;
+	}
+	if (got == n)
+		return n;
+	more = bslab_slab_alloc_batch(cache, gfp, n - got, objs + got);
+	if (more == n - got) {
+		this_cpu_add(cache->cpu->ev.alloc_slab, more);
 		return n;
 	}
-	bslab_slab_free_batch(cache, got, objs);
+	bslab_slab_free_batch(cache, more, objs + got);
+fail:
+	/* all or nothing */
+	bslab_cache_free_bulk(cache, got, objs);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(bslab_cache_alloc_bulk);
 
 void bslab_cache_free_bulk(struct bslab_cache *cache, size_t n, void **objs)
 {
-	this_cpu_add(cache->cpu->ev.free_slab,
-		     bslab_slab_free_batch(cache, n, objs));
+	size_t i = 0;
+
+	if (cache->flags & BSLAB_NOMAGAZINE) {
+		this_cpu_add(cache->cpu->ev.free_slab,
+			     bslab_slab_free_batch(cache, n, objs));
+		return;
+	}
+	while (i < n) {
+		i += cpu_put(cache, n - i, objs + i);
+		if (i < n)
+			bslab_cache_free(cache, objs[i++]);  /* exchanges */
+	}
 }
 EXPORT_SYMBOL_GPL(bslab_cache_free_bulk);
 
