@@ -186,35 +186,44 @@ static int slab_construct(const struct bslab_cache *cp,
 	return 0;
 }
 
-static void slab_free_bufctls(struct bslab_slab *sp)
+/*
+ * A large slab's bufctls come and go in one bulk call each.  The pointer
+ * array the bulk calls need is written into the slab's own pages, which
+ * hold no object at those times (objects are at least PAGE_SIZE/8 bytes,
+ * so the array takes at most 1/64 of the slab).
+ */
+static void slab_free_bufctls(struct bslab_slab *sp, void *pages)
 {
-	struct bslab_bufctl *bc = sp->freelist, *next;
+	struct bslab_bufctl *bc;
+	void **scratch = pages;
+	size_t n = 0;
 
-	for (; bc; bc = next) {
-		next = bc->next;
-		bslab_cache_free(bslab_bufctl_cache, bc);
-	}
+	for (bc = sp->freelist; bc; bc = bc->next)
+		scratch[n++] = bc;
+	bslab_cache_free_bulk(bslab_bufctl_cache, n, scratch);
 	sp->freelist = NULL;
 }
 
 /* Descriptor and bufctls of a large slab; the lowest address is handed out first. */
-static struct bslab_slab *slab_offslab_desc(struct bslab_cache *cp, gfp_t gfp)
+static struct bslab_slab *slab_offslab_desc(struct bslab_cache *cp, gfp_t gfp,
+					    void *pages)
 {
 	struct bslab_slab *sp;
 	struct bslab_bufctl *bc;
+	void **scratch = pages;
 	unsigned int i;
 
 	sp = bslab_cache_alloc(bslab_slab_cache, gfp);
 	if (!sp)
 		return NULL;
+	if (!bslab_cache_alloc_bulk(bslab_bufctl_cache, gfp, cp->objs,
+				    scratch)) {
+		bslab_cache_free(bslab_slab_cache, sp);
+		return NULL;
+	}
 	sp->freelist = NULL;
 	for (i = cp->objs; i-- > 0;) {
-		bc = bslab_cache_alloc(bslab_bufctl_cache, gfp);
-		if (!bc) {
-			slab_free_bufctls(sp);
-			bslab_cache_free(bslab_slab_cache, sp);
-			return NULL;
-		}
+		bc = scratch[i];
 		bc->slab = sp;
 		bc->next = sp->freelist;
 		sp->freelist = bc;
@@ -238,7 +247,7 @@ static struct bslab_slab *slab_create(struct bslab_cache *cp,
 	base = page_address(page);
 
 	if (cp->large) {
-		sp = slab_offslab_desc(cp, gfp);
+		sp = slab_offslab_desc(cp, gfp, base);
 		if (!sp)
 			goto free_pages;
 		sp->fresh = cp->objs;
@@ -264,7 +273,7 @@ static struct bslab_slab *slab_create(struct bslab_cache *cp,
 
 free_desc:
 	if (cp->large) {
-		slab_free_bufctls(sp);
+		slab_free_bufctls(sp, base);
 		bslab_cache_free(bslab_slab_cache, sp);
 	}
 free_pages:
@@ -278,7 +287,7 @@ static void slab_destroy(struct bslab_cache *cp, struct bslab_slab *sp)
 
 	slab_destruct(cp, sp, cp->objs);
 	if (cp->large) {
-		slab_free_bufctls(sp);
+		slab_free_bufctls(sp, sp->base);
 		bslab_cache_free(bslab_slab_cache, sp);
 	}
 	set_page_private(page, 0);
