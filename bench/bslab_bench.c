@@ -456,8 +456,13 @@ static ssize_t read_seq_chunk(struct file *f, char *buf, size_t len,
 	return n;
 }
 
-/* Pages SLUB holds for a cache, from /proc/slabinfo. */
-static long slub_pages(const char *name)
+/* What /proc/slabinfo says of one SLUB cache. */
+struct slub_info {
+	unsigned long objs_per_slab, pages_per_slab, slabs;
+};
+
+/* Pages SLUB holds for a cache, from /proc/slabinfo; fills @si. */
+static long slub_pages(const char *name, struct slub_info *si)
 {
 	unsigned long active, num, objsize, perslab, pages, aslabs, nslabs;
 	size_t size = 256 * 1024, len = strlen(name);
@@ -485,8 +490,12 @@ static long slub_pages(const char *name)
 		tail = strstr(line, " : slabdata ");
 		if (sscanf(line + len, "%lu %lu %lu %lu %lu", &active, &num,
 			   &objsize, &perslab, &pages) == 5 && tail &&
-		    sscanf(tail, " : slabdata %lu %lu", &aslabs, &nslabs) == 2)
+		    sscanf(tail, " : slabdata %lu %lu", &aslabs, &nslabs) == 2) {
 			ret = nslabs * pages;
+			si->objs_per_slab = perslab;
+			si->pages_per_slab = pages;
+			si->slabs = nslabs;
+		}
 		break;
 	}
 	vfree(buf);
@@ -518,6 +527,7 @@ static int w8_memory(void)
 	void **bo = NULL, **so = NULL;
 	u64 desc_base, bufctl_base, b_steady, b_reap;
 	long s_steady, s_reap;
+	struct slub_info si = {};
 	char name[BSLAB_NAME_MAX + 1];
 	struct bslab_stats st;
 	unsigned int s, i;
@@ -546,7 +556,7 @@ static int w8_memory(void)
 		}
 		snprintf(name, sizeof(name), "slub_w8_%zu", sizes[s]);
 		b_steady = bslab_pages(p.b, desc_base, bufctl_base);
-		s_steady = slub_pages(name);
+		s_steady = slub_pages(name, &si);
 
 		/* free 90% at random, then reap and shrink */
 		for (i = 0; i < n / 10 * 9; i++) {
@@ -558,12 +568,16 @@ static int w8_memory(void)
 		bslab_cache_reap(p.b);
 		kmem_cache_shrink(p.s);
 		b_reap = bslab_pages(p.b, desc_base, bufctl_base);
-		s_reap = slub_pages(name);
-
-		pr_info("BSLAB-BENCH workload=W8 variant=steady size=%zu unit=pages reps=1 bslab=%llu slub=%ld\n",
-			sizes[s], b_steady, s_steady);
-		pr_info("BSLAB-BENCH workload=W8 variant=after_reap size=%zu unit=pages reps=1 bslab=%llu slub=%ld\n",
-			sizes[s], b_reap, s_reap);
+		bslab_cache_stats(p.b, &st);
+		pr_info("BSLAB-BENCH workload=W8 variant=steady size=%zu unit=pages reps=1 bslab=%llu slub=%ld bslab_objs_per_slab=%llu bslab_pages_per_slab=%llu slub_objs_per_slab=%lu slub_pages_per_slab=%lu slub_slabs=%lu\n",
+			sizes[s], b_steady, s_steady, st.buf_per_slab,
+			st.slab_size / PAGE_SIZE, si.objs_per_slab,
+			si.pages_per_slab, si.slabs);
+		s_reap = slub_pages(name, &si);
+		pr_info("BSLAB-BENCH workload=W8 variant=after_reap size=%zu unit=pages reps=1 bslab=%llu slub=%ld bslab_slabs=%llu slub_slabs=%lu\n",
+			sizes[s], b_reap, s_reap,
+			st.slab_full + st.slab_partial + st.slab_empty,
+			si.slabs);
 		for (i = 0; i < n; i++) {
 			bslab_cache_free(p.b, bo[i]);
 			if (so[i])
