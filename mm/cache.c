@@ -16,8 +16,12 @@
  * unlisted and marked dead, together with the slabs holding those objects:
  * freeing them would hand memory in use back to the page allocator.
  *
- * The allocation entry points sit here, above the slab layer, so that the
- * per-CPU magazine layer can be put between them and the slab layer.
+ * The allocation entry points sit here.  The fast paths are a pop from or
+ * a push to this CPU's loaded magazine and nothing else: they call only the
+ * out-of-line slow paths, as tail calls, so they need no stack frame.  The
+ * slow paths swap or exchange magazines (magazine.c) and fall back to the
+ * slab layer.  Bulk calls move whole runs between the caller's array and
+ * the magazines.
  *
  * Locking: bslab_caches_mutex covers the cache list (names are unique among
  * listed caches) and the debugfs/procfs files; see internal.h for the order.
@@ -194,11 +198,14 @@ void bslab_cache_destroy(struct bslab_cache *cache)
 EXPORT_SYMBOL_GPL(bslab_cache_destroy);
 
 /*
- * The fast paths.  Preemption off and this CPU's busy word set (see
- * magazine.c for why that is enough); an interrupt that finds the word set
- * goes to the slab layer.
+ * The slow paths: everything the fast paths below do not, out of line.  They
+ * look at the loaded magazine again (an interrupt may have changed it since
+ * the fast path looked), then swap or exchange magazines, then use the slab
+ * layer.  Preemption off and this CPU's busy word set (see magazine.c for
+ * why that is enough); an interrupt that finds the word set goes to the
+ * slab layer.
  */
-void *bslab_cache_alloc(struct bslab_cache *cache, gfp_t gfp)
+static noinline void *cache_alloc_slow(struct bslab_cache *cache, gfp_t gfp)
 {
 	struct bslab_cpu_cache *cc;
 	struct bslab_magazine *m;
@@ -216,7 +223,7 @@ void *bslab_cache_alloc(struct bslab_cache *cache, gfp_t gfp)
 		cc->busy = 1;
 		barrier();
 		m = cc->loaded;
-		if (likely(m->rounds)) {
+		if (m->rounds) {
 			obj = m->objs[--m->rounds];
 			cc->ev.alloc_cpu++;
 		} else {
@@ -229,14 +236,75 @@ void *bslab_cache_alloc(struct bslab_cache *cache, gfp_t gfp)
 	}
 	put_cpu_ptr(cache->cpu);
 
-	if (unlikely(!obj)) {
+	if (!obj) {
 		obj = bslab_slab_alloc(cache, gfp);
 		if (!obj)
 			return NULL;
 		this_cpu_inc(cache->cpu->ev.alloc_slab);
 	}
-	if (unlikely(gfp & __GFP_ZERO))
+	if (gfp & __GFP_ZERO)
 		memset(obj, 0, cache->size);
+	return obj;
+}
+
+static noinline void cache_free_slow(struct bslab_cache *cache, void *obj)
+{
+	struct bslab_cpu_cache *cc;
+	struct bslab_magazine *m;
+	bool done = false;
+
+	cc = get_cpu_ptr(cache->cpu);
+	if (likely(!cc->busy)) {
+		cc->busy = 1;
+		barrier();
+		m = cc->loaded;
+		if (m->rounds < m->size) {
+			m->objs[m->rounds++] = obj;
+			cc->ev.free_cpu++;
+			done = true;
+		} else {
+			done = bslab_cpu_free_slow(cache, cc, obj);
+		}
+		barrier();
+		cc->busy = 0;
+	} else {
+		this_cpu_inc(cache->cpu->ev.cpu_busy);
+	}
+	put_cpu_ptr(cache->cpu);
+
+	if (!done && bslab_slab_free_batch(cache, 1, &obj))
+		this_cpu_inc(cache->cpu->ev.free_slab);
+}
+
+/*
+ * The fast paths: a pop from or a push to the loaded magazine, and nothing
+ * else, so that they call nothing but (as a tail call) the slow paths and
+ * need no stack frame.
+ */
+void *bslab_cache_alloc(struct bslab_cache *cache, gfp_t gfp)
+{
+	struct bslab_cpu_cache *cc;
+	struct bslab_magazine *m;
+	void *obj = NULL;
+
+	if (unlikely(gfp & __GFP_ZERO))
+		return cache_alloc_slow(cache, gfp);
+	might_alloc(gfp);
+	cc = get_cpu_ptr(cache->cpu);
+	if (likely(!cc->busy)) {
+		cc->busy = 1;
+		barrier();
+		m = cc->loaded;
+		if (likely(m->rounds)) {
+			obj = m->objs[--m->rounds];
+			cc->ev.alloc_cpu++;
+		}
+		barrier();
+		cc->busy = 0;
+	}
+	put_cpu_ptr(cache->cpu);
+	if (unlikely(!obj))
+		return cache_alloc_slow(cache, gfp);
 	return obj;
 }
 EXPORT_SYMBOL_GPL(bslab_cache_alloc);
@@ -258,18 +326,13 @@ void bslab_cache_free(struct bslab_cache *cache, void *obj)
 			m->objs[m->rounds++] = obj;
 			cc->ev.free_cpu++;
 			done = true;
-		} else {
-			done = bslab_cpu_free_slow(cache, cc, obj);
 		}
 		barrier();
 		cc->busy = 0;
-	} else {
-		this_cpu_inc(cache->cpu->ev.cpu_busy);
 	}
 	put_cpu_ptr(cache->cpu);
-
-	if (unlikely(!done) && bslab_slab_free_batch(cache, 1, &obj))
-		this_cpu_inc(cache->cpu->ev.free_slab);
+	if (unlikely(!done))
+		cache_free_slow(cache, obj);
 }
 EXPORT_SYMBOL_GPL(bslab_cache_free);
 
