@@ -475,12 +475,16 @@ void bslab_reap_now(struct bslab_cache *cp, bool all)
 
 /* ---- setting up and tearing down ---- */
 
+/*
+ * Small objects get large magazines: they cost little to park, and every
+ * depot trip saved is a shared lock and shared cache lines not touched.
+ */
 static unsigned int initial_size_idx(const struct bslab_cache *cp)
 {
 	if (cp->chunk <= 256)
-		return 2;	/* 30 rounds */
+		return 3;	/* 62 rounds */
 	if (cp->chunk <= 1024)
-		return 1;	/* 14 rounds */
+		return 2;	/* 30 rounds */
 	return 0;		/* 6 rounds */
 }
 
