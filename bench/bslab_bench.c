@@ -22,8 +22,6 @@
  * Each result is one line: "BSLAB-BENCH key=value ...".
  */
 #include <linux/delay.h>
-#include <linux/seq_file.h>
-#include <linux/uio.h>
 #include <linux/fs.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
@@ -34,6 +32,7 @@
 #include <bslab.h>
 
 #include "../mm/internal.h"
+#include "../mm/kread.h"
 
 static unsigned int reps = 15;
 module_param(reps, uint, 0444);
@@ -433,29 +432,6 @@ static int w7_cold(void)
 
 /* ---- W8: memory ---- */
 
-/*
- * /proc/slabinfo has .proc_read but no .read_iter, so kernel_read() refuses
- * it; it is a seq_file, which reads into a kernel iov_iter directly.
- */
-static ssize_t read_seq_chunk(struct file *f, char *buf, size_t len,
-			      loff_t *pos)
-{
-	struct kvec kv = { .iov_base = buf, .iov_len = len };
-	struct iov_iter iter;
-	struct kiocb kiocb;
-	ssize_t n;
-
-	if (f->f_op->read_iter)
-		return kernel_read(f, buf, len, pos);
-	init_sync_kiocb(&kiocb, f);
-	kiocb.ki_pos = *pos;
-	iov_iter_kvec(&iter, ITER_DEST, &kv, 1, len);
-	n = seq_read_iter(&kiocb, &iter);
-	if (n > 0)
-		*pos = kiocb.ki_pos;
-	return n;
-}
-
 /* What /proc/slabinfo says of one SLUB cache. */
 struct slub_info {
 	unsigned long objs_per_slab, pages_per_slab, slabs;
@@ -480,7 +456,7 @@ static long slub_pages(const char *name, struct slub_info *si)
 		vfree(buf);
 		return PTR_ERR(f);
 	}
-	while ((n = read_seq_chunk(f, buf + pos, size - 1 - pos, &pos)) > 0)
+	while ((n = bslab_kread(f, buf + pos, size - 1 - pos, &pos)) > 0)
 		;
 	filp_close(f, NULL);
 	cursor = buf;

@@ -480,25 +480,34 @@ static void resize_up_and_down(struct kunit *test)
 
 /* ---- working-set reap ---- */
 
+/*
+ * A new cache on this CPU with k full magazines in the depot and two full
+ * ones loaded; @objs has room for the (k + 2) * m objects.
+ */
+static struct bslab_cache *full_depot(struct kunit *test, const char *name,
+				      unsigned int k, void ***objs)
+{
+	struct bslab_cache *cache;
+	unsigned int n;
+
+	pin(test, 0);
+	cache = tst_cache(test, name, 64, 0, NULL, NULL, NULL, 0);
+	n = (k + 2) * tst_stat(cache, magazine_size);
+	*objs = tst_alloc_array(test, n, sizeof(void *));
+	depot_trips(cache, *objs, n);
+	KUNIT_ASSERT_EQ(test, tst_stat(cache, full_magazines), k);
+	return cache;
+}
+
 static void working_set_reap(struct kunit *test)
 {
 	const unsigned int k = 6, j = 2;
 	struct bslab_cache *cache;
-	unsigned int m, n, i;
+	unsigned int m, i;
 	void **objs;
 
-	pin(test, 0);
-	cache = tst_cache(test, "t_mag_wss", 64, 0, NULL, NULL, NULL, 0);
+	cache = full_depot(test, "t_mag_wss", k, &objs);
 	m = tst_stat(cache, magazine_size);
-	n = (k + 2) * m;
-	objs = tst_alloc_array(test, n, sizeof(void *));
-
-	/* k full magazines in the depot, two full ones loaded */
-	for (i = 0; i < n; i++)
-		objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
-	for (i = 0; i < n; i++)
-		bslab_cache_free(cache, objs[i]);
-	KUNIT_ASSERT_EQ(test, tst_stat(cache, full_magazines), k);
 
 	/* the depot was never drawn on since create: nothing is surplus */
 	bslab_reap_tick(cache);
@@ -552,19 +561,11 @@ static void periodic_reaper(struct kunit *test)
 	const unsigned int k = 4;
 	struct bslab_cache *cache;
 	unsigned long deadline;
-	unsigned int m, n, i;
+	unsigned int m;
 	void **objs;
 
-	pin(test, 0);
-	cache = tst_cache(test, "t_mag_reaper", 64, 0, NULL, NULL, NULL, 0);
+	cache = full_depot(test, "t_mag_reaper", k, &objs);
 	m = tst_stat(cache, magazine_size);
-	n = (k + 2) * m;
-	objs = tst_alloc_array(test, n, sizeof(void *));
-	for (i = 0; i < n; i++)
-		objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
-	for (i = 0; i < n; i++)
-		bslab_cache_free(cache, objs[i]);
-	KUNIT_ASSERT_EQ(test, tst_stat(cache, full_magazines), k);
 
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, reaper_off,
 							   NULL));

@@ -4,13 +4,12 @@
  * the helpers they share.
  */
 #include <linux/fs.h>
-#include <linux/seq_file.h>
-#include <linux/uio.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
 #include "helpers.h"
+#include "../mm/kread.h"
 
 static void cache_destroy_action(void *cache)
 {
@@ -44,29 +43,6 @@ u64 tst_stat_at(struct bslab_cache *cache, size_t offset)
 	return *(u64 *)((char *)&st + offset);
 }
 
-/*
- * debugfs wraps a file's operations in a proxy that has .read but no
- * .read_iter, so kernel_read() refuses it; its files here are seq_files,
- * which can be read with a kernel iov_iter directly.
- */
-static ssize_t read_chunk(struct file *f, char *buf, size_t len, loff_t *pos)
-{
-	struct kvec kv = { .iov_base = buf, .iov_len = len };
-	struct iov_iter iter;
-	struct kiocb kiocb;
-	ssize_t n;
-
-	if (f->f_op->read_iter)
-		return kernel_read(f, buf, len, pos);
-	init_sync_kiocb(&kiocb, f);
-	kiocb.ki_pos = *pos;
-	iov_iter_kvec(&iter, ITER_DEST, &kv, 1, len);
-	n = seq_read_iter(&kiocb, &iter);
-	if (n > 0)
-		*pos = kiocb.ki_pos;
-	return n;
-}
-
 /* Read a whole file (debugfs, procfs) into a NUL-terminated test buffer. */
 char *tst_read_file(struct kunit *test, const char *path, size_t *len)
 {
@@ -81,7 +57,7 @@ char *tst_read_file(struct kunit *test, const char *path, size_t *len)
 	f = filp_open(path, O_RDONLY, 0);
 	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(f), "open %s: %ld", path,
 			       PTR_ERR(f));
-	while ((n = read_chunk(f, buf + pos, size - 1 - pos, &pos)) > 0)
+	while ((n = bslab_kread(f, buf + pos, size - 1 - pos, &pos)) > 0)
 		;
 	filp_close(f, NULL);
 	KUNIT_ASSERT_GE_MSG(test, n, 0, "read %s", path);

@@ -218,10 +218,7 @@ static noinline void *cache_alloc_slow(struct bslab_cache *cache, gfp_t gfp)
 	}
 	might_alloc(gfp);
 
-	cc = get_cpu_ptr(cache->cpu);
-	if (likely(!cc->busy)) {
-		cc->busy = 1;
-		barrier();
+	if (cpu_layer_enter(cache, &cc)) {
 		m = cc->loaded;
 		if (m->rounds) {
 			obj = m->objs[--m->rounds];
@@ -229,12 +226,10 @@ static noinline void *cache_alloc_slow(struct bslab_cache *cache, gfp_t gfp)
 		} else {
 			obj = bslab_cpu_alloc_slow(cache, cc);
 		}
-		barrier();
-		cc->busy = 0;
+		cpu_layer_exit(cache, cc);
 	} else {
 		this_cpu_inc(cache->cpu->ev.cpu_busy);
 	}
-	put_cpu_ptr(cache->cpu);
 
 	if (!obj) {
 		obj = bslab_slab_alloc(cache, gfp);
@@ -253,10 +248,7 @@ static noinline void cache_free_slow(struct bslab_cache *cache, void *obj)
 	struct bslab_magazine *m;
 	bool done = false;
 
-	cc = get_cpu_ptr(cache->cpu);
-	if (likely(!cc->busy)) {
-		cc->busy = 1;
-		barrier();
+	if (cpu_layer_enter(cache, &cc)) {
 		m = cc->loaded;
 		if (m->rounds < m->size) {
 			m->objs[m->rounds++] = obj;
@@ -265,12 +257,10 @@ static noinline void cache_free_slow(struct bslab_cache *cache, void *obj)
 		} else {
 			done = bslab_cpu_free_slow(cache, cc, obj);
 		}
-		barrier();
-		cc->busy = 0;
+		cpu_layer_exit(cache, cc);
 	} else {
 		this_cpu_inc(cache->cpu->ev.cpu_busy);
 	}
-	put_cpu_ptr(cache->cpu);
 
 	if (!done && bslab_slab_free_batch(cache, 1, &obj))
 		this_cpu_inc(cache->cpu->ev.free_slab);
@@ -290,19 +280,14 @@ void *bslab_cache_alloc(struct bslab_cache *cache, gfp_t gfp)
 	if (unlikely(gfp & __GFP_ZERO))
 		return cache_alloc_slow(cache, gfp);
 	might_alloc(gfp);
-	cc = get_cpu_ptr(cache->cpu);
-	if (likely(!cc->busy)) {
-		cc->busy = 1;
-		barrier();
+	if (likely(cpu_layer_enter(cache, &cc))) {
 		m = cc->loaded;
 		if (likely(m->rounds)) {
 			obj = m->objs[--m->rounds];
 			cc->ev.alloc_cpu++;
 		}
-		barrier();
-		cc->busy = 0;
+		cpu_layer_exit(cache, cc);
 	}
-	put_cpu_ptr(cache->cpu);
 	if (unlikely(!obj))
 		return cache_alloc_slow(cache, gfp);
 	return obj;
@@ -317,20 +302,15 @@ void bslab_cache_free(struct bslab_cache *cache, void *obj)
 
 	if (unlikely(!obj))
 		return;
-	cc = get_cpu_ptr(cache->cpu);
-	if (likely(!cc->busy)) {
-		cc->busy = 1;
-		barrier();
+	if (likely(cpu_layer_enter(cache, &cc))) {
 		m = cc->loaded;
 		if (likely(m->rounds < m->size)) {
 			m->objs[m->rounds++] = obj;
 			cc->ev.free_cpu++;
 			done = true;
 		}
-		barrier();
-		cc->busy = 0;
+		cpu_layer_exit(cache, cc);
 	}
-	put_cpu_ptr(cache->cpu);
 	if (unlikely(!done))
 		cache_free_slow(cache, obj);
 }
@@ -350,10 +330,7 @@ static size_t cpu_take(struct bslab_cache *cache, size_t n, void **objs)
 	struct bslab_magazine *m;
 	size_t got = 0, k;
 
-	cc = get_cpu_ptr(cache->cpu);
-	if (likely(!cc->busy)) {
-		cc->busy = 1;
-		barrier();
+	if (cpu_layer_enter(cache, &cc)) {
 		while (got < n) {
 			m = cc->loaded;
 			if (!m->rounds) {
@@ -369,10 +346,8 @@ static size_t cpu_take(struct bslab_cache *cache, size_t n, void **objs)
 			got += k;
 		}
 		cc->ev.alloc_cpu += got;
-		barrier();
-		cc->busy = 0;
+		cpu_layer_exit(cache, cc);
 	}
-	put_cpu_ptr(cache->cpu);
 	return got;
 }
 
@@ -383,10 +358,7 @@ static size_t cpu_put(struct bslab_cache *cache, size_t n, void **objs)
 	struct bslab_magazine *m;
 	size_t i = 0, put = 0;
 
-	cc = get_cpu_ptr(cache->cpu);
-	if (likely(!cc->busy)) {
-		cc->busy = 1;
-		barrier();
+	if (cpu_layer_enter(cache, &cc)) {
 		m = cc->loaded;
 		for (; i < n; i++) {
 			if (!objs[i])
@@ -402,10 +374,8 @@ static size_t cpu_put(struct bslab_cache *cache, size_t n, void **objs)
 			put++;
 		}
 		cc->ev.free_cpu += put;
-		barrier();
-		cc->busy = 0;
+		cpu_layer_exit(cache, cc);
 	}
-	put_cpu_ptr(cache->cpu);
 	return i;
 }
 

@@ -272,6 +272,37 @@ unsigned long bslab_slab_teardown(struct bslab_cache *cp);
 struct bslab_slab *bslab_small_slab_of(struct bslab_cache *cp,
 				       const void *obj);
 
+/*
+ * Enter this CPU's layer of @cp: preemption off and the busy word set, *@ccp
+ * this CPU's cache.  Returns false, with preemption back on, when the code
+ * this interrupt (or softirq) interrupted on this CPU is inside the layer:
+ * the caller must use the slab layer.  See magazine.c for why this is
+ * enough.  (A bool, not a NULL pointer: the kernel's
+ * -fno-delete-null-pointer-checks would cost the fast path a test.)
+ */
+static __always_inline bool cpu_layer_enter(struct bslab_cache *cp,
+					    struct bslab_cpu_cache **ccp)
+{
+	struct bslab_cpu_cache *cc = get_cpu_ptr(cp->cpu);
+
+	if (unlikely(cc->busy)) {
+		put_cpu_ptr(cp->cpu);
+		return false;
+	}
+	cc->busy = 1;
+	barrier();
+	*ccp = cc;
+	return true;
+}
+
+static __always_inline void cpu_layer_exit(struct bslab_cache *cp,
+					   struct bslab_cpu_cache *cc)
+{
+	barrier();
+	cc->busy = 0;
+	put_cpu_ptr(cp->cpu);
+}
+
 /* magazine.c: the CPU layer and the depot. */
 extern struct bslab_magazine bslab_no_magazine;
 int bslab_magazine_init(void);
