@@ -31,6 +31,7 @@ struct demo_inode {
 #define DEMO_PAGES	400
 #define DEMO_BUFS	40
 #define DEMO_KMEM	64
+#define DEMO_BURST	100
 
 static struct bslab_cache *inode_cache, *dentry_cache, *page_cache, *buf_cache;
 static struct demo_inode *inodes[DEMO_INODES];
@@ -39,6 +40,7 @@ static void *pages[DEMO_PAGES];
 static void *bufs[DEMO_BUFS];
 static void *kmem[DEMO_KMEM];
 static size_t kmem_size[DEMO_KMEM];
+static struct demo_inode *burst[DEMO_BURST];
 static atomic_t ctor_calls, dtor_calls;
 
 static int demo_inode_ctor(void *obj, void *priv, gfp_t gfp)
@@ -132,7 +134,15 @@ static int demo_workload(void)
 		if (!kmem[i])
 			return -ENOMEM;
 	}
+	/* give back what the churn left, then a burst that stays in magazines */
 	bslab_cache_reap(inode_cache);
+	for (i = 0; i < DEMO_BURST; i++) {
+		burst[i] = bslab_cache_alloc(inode_cache, GFP_KERNEL);
+		if (!burst[i])
+			return -ENOMEM;
+	}
+	for (i = 0; i < DEMO_BURST; i++)
+		bslab_cache_free(inode_cache, burst[i]);
 	return 0;
 }
 
