@@ -20,16 +20,30 @@
  * its slab's free list; an allocated object's bufctl sits in the cache's
  * hash, keyed by the object's address (see hash.c).
  *
+ * Above the slabs, each CPU holds two magazines of free objects per cache
+ * (struct bslab_cpu_cache, used with preemption off and a busy word, no
+ * lock), and each cache has a depot of full and empty magazines (see
+ * magazine.c).
+ *
  * Lock order (take from the top down; never the other way):
  *
- *   bslab_caches_mutex		the list of caches, debugfs and procfs files
- *     cache->lock		one cache's slab layer, hash and counters;
- *				an irq-safe spinlock, since alloc and free are
+ *   cpu_hotplug_lock		(CPU hotplug: the dead-CPU callback runs under it)
+ *     bslab_caches_mutex	the list of caches, debugfs and procfs files,
+ *				the reaper; the shrinker only trylocks it
+ *       cache->depot.lock	one cache's depot; irq-safe spinlock
+ *       cache->lock		one cache's slab layer, hash and counters;
+ *				irq-safe spinlock, since alloc and free are
  *				called from any context
  *
- * No code holds two cache locks at once: the internal descriptor and bufctl
- * caches are called only with no cache lock held.  Page allocation,
- * constructors and destructors run with no bslab lock held.
+ * The depot lock and the cache lock are never held together: magazines
+ * are taken out of the depot under its lock, their rounds go to the slab
+ * layer after it is dropped.  No code holds two caches' locks at once: the
+ * internal descriptor, bufctl and magazine caches are called only with no
+ * bslab spinlock held.  Nothing takes cpu_hotplug_lock under the mutex
+ * (bslab_cpu_flush_all() and the magazines file take it with no bslab lock
+ * held).  Page allocation, constructors and destructors run with no bslab
+ * lock held, except destructors of slabs given back by the reaper or the
+ * shrinker, which run under the mutex.
  */
 #ifndef _BSLAB_INTERNAL_H
 #define _BSLAB_INTERNAL_H

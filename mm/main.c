@@ -10,8 +10,9 @@
  * caches of magazines (some of them large) depend on them.  Then the
  * caches of magazines (which have no magazines themselves), then the
  * bslab_alloc() size classes, some of
- * them large caches.  /proc/bslabinfo comes last, once there is
- * something to show.  Unloading is the reverse, after destroying (and
+ * them large caches.  Then /proc/bslabinfo, once there is something to
+ * show, and last the reaper, the shrinker and the CPU hotplug callback,
+ * which walk the caches.  Unloading is the reverse, after destroying (and
  * reporting) any cache a client left behind.
  */
 #include <linux/module.h>

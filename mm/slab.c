@@ -48,8 +48,8 @@
  * Locking: cp->lock (irq-safe spinlock) covers the three collections, every
  * slab's free list and counts, the hash and the counters.  It is dropped
  * around slab creation and destruction: pages, descriptors, bufctls,
- * constructors and destructors are dealt with under no lock, on a slab that
- * no one else can reach.
+ * constructors and destructors are dealt with under no spinlock, on a slab
+ * that no one else can reach.
  */
 #include <linux/mm.h>
 #include <linux/cache.h>
