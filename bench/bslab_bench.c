@@ -190,36 +190,31 @@ static __always_inline u64 loop_cold(struct job *j, bool slub)
 
 enum loop_kind { PAIR, BATCH, BULK, WINDOW, COLD };
 
-static noinline u64 run_bslab(enum loop_kind k, struct job *j)
+static __always_inline u64 run(enum loop_kind k, struct job *j, bool slub)
 {
 	switch (k) {
 	case PAIR:
-		return loop_pair(j, false);
+		return loop_pair(j, slub);
 	case BATCH:
-		return loop_batch(j, false);
+		return loop_batch(j, slub);
 	case BULK:
-		return loop_bulk(j, false);
+		return loop_bulk(j, slub);
 	case WINDOW:
-		return loop_window(j, false);
+		return loop_window(j, slub);
 	default:
-		return loop_cold(j, false);
+		return loop_cold(j, slub);
 	}
+}
+
+/* One copy of every loop per allocator, each with its calls direct. */
+static noinline u64 run_bslab(enum loop_kind k, struct job *j)
+{
+	return run(k, j, false);
 }
 
 static noinline u64 run_slub(enum loop_kind k, struct job *j)
 {
-	switch (k) {
-	case PAIR:
-		return loop_pair(j, true);
-	case BATCH:
-		return loop_batch(j, true);
-	case BULK:
-		return loop_bulk(j, true);
-	case WINDOW:
-		return loop_window(j, true);
-	default:
-		return loop_cold(j, true);
-	}
+	return run(k, j, true);
 }
 
 /* ---- measuring and reporting ---- */
