@@ -34,10 +34,10 @@ bench:
 
 checkpatch:
 	$(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse \
-		-f $(filter-out mm/compat.h,$(SOURCES))
-	@# The compat header exists to test kernel versions; nothing else may.
+		-f $(filter-out mm/compat.h kunit/compat.h,$(SOURCES))
+	@# The compat headers exist to test kernel versions; nothing else may.
 	$(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse \
-		--ignore LINUX_VERSION_CODE -f mm/compat.h
+		--ignore LINUX_VERSION_CODE -f mm/compat.h kunit/compat.h
 
 sparse:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 modules

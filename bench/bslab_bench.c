@@ -16,8 +16,10 @@
  * mode=single runs the one-CPU workloads (W1 hot pair, W2 batch, W3 bulk,
  * W6 large objects, W7 cold, W8 memory, W10 floor); under QEMU's
  * -icount shift=0 the guest clock advances one nanosecond per instruction,
- * so ktime_get_ns() differences are instruction counts.  mode=smp runs the
- * two-CPU workloads (W4 cross-CPU, W5 concurrent) on wall time.
+ * so ktime_get_ns() differences are instruction counts.  mode=hot runs W1
+ * alone (make bench boots it once more with bslab's free_check=0, to show
+ * what the free check costs).  mode=smp runs the two-CPU workloads (W4
+ * cross-CPU, W5 concurrent) on wall time.
  *
  * Each result is one line: "BSLAB-BENCH key=value ...".
  */
@@ -40,7 +42,7 @@ MODULE_PARM_DESC(reps, "measured repetitions of each workload (default 15)");
 
 static char *mode = "single";
 module_param(mode, charp, 0444);
-MODULE_PARM_DESC(mode, "single: one-CPU workloads; smp: two-CPU workloads");
+MODULE_PARM_DESC(mode, "single: one-CPU workloads; hot: W1 alone; smp: two-CPU workloads");
 
 #define MAX_REPS	64
 #define OPS_TARGET	20000	/* operations per repetition */
@@ -913,6 +915,8 @@ static int __init bslab_bench_init(void)
 	reps = clamp(reps, 3u, (unsigned int)MAX_REPS);
 	if (!strcmp(mode, "single"))
 		err = run_single();
+	else if (!strcmp(mode, "hot"))
+		err = w1_hot_pair();
 	else if (!strcmp(mode, "smp"))
 		err = run_smp();
 	else

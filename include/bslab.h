@@ -17,8 +17,10 @@
 
 #include <linux/types.h>
 #include <linux/gfp.h>
+#include <linux/init.h>
 
 struct bslab_cache;
+struct module;
 
 /* Longest cache name, not counting the terminating NUL. */
 #define BSLAB_NAME_MAX		31
@@ -112,28 +114,62 @@ struct bslab_stats {
  *	two no larger than PAGE_SIZE.
  * @ctor: constructor or NULL.  Called with @priv on every object of a new
  *	slab before any of them is handed out, with the gfp flags of the
- *	allocation that grew the cache.  Returns 0 or a negative errno; a
- *	failure fails that allocation and gives the slab back.
+ *	allocation that grew the cache, in the context of that allocation
+ *	(never hard IRQ: no slab is made there).  Returns 0 or a negative
+ *	errno; a failure fails that allocation and gives the slab back.
  * @dtor: destructor or NULL.  Called on every object of a slab before its
- *	pages go back to the page allocator.
+ *	pages go back to the page allocator.  Context: always process
+ *	context with no bslab spinlock held; it may sleep.  (A free that
+ *	empties a slab of a cache with a destructor leaves the slab to a
+ *	work item.)
  * @reclaim: called by bslab's shrinker when memory is short, so the client
- *	can free objects it caches itself; may be NULL.  It must not create
- *	or destroy caches.
+ *	can free objects it caches itself; may be NULL.  Called under memory
+ *	pressure even when bslab itself has nothing to give back.  It must
+ *	not create or destroy caches.
  * @priv: passed to @ctor, @dtor and @reclaim.
  * @flags: BSLAB_* cache flags.
  *
+ * The cache belongs to the calling module (this is a macro that passes
+ * THIS_MODULE).  A module must destroy its caches before it is unloaded;
+ * if it does not, bslab reports each cache by name and module when the
+ * module goes away, never calls @ctor, @dtor or @reclaim again (they would
+ * point into freed module text), and destroys the cache: at once if it
+ * holds no objects, else when the last object is freed or bslab unloads.
+ *
  * Context: process context, may sleep.
- * Return: the cache, or an ERR_PTR: -EINVAL for a bad name, size, alignment
- * or flag, -EEXIST for a name in use, -ENOMEM.  On error nothing is left
- * behind and a message naming the cache is logged.
+ * Return: the cache, or an ERR_PTR: -EINVAL for a bad name (including the
+ * reserved ".", "..", "kmastat" and "kmausers"), size, alignment or flag,
+ * -EEXIST for a name in use, -ENOMEM.  On error nothing is left behind and
+ * a message naming the cache is logged.
  */
-struct bslab_cache *bslab_cache_create(const char *name, size_t size,
-				       size_t align,
-				       int (*ctor)(void *obj, void *priv,
-						   gfp_t gfp),
-				       void (*dtor)(void *obj, void *priv),
-				       void (*reclaim)(void *priv),
-				       void *priv, unsigned int flags);
+#define bslab_cache_create(name, size, align, ctor, dtor, reclaim, priv, \
+			   flags)					\
+	__bslab_cache_create(name, size, align, ctor, dtor, reclaim, priv, \
+			     flags, THIS_MODULE)
+
+/**
+ * __bslab_cache_create() - bslab_cache_create() with an explicit owner
+ * @name: as for bslab_cache_create()
+ * @size: as for bslab_cache_create()
+ * @align: as for bslab_cache_create()
+ * @ctor: as for bslab_cache_create()
+ * @dtor: as for bslab_cache_create()
+ * @reclaim: as for bslab_cache_create()
+ * @priv: as for bslab_cache_create()
+ * @flags: as for bslab_cache_create()
+ * @owner: the module whose unload orphans the cache, or NULL
+ *
+ * Context: process context, may sleep.
+ * Return: as for bslab_cache_create().
+ */
+struct bslab_cache *__bslab_cache_create(const char *name, size_t size,
+					 size_t align,
+					 int (*ctor)(void *obj, void *priv,
+						     gfp_t gfp),
+					 void (*dtor)(void *obj, void *priv),
+					 void (*reclaim)(void *priv),
+					 void *priv, unsigned int flags,
+					 struct module *owner);
 
 /**
  * bslab_cache_destroy() - destroy a cache
@@ -142,7 +178,10 @@ struct bslab_cache *bslab_cache_create(const char *name, size_t size,
  * Destructs every free object and gives every page back.  If objects are
  * still allocated, their number is logged, the slabs holding them and the
  * cache structure are kept (so those objects stay valid and may still be
- * freed), and only the rest is given back.
+ * freed; the cache is freed with the last of them), and only the rest is
+ * given back.  Destroying a cache that is already destroyed is reported
+ * and does nothing, as far as it can be told (the memory of a freed cache
+ * may since belong to a new one).
  *
  * Context: process context, may sleep.
  */
@@ -155,6 +194,11 @@ void bslab_cache_destroy(struct bslab_cache *cache);
  *	__GFP_DIRECT_RECLAIM the call never sleeps.  __GFP_ZERO zeroes the
  *	object; it is refused for caches with a constructor.
  *
+ * In hard interrupt context (and, on PREEMPT_RT, with preemption or
+ * interrupts off) bslab never calls the page allocator: the object comes
+ * from this CPU's magazines or a slab that has a free object, or the call
+ * fails (counted in alloc_fail).
+ *
  * Context: any; process context if @gfp allows sleeping.
  * Return: the object, or NULL when no memory could be had or the
  * constructor failed.
@@ -166,9 +210,13 @@ void *bslab_cache_alloc(struct bslab_cache *cache, gfp_t gfp);
  * @cache: the cache it was allocated from
  * @obj: the object, in constructed state, or NULL (nothing is done)
  *
- * A pointer that is not an allocated object of @cache is logged and
- * ignored (counted in free_invalid) when it reaches the slab layer: at
- * once for BSLAB_NOMAGAZINE caches, else when its magazine is emptied.
+ * Every free is checked (unless bslab is loaded with free_check=0): a
+ * pointer that is not the start of an object of a slab of @cache (memory
+ * of another cache, of kmalloc, a stack, an interior pointer) or that is
+ * the object this CPU freed last is logged ("bslab: cache <name>: invalid
+ * free of <ptr>: <why>"), counted in free_invalid and never reused.  A
+ * double free with other frees in between is caught when both copies reach
+ * the slab layer (at once for BSLAB_NOMAGAZINE caches).
  *
  * Context: any.
  */
@@ -248,6 +296,10 @@ void *bslab_alloc(size_t size, gfp_t gfp);
  * bslab_free() - free memory from bslab_alloc()
  * @obj: the memory, or NULL (nothing is done)
  * @size: the size passed to bslab_alloc()
+ *
+ * A size of another size class than the allocation's is refused as a free
+ * into the wrong cache (see bslab_cache_free()), and the memory is not
+ * reused.
  *
  * Context: any.
  */

@@ -60,6 +60,7 @@ BSLAB_DEPOT_EVENT(reap_objects);	/* their rounds given to the slab layer */
 BSLAB_DEPOT_EVENT(reap_pages);		/* pages freed by reaping */
 BSLAB_DEPOT_EVENT(shrink_objects);	/* objects freed by the shrinker */
 BSLAB_DEPOT_EVENT(shrink_pages);	/* pages freed by the shrinker */
+BSLAB_DEPOT_EVENT(reclaim_calls);	/* reclaim callbacks the shrinker made */
 #endif
 #ifdef BSLAB_CPU_EVENT
 BSLAB_CPU_EVENT(alloc_cpu);	/* allocations from the loaded magazine */

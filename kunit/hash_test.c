@@ -41,7 +41,7 @@ static void grow_and_shrink(struct kunit *test)
 		tst_fill(objs[i], size, i);
 	}
 	/* the alloc path queued a rescale; let it run */
-	flush_work(&cache->hash_work);
+	flush_work(&cache->work);
 	bslab_cache_stats(cache, &st);
 	KUNIT_EXPECT_GT(test, st.hash_size, BSLAB_HASH_MIN);
 	KUNIT_EXPECT_GE(test, st.hash_size * 2, count);
@@ -68,7 +68,7 @@ static void grow_and_shrink(struct kunit *test)
 	for (i = 0; i < keep; i++)
 		KUNIT_EXPECT_TRUE(test, tst_check(objs[i], size, i));
 
-	flush_work(&cache->hash_work);
+	flush_work(&cache->work);
 	bslab_cache_reap(cache);
 	bslab_cache_stats(cache, &st);
 	KUNIT_EXPECT_EQ(test, st.hash_size, BSLAB_HASH_MIN);

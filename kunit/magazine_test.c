@@ -16,6 +16,7 @@
 #include <linux/sched.h>
 
 #include "helpers.h"
+#include "compat.h"
 
 /* An object that knows whether it is handed out, and to whom. */
 struct tagged {
@@ -245,8 +246,8 @@ static void irq_and_task_share_cpu(struct kunit *test)
 	pin(test, 0);
 	ctx->cache = tst_cache(test, "t_mag_irq", sizeof(struct tagged), 0,
 			       tagged_ctor, NULL, NULL, 0);
-	hrtimer_init(&ctx->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
-	ctx->timer.function = irq_side;
+	bslab_test_hrtimer_setup(&ctx->timer, irq_side, CLOCK_MONOTONIC,
+				 HRTIMER_MODE_REL_PINNED_HARD);
 	hrtimer_start(&ctx->timer, ns_to_ktime(20 * NSEC_PER_USEC),
 		      HRTIMER_MODE_REL_PINNED_HARD);
 
@@ -412,9 +413,9 @@ static int hog_depot(struct cpu_job *job)
 	unsigned long flags;
 
 	while (!READ_ONCE(job->stop)) {
-		spin_lock_irqsave(&job->cache->depot.lock, flags);
+		raw_spin_lock_irqsave(&job->cache->depot.lock, flags);
 		mdelay(2);	/* with the lock held: it must spin */
-		spin_unlock_irqrestore(&job->cache->depot.lock, flags);
+		raw_spin_unlock_irqrestore(&job->cache->depot.lock, flags);
 		usleep_range(50, 100);
 	}
 	return 0;

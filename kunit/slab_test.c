@@ -292,6 +292,10 @@ static void ctor_dtor_one(struct kunit *test, const char *name, size_t size)
 	KUNIT_EXPECT_EQ(test, atomic_read(&cc->ctor), 3 * n);
 	for (i = 0; i < 2 * n + 1; i++)
 		bslab_cache_free(cache, objs[i]);
+	/* a cache with a dtor gives emptied slabs back from its work item */
+	flush_work(&cache->work);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, slab_destroy),
+			3 - BSLAB_EMPTY_RESERVE);
 	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_constructed),
 			BSLAB_EMPTY_RESERVE * n);
 	/* dtor only for the slab given back beyond the empty reserve */

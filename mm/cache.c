@@ -8,13 +8,34 @@
  * debugfs and /proc/bslabinfo.  Any failure unwinds what was done, so there
  * is never a half-made cache.
  *
- * bslab_cache_destroy() unpublishes first, so no stats reader can find the
- * cache, empties every CPU's magazines and the depot into the slab layer,
- * gives back every empty slab, and only then waits for a hash rescale that
- * those frees may have queued.
- * A cache destroyed with objects still allocated is reported and kept,
- * unlisted and marked dead, together with the slabs holding those objects:
- * freeing them would hand memory in use back to the page allocator.
+ * bslab_cache_destroy() first checks that it was given a live cache: a
+ * second destroy of the same cache is reported and does nothing (found by
+ * address among the live and the dead caches, before anything of it is
+ * read).  It then unpublishes the cache, so no stats reader or CPU hotplug
+ * walker can find it (waiting an RCU grace period for the latter), empties
+ * every CPU's magazines and the depot into the slab layer, gives back every
+ * empty slab, and only then waits for the cache's work, which those frees
+ * may have queued.  A cache destroyed with objects still allocated is
+ * reported and kept, marked dead on bslab_dead_caches, with the slabs
+ * holding those objects: freeing them would hand memory in use back to the
+ * page allocator.  When the last of them is freed, the cache's work frees
+ * the dead cache.
+ *
+ * Owners: bslab_cache_create() records the module that called it.  When a
+ * module goes away without destroying its caches, the module notifier
+ * reports each, clears its constructor, destructor and reclaim callback
+ * (they point into the module), and destroys it: freed at once if it holds
+ * no objects, else kept dead as above.  A reference on the module would be
+ * wrong: its exit function is where it destroys its caches.
+ *
+ * Free check: every free (magazine path included) first checks that the
+ * pointer is the start of an object of a slab of this cache, and that it is
+ * not the object this CPU freed last (free_check_ok(), mag_top()).  A
+ * pointer that fails is counted in free_invalid, reported, and never put
+ * into a magazine.  The module parameter free_check=0 turns this off (a
+ * static key: the check then costs one no-op).  A double free that the
+ * cheap check cannot see (the object went through magazines in between) is
+ * caught only when both copies reach the slab layer.
  *
  * The allocation entry points sit here.  The fast paths are a pop from or
  * a push to this CPU's loaded magazine and nothing else: they call only the
@@ -23,30 +44,95 @@
  * slab layer.  Bulk calls move whole runs between the caller's array and
  * the magazines.
  *
- * Locking: bslab_caches_mutex covers the cache list (names are unique among
- * listed caches) and the debugfs/procfs files; see internal.h for the order.
+ * Locking: bslab_setup_mutex serializes create, destroy and the owner
+ * notifier (names are unique among listed caches; debugfs directories come
+ * and go under it, never under bslab_caches_mutex); the list is changed
+ * under both mutexes and walked under either, or under RCU.  See internal.h
+ * for the order.
  */
 #include <linux/ctype.h>
 #include <linux/err.h>
+#include <linux/module.h>
+#include <linux/rculist.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
 #include "internal.h"
 
-/* Serializes create and destroy, and guards the list and the stats files. */
+/* Serializes create, destroy and owner changes; names, debugfs directories. */
+DEFINE_MUTEX(bslab_setup_mutex);
+/* Sleeping walkers of the cache list: reaper, shrinker, kmastat, bslabinfo. */
 DEFINE_MUTEX(bslab_caches_mutex);
 LIST_HEAD(bslab_caches);
+/* Caches destroyed with objects still allocated; under bslab_setup_mutex. */
+LIST_HEAD(bslab_dead_caches);
+BSLAB_EXPORT_INTERNAL(bslab_setup_mutex);
+BSLAB_EXPORT_INTERNAL(bslab_dead_caches);
+
+DEFINE_STATIC_KEY_TRUE(bslab_free_check);
+BSLAB_EXPORT_INTERNAL(bslab_free_check);
+
+static int free_check_set(const char *val, const struct kernel_param *kp)
+{
+	bool on;
+	int err = kstrtobool(val, &on);
+
+	if (err)
+		return err;
+	if (on)
+		static_branch_enable(&bslab_free_check);
+	else
+		static_branch_disable(&bslab_free_check);
+	return 0;
+}
+
+static int free_check_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%c\n",
+			  static_key_enabled(&bslab_free_check) ? 'Y' : 'N');
+}
+
+static const struct kernel_param_ops free_check_ops = {
+	.set = free_check_set,
+	.get = free_check_get,
+};
+
+module_param_cb(free_check, &free_check_ops, NULL, 0644);
+MODULE_PARM_DESC(free_check,
+		 "check every free: the pointer is an object of the cache, not the one just freed (default Y; costs about 15 instructions a free)");
 
 static struct bslab_cache *cache_find(const char *name)
 {
 	struct bslab_cache *cp;
 
-	lockdep_assert_held(&bslab_caches_mutex);
+	lockdep_assert_held(&bslab_setup_mutex);
 	list_for_each_entry(cp, &bslab_caches, caches)
 		if (!strcmp(cp->name, name))
 			return cp;
 	return NULL;
 }
+
+/* Is @addr a cache on @list?  Compares addresses only: reads nothing of it. */
+static bool cache_listed(const struct bslab_cache *addr, struct list_head *list)
+{
+	struct bslab_cache *cp;
+
+	lockdep_assert_held(&bslab_setup_mutex);
+	list_for_each_entry(cp, list, caches)
+		if (cp == addr)
+			return true;
+	return false;
+}
+
+static void cache_free(struct bslab_cache *cp)
+{
+	bslab_cpu_layer_free(cp);
+	bslab_hash_fini(cp);
+	kfree(cp);
+}
+
+/* Names that are files of bslab's own in its debugfs directory, or not names. */
+static const char *const reserved_names[] = { ".", "..", "kmastat", "kmausers" };
 
 static int check_name(const char *name)
 {
@@ -67,6 +153,13 @@ static int check_name(const char *name)
 		if (name[i] == '/' || !isgraph(name[i])) {
 			pr_err("bslab: cache %*pE: name may not contain '/', spaces or control characters\n",
 			       (int)len, name);
+			return -EINVAL;
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(reserved_names); i++) {
+		if (!strcmp(name, reserved_names[i])) {
+			pr_err("bslab: cache %s: name is reserved (it would collide with /sys/kernel/debug/bslab/%s)\n",
+			       name, name);
 			return -EINVAL;
 		}
 	}
@@ -94,13 +187,14 @@ static int check_args(const char *name, size_t size, size_t align,
 	return 0;
 }
 
-struct bslab_cache *bslab_cache_create(const char *name, size_t size,
-				       size_t align,
-				       int (*ctor)(void *obj, void *priv,
-						   gfp_t gfp),
-				       void (*dtor)(void *obj, void *priv),
-				       void (*reclaim)(void *priv),
-				       void *priv, unsigned int flags)
+struct bslab_cache *__bslab_cache_create(const char *name, size_t size,
+					 size_t align,
+					 int (*ctor)(void *obj, void *priv,
+						     gfp_t gfp),
+					 void (*dtor)(void *obj, void *priv),
+					 void (*reclaim)(void *priv),
+					 void *priv, unsigned int flags,
+					 struct module *owner)
 {
 	struct bslab_cache *cp;
 	int err;
@@ -124,11 +218,13 @@ struct bslab_cache *bslab_cache_create(const char *name, size_t size,
 	cp->dtor = dtor;
 	cp->reclaim = reclaim;
 	cp->priv = priv;
-	spin_lock_init(&cp->lock);
+	cp->owner = owner == THIS_MODULE ? NULL : owner;
+	raw_spin_lock_init(&cp->lock);
 	cp->partial = RB_ROOT_CACHED;
 	INIT_LIST_HEAD(&cp->full);
 	INIT_LIST_HEAD(&cp->empty);
-	INIT_WORK(&cp->hash_work, bslab_hash_work);
+	INIT_LIST_HEAD(&cp->deferred);
+	INIT_WORK(&cp->work, bslab_cache_work);
 
 	err = bslab_slab_layout(cp);
 	if (err) {
@@ -145,16 +241,18 @@ struct bslab_cache *bslab_cache_create(const char *name, size_t size,
 	if (err)
 		goto free_hash;
 
-	mutex_lock(&bslab_caches_mutex);
+	mutex_lock(&bslab_setup_mutex);
 	if (cache_find(name)) {
-		mutex_unlock(&bslab_caches_mutex);
+		mutex_unlock(&bslab_setup_mutex);
 		pr_err("bslab: cache %s: a cache of that name exists\n", name);
 		err = -EEXIST;
 		goto free_hash;
 	}
-	list_add_tail(&cp->caches, &bslab_caches);
-	bslab_debugfs_add(cp);
+	mutex_lock(&bslab_caches_mutex);
+	list_add_tail_rcu(&cp->caches, &bslab_caches);
 	mutex_unlock(&bslab_caches_mutex);
+	bslab_debugfs_add(cp);
+	mutex_unlock(&bslab_setup_mutex);
 	return cp;
 
 free_hash:
@@ -164,36 +262,59 @@ free_cache:
 	kfree(cp);
 	return ERR_PTR(err);
 }
-EXPORT_SYMBOL_GPL(bslab_cache_create);
+EXPORT_SYMBOL_GPL(__bslab_cache_create);
 
 void bslab_cache_destroy(struct bslab_cache *cache)
 {
-	unsigned long inuse;
+	unsigned long inuse, flags;
+	bool live, dead;
 
 	if (IS_ERR_OR_NULL(cache))
 		return;
 	might_sleep();
 
+	mutex_lock(&bslab_setup_mutex);
+	live = cache_listed(cache, &bslab_caches);
+	dead = !live && cache_listed(cache, &bslab_dead_caches);
+	if (!live) {
+		mutex_unlock(&bslab_setup_mutex);
+		if (dead)
+			pr_err("bslab: cache %s: destroyed twice (it is dead, kept for objects still allocated)\n",
+			       cache->name);
+		else
+			pr_err("bslab: %s(%p): not a live cache (destroyed twice?)\n",
+			       __func__, cache);
+		return;
+	}
 	mutex_lock(&bslab_caches_mutex);
-	list_del(&cache->caches);
-	bslab_debugfs_remove(cache);
+	list_del_rcu(&cache->caches);
 	mutex_unlock(&bslab_caches_mutex);
+	/* debugfs_remove() waits for readers: never under bslab_caches_mutex */
+	bslab_debugfs_remove(cache);
+	mutex_unlock(&bslab_setup_mutex);
+	synchronize_rcu();	/* the CPU-dead callback no longer sees it */
 
 	bslab_cpu_layer_destroy(cache);
 	inuse = bslab_slab_teardown(cache);
 	/* after the last free into the slab layer, which may queue it */
-	cancel_work_sync(&cache->hash_work);
-	if (inuse) {
-		pr_err("bslab: cache %s: destroyed with %lu objects still allocated; keeping their %lu slabs\n",
-		       cache->name, inuse, slab_total(cache));
-		/* later frees of those objects go straight to the slabs */
-		cache->flags |= BSLAB_NOMAGAZINE;
-		cache->dead = true;
+	cancel_work_sync(&cache->work);
+	bslab_slab_destroy_deferred(cache);
+	if (!inuse) {
+		cache_free(cache);
 		return;
 	}
-	bslab_cpu_layer_free(cache);
-	bslab_hash_fini(cache);
-	kfree(cache);
+
+	pr_err("bslab: cache %s: destroyed with %lu objects still allocated; keeping their %lu slabs until they are freed\n",
+	       cache->name, inuse, slab_total(cache));
+	/* later frees of those objects go straight to the slabs */
+	cache->flags |= BSLAB_NOMAGAZINE;
+	mutex_lock(&bslab_setup_mutex);
+	raw_spin_lock_irqsave(&cache->lock, flags);
+	cache->dead = true;
+	raw_spin_unlock_irqrestore(&cache->lock, flags);
+	list_add_tail(&cache->caches, &bslab_dead_caches);
+	mutex_unlock(&bslab_setup_mutex);
+	schedule_work(&cache->work);	/* in case the last one came back already */
 }
 EXPORT_SYMBOL_GPL(bslab_cache_destroy);
 
@@ -242,6 +363,12 @@ static noinline void *cache_alloc_slow(struct bslab_cache *cache, gfp_t gfp)
 	return obj;
 }
 
+/* A pointer that failed the free check: say why, count it, drop it. */
+static noinline void cache_free_refused(struct bslab_cache *cache, void *obj)
+{
+	bslab_free_invalid(cache, obj, bslab_free_diagnose(cache, obj));
+}
+
 static noinline void cache_free_slow(struct bslab_cache *cache, void *obj)
 {
 	struct bslab_cpu_cache *cc;
@@ -250,6 +377,11 @@ static noinline void cache_free_slow(struct bslab_cache *cache, void *obj)
 
 	if (cpu_layer_enter(cache, &cc)) {
 		m = cc->loaded;
+		if (static_branch_likely(&bslab_free_check) && mag_top(m) == obj) {
+			cpu_layer_exit(cache, cc);
+			bslab_free_invalid(cache, obj, BSLAB_FREE_DOUBLE);
+			return;
+		}
 		if (m->rounds < m->size) {
 			m->objs[m->rounds++] = obj;
 			cc->ev.free_cpu++;
@@ -262,14 +394,24 @@ static noinline void cache_free_slow(struct bslab_cache *cache, void *obj)
 		this_cpu_inc(cache->cpu->ev.cpu_busy);
 	}
 
-	if (!done && bslab_slab_free_batch(cache, 1, &obj))
+	if (done)
+		return;
+	/*
+	 * Preemption stays off until the cache is last touched: a dead cache
+	 * whose last object this call frees is released only after an RCU
+	 * grace period.
+	 */
+	preempt_disable();
+	if (bslab_slab_free_batch(cache, 1, &obj))
 		this_cpu_inc(cache->cpu->ev.free_slab);
+	preempt_enable();
 }
 
 /*
  * The fast paths: a pop from or a push to the loaded magazine, and nothing
  * else, so that they call nothing but (as a tail call) the slow paths and
- * need no stack frame.
+ * need no stack frame.  Free first makes the free check (see the top of
+ * this file).
  */
 void *bslab_cache_alloc(struct bslab_cache *cache, gfp_t gfp)
 {
@@ -302,9 +444,16 @@ void bslab_cache_free(struct bslab_cache *cache, void *obj)
 
 	if (unlikely(!obj))
 		return;
+	if (static_branch_likely(&bslab_free_check) &&
+	    unlikely(!free_check_ok(cache, obj))) {
+		cache_free_refused(cache, obj);
+		return;
+	}
 	if (likely(cpu_layer_enter(cache, &cc))) {
 		m = cc->loaded;
-		if (likely(m->rounds < m->size)) {
+		if (likely(m->rounds < m->size) &&
+		    (!static_branch_likely(&bslab_free_check) ||
+		     likely(mag_top(m) != obj))) {
 			m->objs[m->rounds++] = obj;
 			cc->ev.free_cpu++;
 			done = true;
@@ -357,12 +506,19 @@ static size_t cpu_put(struct bslab_cache *cache, size_t n, void **objs)
 	struct bslab_cpu_cache *cc;
 	struct bslab_magazine *m;
 	size_t i = 0, put = 0;
+	bool bad = false;
 
 	if (cpu_layer_enter(cache, &cc)) {
 		m = cc->loaded;
 		for (; i < n; i++) {
 			if (!objs[i])
 				continue;
+			if (static_branch_likely(&bslab_free_check) &&
+			    (!free_check_ok(cache, objs[i]) ||
+			     mag_top(m) == objs[i])) {
+				bad = true;
+				break;
+			}
 			if (m->rounds == m->size) {
 				if (!cc->prev->size || cc->prev->rounds)
 					break;
@@ -375,6 +531,10 @@ static size_t cpu_put(struct bslab_cache *cache, size_t n, void **objs)
 		}
 		cc->ev.free_cpu += put;
 		cpu_layer_exit(cache, cc);
+	}
+	if (bad) {	/* the single-object path reports it, and drops it */
+		bslab_cache_free(cache, objs[i]);
+		i++;
 	}
 	return i;
 }
@@ -420,8 +580,10 @@ void bslab_cache_free_bulk(struct bslab_cache *cache, size_t n, void **objs)
 	size_t i = 0;
 
 	if (cache->flags & BSLAB_NOMAGAZINE) {
+		preempt_disable();	/* see cache_free_slow() */
 		this_cpu_add(cache->cpu->ev.free_slab,
 			     bslab_slab_free_batch(cache, n, objs));
+		preempt_enable();
 		return;
 	}
 	while (i < n) {
@@ -462,22 +624,22 @@ void bslab_cache_stats(struct bslab_cache *cache, struct bslab_stats *st)
 {
 	unsigned long flags, out;
 
-	spin_lock_irqsave(&cache->lock, flags);
+	raw_spin_lock_irqsave(&cache->lock, flags);
 	st->events = cache->count;
 	st->slab_full = cache->nr_full;
 	st->slab_partial = cache->nr_partial;
-	st->slab_empty = cache->nr_empty;
+	st->slab_empty = cache->nr_empty + cache->nr_deferred;
 	out = cache->buf_inuse;
 	st->buf_max = cache->buf_max;
 	st->hash_size = cache->large ? 1UL << cache->hash_bits : 0;
 	st->color_next = cache->color_next;
-	spin_unlock_irqrestore(&cache->lock, flags);
+	raw_spin_unlock_irqrestore(&cache->lock, flags);
 
-	spin_lock_irqsave(&cache->depot.lock, flags);
+	raw_spin_lock_irqsave(&cache->depot.lock, flags);
 	st->depot = cache->depot.ev;
 	st->full_magazines = cache->depot.nfull;
 	st->empty_magazines = cache->depot.nempty;
-	spin_unlock_irqrestore(&cache->depot.lock, flags);
+	raw_spin_unlock_irqrestore(&cache->depot.lock, flags);
 	st->magazine_size = bslab_magazine_size(cache);
 
 	/*
@@ -514,3 +676,162 @@ const char *bslab_cache_name(const struct bslab_cache *cache)
 	return cache->name;
 }
 EXPORT_SYMBOL_GPL(bslab_cache_name);
+
+/* ---- the cache's work item, dead caches ---- */
+
+/* Free a dead cache whose last object came back; called from its work. */
+static void dead_cache_reclaim(struct bslab_cache *cp)
+{
+	unsigned long flags, inuse;
+
+	mutex_lock(&bslab_setup_mutex);
+	if (!cache_listed(cp, &bslab_dead_caches)) {	/* unload has it */
+		mutex_unlock(&bslab_setup_mutex);
+		return;
+	}
+	raw_spin_lock_irqsave(&cp->lock, flags);
+	inuse = cp->buf_inuse;
+	raw_spin_unlock_irqrestore(&cp->lock, flags);
+	if (inuse) {
+		mutex_unlock(&bslab_setup_mutex);
+		return;
+	}
+	list_del(&cp->caches);
+	mutex_unlock(&bslab_setup_mutex);
+
+	synchronize_rcu();	/* the last free has left the cache */
+	bslab_slab_teardown(cp);
+	bslab_slab_destroy_deferred(cp);
+	pr_info("bslab: cache %s: the last object of the destroyed cache was freed; cache released\n",
+		cp->name);
+	cache_free(cp);
+}
+
+/**
+ * bslab_cache_work() - a cache's process-context work
+ * @work: the cache's work
+ *
+ * Rescales the bufctl hash, destroys the slabs frees deferred (running
+ * destructors in process context), and frees a dead cache whose last
+ * object came back.
+ */
+void bslab_cache_work(struct work_struct *work)
+{
+	struct bslab_cache *cp = container_of(work, struct bslab_cache, work);
+
+	if (cp->large)
+		bslab_hash_rescale(cp);
+	bslab_slab_destroy_deferred(cp);
+	if (READ_ONCE(cp->dead))
+		dead_cache_reclaim(cp);
+}
+
+/**
+ * bslab_cache_release_dead() - free every dead cache, objects and all, at unload
+ *
+ * Clients of bslab hold a reference on it, so at its unload they are all
+ * gone and no one can use those objects any more.
+ */
+void bslab_cache_release_dead(void)
+{
+	struct bslab_cache *cp;
+	unsigned long flags, inuse;
+
+	for (;;) {
+		mutex_lock(&bslab_setup_mutex);
+		cp = list_first_entry_or_null(&bslab_dead_caches,
+					      struct bslab_cache, caches);
+		if (cp)
+			list_del(&cp->caches);
+		mutex_unlock(&bslab_setup_mutex);
+		if (!cp)
+			return;
+		cancel_work_sync(&cp->work);
+		raw_spin_lock_irqsave(&cp->lock, flags);
+		inuse = cp->buf_inuse;
+		raw_spin_unlock_irqrestore(&cp->lock, flags);
+		pr_err("bslab: cache %s: %lu objects of the destroyed cache were never freed; releasing its %lu slabs at unload\n",
+		       cp->name, inuse, slab_total(cp));
+		bslab_slab_release_all(cp);
+		cache_free(cp);
+	}
+}
+
+/* ---- owners: modules that go away without destroying their caches ---- */
+
+static void cache_orphan(struct bslab_cache *cp)
+{
+	lockdep_assert_held(&bslab_setup_mutex);
+	mutex_lock(&bslab_caches_mutex);	/* the shrinker calls reclaim under it */
+	WRITE_ONCE(cp->ctor, NULL);
+	WRITE_ONCE(cp->dtor, NULL);
+	WRITE_ONCE(cp->reclaim, NULL);
+	cp->owner = NULL;
+	mutex_unlock(&bslab_caches_mutex);
+}
+
+/**
+ * bslab_owner_going() - a module is going away: orphan and destroy its caches
+ * @mod: the module
+ *
+ * Every cache @mod created and did not destroy is reported by name and
+ * module, loses its callbacks, and is destroyed (kept dead if it still
+ * holds objects).  Caches it destroyed with objects still allocated lose
+ * their callbacks too.
+ */
+void bslab_owner_going(struct module *mod)
+{
+	struct bslab_cache *cp, *found;
+
+	mutex_lock(&bslab_setup_mutex);
+	list_for_each_entry(cp, &bslab_dead_caches, caches) {
+		if (cp->owner == mod) {
+			pr_err("bslab: cache %s: module %s is gone; the objects it left allocated stay until freed\n",
+			       cp->name, mod->name);
+			cache_orphan(cp);
+		}
+	}
+	mutex_unlock(&bslab_setup_mutex);
+
+	for (;;) {
+		found = NULL;
+		mutex_lock(&bslab_setup_mutex);
+		list_for_each_entry(cp, &bslab_caches, caches) {
+			if (cp->owner == mod) {
+				found = cp;
+				cache_orphan(cp);
+				break;
+			}
+		}
+		mutex_unlock(&bslab_setup_mutex);
+		if (!found)
+			return;
+		pr_err("bslab: cache %s: module %s is unloading without destroying it; destroying it without its callbacks\n",
+		       found->name, mod->name);
+		bslab_cache_destroy(found);
+	}
+}
+
+BSLAB_EXPORT_INTERNAL(bslab_owner_going);
+
+static int owner_notify(struct notifier_block *nb, unsigned long action,
+			void *data)
+{
+	if (action == MODULE_STATE_GOING)
+		bslab_owner_going(data);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block owner_nb = {
+	.notifier_call = owner_notify,
+};
+
+int bslab_owner_init(void)
+{
+	return register_module_notifier(&owner_nb);
+}
+
+void bslab_owner_exit(void)
+{
+	unregister_module_notifier(&owner_nb);
+}

@@ -15,8 +15,12 @@
  *
  * Readers only take snapshots: a cache's statistics under its lock
  * (bslab_cache_stats()), the cache list under bslab_caches_mutex.  Files of
- * a cache are removed, under the mutex, before the cache is freed; debugfs
- * makes reads of a removed file fail rather than reach the cache.
+ * a cache are removed before the cache is freed, under bslab_setup_mutex
+ * and never under bslab_caches_mutex; debugfs makes reads of a removed file
+ * fail rather than reach the cache, and waits for reads under way.  So no
+ * reader may wait for bslab_setup_mutex or the CPU hotplug lock (see
+ * internal.h): the magazines file calls each online CPU without the hotplug
+ * lock, and a CPU that went offline meanwhile is shown as such.
  * Documentation/admin-guide/bslab.rst describes each format.
  */
 #include <linux/cpu.h>
@@ -48,13 +52,14 @@ static const char *const state_names[] = {
 	[BSLAB_SLAB_EMPTY] = "empty",
 	[BSLAB_SLAB_PARTIAL] = "partial",
 	[BSLAB_SLAB_FULL] = "full",
+	[BSLAB_SLAB_DEFERRED] = "deferred",
 };
 
 static void slab_line(struct seq_file *m, const struct bslab_cache *cp,
 		      const struct bslab_slab *sp)
 {
-	seq_printf(m, "%p %6u %6u %6u %s\n", sp->base, sp->color, sp->inuse,
-		   cp->objs, state_names[sp->state]);
+	seq_printf(m, "%p %6u %6u %6u %s\n", sp->first - sp->color, sp->color,
+		   sp->inuse, cp->objs, state_names[sp->state]);
 }
 
 static int slabs_show(struct seq_file *m, void *v)
@@ -65,14 +70,16 @@ static int slabs_show(struct seq_file *m, void *v)
 	unsigned long flags;
 
 	seq_puts(m, "# slab             color  inuse  total state\n");
-	spin_lock_irqsave(&cp->lock, flags);
+	raw_spin_lock_irqsave(&cp->lock, flags);
 	list_for_each_entry(sp, &cp->full, list)
 		slab_line(m, cp, sp);
 	for (node = rb_first_cached(&cp->partial); node; node = rb_next(node))
 		slab_line(m, cp, rb_entry(node, struct bslab_slab, node));
 	list_for_each_entry(sp, &cp->empty, list)
 		slab_line(m, cp, sp);
-	spin_unlock_irqrestore(&cp->lock, flags);
+	list_for_each_entry(sp, &cp->deferred, list)
+		slab_line(m, cp, sp);
+	raw_spin_unlock_irqrestore(&cp->lock, flags);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(slabs);
@@ -105,24 +112,24 @@ static int magazines_show(struct seq_file *m, void *v)
 	unsigned long flags, nfull, nempty, min_full, min_empty;
 	unsigned int cpu;
 
-	cpus_read_lock();
+	/* no cpus_read_lock(): see the top of this file */
 	for_each_online_cpu(cpu) {
-		smp_call_function_single(cpu, peek_cpu, &p, 1);
-		if (p.busy)
+		if (smp_call_function_single(cpu, peek_cpu, &p, 1))
+			seq_printf(m, "cpu %u offline\n", cpu);
+		else if (p.busy)
 			seq_printf(m, "cpu %u busy\n", cpu);
 		else
 			seq_printf(m, "cpu %u loaded %u/%u previous %u/%u\n", cpu,
 				   p.loaded_rounds, p.loaded_size,
 				   p.prev_rounds, p.prev_size);
 	}
-	cpus_read_unlock();
 
-	spin_lock_irqsave(&d->lock, flags);
+	raw_spin_lock_irqsave(&d->lock, flags);
 	nfull = d->nfull;
 	nempty = d->nempty;
 	min_full = d->min_full;
 	min_empty = d->min_empty;
-	spin_unlock_irqrestore(&d->lock, flags);
+	raw_spin_unlock_irqrestore(&d->lock, flags);
 	seq_printf(m, "depot full %lu empty %lu min_full %lu min_empty %lu magazine_size %u\n",
 		   nfull, nempty, min_full, min_empty,
 		   bslab_magazine_size(p.cp));
@@ -183,12 +190,12 @@ DEFINE_SHOW_ATTRIBUTE(kmastat);
  * bslab_debugfs_add() - give a new cache its directory
  * @cp: the cache
  *
- * Context: bslab_caches_mutex held.  A failure leaves the cache without
+ * Context: bslab_setup_mutex held.  A failure leaves the cache without
  * files, which debugfs already reports; the cache works regardless.
  */
 void bslab_debugfs_add(struct bslab_cache *cp)
 {
-	lockdep_assert_held(&bslab_caches_mutex);
+	lockdep_assert_held(&bslab_setup_mutex);
 	cp->debugfs = debugfs_create_dir(cp->name, bslab_debugfs_root);
 	debugfs_create_file("stats", 0400, cp->debugfs, cp, &stats_fops);
 	debugfs_create_file("slabs", 0400, cp->debugfs, cp, &slabs_fops);
@@ -200,11 +207,13 @@ void bslab_debugfs_add(struct bslab_cache *cp)
  * bslab_debugfs_remove() - remove a cache's directory
  * @cp: the cache
  *
- * Context: bslab_caches_mutex held.
+ * Waits for reads under way.
+ *
+ * Context: bslab_setup_mutex held, bslab_caches_mutex not.
  */
 void bslab_debugfs_remove(struct bslab_cache *cp)
 {
-	lockdep_assert_held(&bslab_caches_mutex);
+	lockdep_assert_held(&bslab_setup_mutex);
 	debugfs_remove_recursive(cp->debugfs);
 	cp->debugfs = NULL;
 }

@@ -22,8 +22,8 @@
  * sees a half-moved table and no entry is lost.  hash_rescale counts the
  * moves.
  *
- * Locking: every function here but bslab_hash_rescale() and the work is
- * called with cp->lock held.
+ * Locking: the _locked functions are called with cp->lock held;
+ * bslab_hash_rescale() takes it itself.
  */
 #include <linux/hash.h>
 #include <linux/log2.h>
@@ -61,14 +61,15 @@ void bslab_hash_fini(struct bslab_cache *cp)
 }
 
 /**
- * bslab_hash_insert() - record an allocated object
+ * bslab_hash_insert_locked() - record an allocated object
  * @cp: the cache
  * @bc: the object's bufctl, with @bc->buf set
  */
-void bslab_hash_insert(struct bslab_cache *cp, struct bslab_bufctl *bc)
+void bslab_hash_insert_locked(struct bslab_cache *cp, struct bslab_bufctl *bc)
 {
 	struct bslab_bufctl **head = hash_bucket(cp, bc->buf);
 
+	lockdep_assert_held(&cp->lock);
 	bc->next = *head;
 	*head = bc;
 }
@@ -80,6 +81,7 @@ static struct bslab_bufctl **hash_search(struct bslab_cache *cp,
 	struct bslab_bufctl **link = hash_bucket(cp, buf);
 	u64 depth = 1;
 
+	lockdep_assert_held(&cp->lock);
 	cp->count.hash_lookup++;
 	for (; *link; link = &(*link)->next, depth++) {
 		if ((*link)->buf == buf)
@@ -90,26 +92,27 @@ static struct bslab_bufctl **hash_search(struct bslab_cache *cp,
 }
 
 /**
- * bslab_hash_find() - the bufctl of an allocated object
+ * bslab_hash_find_locked() - the bufctl of an allocated object
  * @cp: the cache
  * @buf: the object
  *
  * Return: the bufctl, or NULL if @buf is not allocated from @cp.
  */
-struct bslab_bufctl *bslab_hash_find(struct bslab_cache *cp, const void *buf)
+struct bslab_bufctl *bslab_hash_find_locked(struct bslab_cache *cp,
+					    const void *buf)
 {
 	return *hash_search(cp, buf);
 }
 
 /**
- * bslab_hash_remove() - take an object's bufctl out of the hash
+ * bslab_hash_remove_locked() - take an object's bufctl out of the hash
  * @cp: the cache
  * @buf: the object being freed
  *
  * Return: the bufctl, or NULL if @buf is not allocated from @cp.
  */
-struct bslab_bufctl *bslab_hash_remove(struct bslab_cache *cp,
-				       const void *buf)
+struct bslab_bufctl *bslab_hash_remove_locked(struct bslab_cache *cp,
+					      const void *buf)
 {
 	struct bslab_bufctl **link = hash_search(cp, buf);
 	struct bslab_bufctl *bc = *link;
@@ -126,15 +129,16 @@ static unsigned int hash_bits_for(unsigned long inuse)
 }
 
 /**
- * bslab_hash_wants_rescale() - has the load left the band the table is for?
+ * bslab_hash_wants_rescale_locked() - has the load left the band the table is for?
  * @cp: the cache
  *
  * Return: true if the table should be rebuilt for the current load.
  */
-bool bslab_hash_wants_rescale(const struct bslab_cache *cp)
+bool bslab_hash_wants_rescale_locked(const struct bslab_cache *cp)
 {
 	unsigned long size = 1UL << cp->hash_bits;
 
+	lockdep_assert_held(&cp->lock);
 	return cp->buf_inuse > 2 * size ||
 	       (size > BSLAB_HASH_MIN && cp->buf_inuse < size / 8);
 }
@@ -151,9 +155,9 @@ void bslab_hash_rescale(struct bslab_cache *cp)
 	unsigned int bits, old_bits, i;
 	unsigned long flags;
 
-	spin_lock_irqsave(&cp->lock, flags);
+	raw_spin_lock_irqsave(&cp->lock, flags);
 	bits = hash_bits_for(cp->buf_inuse);
-	spin_unlock_irqrestore(&cp->lock, flags);
+	raw_spin_unlock_irqrestore(&cp->lock, flags);
 	if (bits == READ_ONCE(cp->hash_bits))
 		return;
 
@@ -161,7 +165,7 @@ void bslab_hash_rescale(struct bslab_cache *cp)
 	if (!table)
 		return;	/* keep the old table: slower, still correct */
 
-	spin_lock_irqsave(&cp->lock, flags);
+	raw_spin_lock_irqsave(&cp->lock, flags);
 	old = cp->hash;
 	old_bits = cp->hash_bits;
 	cp->hash = table;
@@ -169,19 +173,28 @@ void bslab_hash_rescale(struct bslab_cache *cp)
 	for (i = 0; i < (1U << old_bits); i++) {
 		for (bc = old[i]; bc; bc = next) {
 			next = bc->next;
-			bslab_hash_insert(cp, bc);
+			bslab_hash_insert_locked(cp, bc);
 		}
 	}
 	cp->count.hash_rescale++;
-	spin_unlock_irqrestore(&cp->lock, flags);
+	raw_spin_unlock_irqrestore(&cp->lock, flags);
 	kvfree(old);
 }
 
 /**
- * bslab_hash_work() - the deferred rescale queued by alloc and free
- * @work: the cache's hash_work
+ * bslab_hash_release() - free the bufctls of every object still allocated
+ * @cp: a dead cache whose slabs are all being given back (unload)
  */
-void bslab_hash_work(struct work_struct *work)
+void bslab_hash_release(struct bslab_cache *cp)
 {
-	bslab_hash_rescale(container_of(work, struct bslab_cache, hash_work));
+	struct bslab_bufctl *bc, *next;
+	unsigned int i;
+
+	for (i = 0; i < (1U << cp->hash_bits); i++) {
+		for (bc = cp->hash[i]; bc; bc = next) {
+			next = bc->next;
+			bslab_cache_free(bslab_bufctl_cache, bc);
+		}
+		cp->hash[i] = NULL;
+	}
 }

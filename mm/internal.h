@@ -25,25 +25,54 @@
  * lock), and each cache has a depot of full and empty magazines (see
  * magazine.c).
  *
+ * Finding an object's slab: the first page of every slab names its cache
+ * (page->lru.next, a word the page's owner may use while the page is on no
+ * LRU list) and its descriptor (page->private).  Slabs are naturally
+ * aligned, so the page is found from any object by masking; a pointer
+ * outside the direct map is refused before any page is looked at.  That is
+ * what the free check of every free, magazine path included, costs: see
+ * free_check_ok() below.
+ *
  * Lock order (take from the top down; never the other way):
  *
- *   cpu_hotplug_lock		(CPU hotplug: the dead-CPU callback runs under it)
- *     bslab_caches_mutex	the list of caches, debugfs and procfs files,
- *				the reaper; the shrinker only trylocks it
- *       cache->depot.lock	one cache's depot; irq-safe spinlock
+ *   bslab_setup_mutex		create and destroy: names, the cache list's
+ *				writers, each cache's debugfs directory, the
+ *				dead-cache list, module owners
+ *     cpu_hotplug_lock		(readers: bslab_cpu_flush_all())
+ *     bslab_caches_mutex	walkers of the cache list that may sleep: the
+ *				reaper, the shrinker (trylock only), the
+ *				kmastat and bslabinfo files
+ *       cache->depot.lock	one cache's depot; raw, irq-safe
  *       cache->lock		one cache's slab layer, hash and counters;
- *				irq-safe spinlock, since alloc and free are
- *				called from any context
+ *				raw, irq-safe, since alloc and free are
+ *				called from any context, hard IRQ included
  *
- * The depot lock and the cache lock are never held together: magazines
- * are taken out of the depot under its lock, their rounds go to the slab
- * layer after it is dropped.  No code holds two caches' locks at once: the
- * internal descriptor, bufctl and magazine caches are called only with no
- * bslab spinlock held.  Nothing takes cpu_hotplug_lock under the mutex
- * (bslab_cpu_flush_all() and the magazines file take it with no bslab lock
- * held).  Page allocation, constructors and destructors run with no bslab
- * lock held, except destructors of slabs given back by the reaper or the
- * shrinker, which run under the mutex.
+ * Rules that keep CPU hotplug, debugfs and destroy apart (each broke once):
+ *  - The CPU-dead callback takes no mutex: it walks the cache list under
+ *    RCU and only moves magazines (spinlocks, no sleeping, no destructor).
+ *  - No debugfs file is removed under bslab_caches_mutex, and no file reader
+ *    takes bslab_setup_mutex or cpu_hotplug_lock (the magazines file uses
+ *    IPIs to online CPUs and skips one that goes away).  debugfs_remove()
+ *    waits for readers, so a reader waiting for a lock its remover holds
+ *    would hang both, and lockdep does not see that wait.
+ *  - The depot lock and the cache lock are never held together: magazines
+ *    are taken out of the depot under its lock, their rounds go to the slab
+ *    layer after it is dropped.  No code holds two caches' locks at once:
+ *    the internal descriptor, bufctl and magazine caches are called only
+ *    with no bslab spinlock held.
+ *  - Under the raw spinlocks nothing sleeps, allocates or frees pages, or
+ *    calls a client: pages, descriptors, bufctls, constructors and
+ *    destructors are dealt with on slabs no one else can reach, with no
+ *    bslab lock held.  In hard IRQ context (and with preemption off on
+ *    PREEMPT_RT) the page allocator is not called at all: see
+ *    pages_allowed().
+ *  - Destructors run only in process context with no bslab spinlock held:
+ *    a slab emptied by a free is destroyed by the cache's work item when
+ *    the cache has a destructor (or the free cannot use the page
+ *    allocator).  The reaper and the shrinker run destructors under
+ *    bslab_caches_mutex; destroy runs them with no lock held.
+ *  - Functions named *_locked expect the lock their comment names; each
+ *    asserts it with lockdep_assert_held().
  */
 #ifndef _BSLAB_INTERNAL_H
 #define _BSLAB_INTERNAL_H
@@ -54,6 +83,9 @@
 #include <linux/workqueue.h>
 #include <linux/mutex.h>
 #include <linux/mm.h>
+#include <linux/bitops.h>
+#include <linux/jump_label.h>
+#include <linux/preempt.h>
 #include <bslab.h>
 
 #include "compat.h"
@@ -74,6 +106,7 @@ enum bslab_slab_state {
 	BSLAB_SLAB_EMPTY,
 	BSLAB_SLAB_PARTIAL,
 	BSLAB_SLAB_FULL,
+	BSLAB_SLAB_DEFERRED,	/* empty, waiting for the cache's work */
 };
 
 /**
@@ -90,17 +123,21 @@ struct bslab_bufctl {
 
 /**
  * struct bslab_slab - one slab
- * @list: link on the cache's full or empty list
+ * @list: link on the cache's full, empty or deferred list
  * @node: link in the cache's partial tree
  * @cache: the cache owning the slab
- * @base: address of the first page
+ * @first: address of object 0: the slab's base plus @color
  * @freelist: small caches: the first free object that was handed out
  *	before; large caches: the first free bufctl
  * @inuse: objects allocated
  * @fresh: small caches: objects handed out at least once (those from
- *	@fresh on were never used and are not on @freelist)
- * @color: offset of the first object from @base
+ *	@fresh on were never used and are not on @freelist); large caches:
+ *	all of them.  Objects at index @fresh and above were never handed out.
+ * @color: offset of the first object from the slab's base
  * @state: which collection the slab is on
+ * @out: small caches: one bit per object, set while the slab layer has
+ *	handed it out (to a client or a magazine); a free of an object whose
+ *	bit is clear is a double free
  */
 struct bslab_slab {
 	union {
@@ -108,12 +145,13 @@ struct bslab_slab {
 		struct rb_node node;
 	};
 	struct bslab_cache *cache;
-	void *base;
+	void *first;
 	void *freelist;
 	unsigned int inuse;
 	unsigned int fresh;
 	u16 color;
 	u8 state;
+	unsigned long out[];
 };
 
 /**
@@ -163,7 +201,7 @@ struct bslab_cpu_cache {
  * @ev: the depot's counters
  */
 struct bslab_depot {
-	spinlock_t lock;	/* everything below */
+	raw_spinlock_t lock;	/* everything below */
 	struct bslab_magazine *full;
 	struct bslab_magazine *empty;
 	unsigned long nfull;
@@ -190,11 +228,15 @@ struct bslab_depot {
  * @desc: small caches: offset of the slab descriptor in the slab
  * @color_step: color offset added per new slab
  * @color_max: largest color offset (the slab's slack, rounded down)
+ * @slab_mask: ~(slab bytes - 1): masks an object's address to its slab's
+ * @div_inv: inverse of the odd part of @chunk modulo 2^64 (free check)
+ * @div_shift: @chunk is (odd part) << @div_shift
  * @flags: BSLAB_* flags
  * @large: descriptor and bufctls off-slab, objects found through @hash
- * @ctor: constructor, or NULL
- * @dtor: destructor, or NULL
- * @reclaim: reclaim callback, or NULL
+ * @owner: the module that created the cache (NULL: bslab itself)
+ * @ctor: constructor, or NULL; cleared if @owner goes away
+ * @dtor: destructor, or NULL; cleared if @owner goes away
+ * @reclaim: reclaim callback, or NULL; cleared if @owner goes away
  * @priv: argument of @ctor, @dtor and @reclaim
  * @lock: the slab layer's lock; covers every member below up to @count
  * @partial: slabs with some free objects, fewest free first
@@ -203,21 +245,27 @@ struct bslab_depot {
  * @nr_partial: slabs in @partial
  * @nr_full: slabs on @full
  * @nr_empty: slabs on @empty
+ * @deferred: empty slabs for the cache's work to destroy (see slab.c)
+ * @nr_deferred: slabs on @deferred
  * @buf_inuse: objects allocated
  * @buf_max: highest @buf_inuse seen
  * @color_next: color of the next slab
  * @hash: large caches: the bufctl hash table
  * @hash_bits: @hash has 2^@hash_bits buckets
  * @count: the event counters
- * @hash_work: deferred hash rescale
+ * @work: process-context work: hash rescale, deferred slab destruction,
+ *	freeing a dead cache whose last object came back
  * @cpu: the per-CPU layer
  * @depot: the depot of magazines
- * @caches: link on bslab_caches, under bslab_caches_mutex
+ * @caches: link on bslab_caches (RCU list; written under bslab_setup_mutex
+ *	and bslab_caches_mutex) or, once dead, on bslab_dead_caches
  * @debugfs: the cache's debugfs directory
- * @dead: destroyed while objects were still allocated; kept for them
+ * @dead: destroyed while objects were still allocated (or its module went
+ *	away); kept, unlisted, until the last of them is freed
  * @internal: one of bslab's own caches, destroyed last at unload
  *
- * Members up to @priv are fixed at create.
+ * Members up to @large are fixed at create; @owner and the callbacks
+ * change once, when the owning module goes away (under bslab_setup_mutex).
  */
 struct bslab_cache {
 	char name[BSLAB_NAME_MAX + 1];
@@ -230,20 +278,26 @@ struct bslab_cache {
 	unsigned int desc;
 	unsigned int color_step;
 	unsigned int color_max;
+	unsigned long slab_mask;
+	u64 div_inv;
+	unsigned int div_shift;
 	unsigned int flags;
 	bool large;
+	struct module *owner;
 	int (*ctor)(void *obj, void *priv, gfp_t gfp);
 	void (*dtor)(void *obj, void *priv);
 	void (*reclaim)(void *priv);
 	void *priv;
 
-	spinlock_t lock;	/* the slab layer: everything below to count */
+	raw_spinlock_t lock;	/* the slab layer: everything below to count */
 	struct rb_root_cached partial;
 	struct list_head full;
 	struct list_head empty;
+	struct list_head deferred;
 	unsigned long nr_partial;
 	unsigned long nr_full;
 	unsigned long nr_empty;
+	unsigned long nr_deferred;
 	unsigned long buf_inuse;
 	unsigned long buf_max;
 	unsigned int color_next;
@@ -251,7 +305,7 @@ struct bslab_cache {
 	unsigned int hash_bits;
 	struct bslab_events count;
 
-	struct work_struct hash_work;
+	struct work_struct work;
 	struct bslab_cpu_cache __percpu *cpu;
 	struct bslab_depot depot;
 	struct list_head caches;
@@ -260,8 +314,10 @@ struct bslab_cache {
 	bool internal;
 };
 
+extern struct mutex bslab_setup_mutex;
 extern struct mutex bslab_caches_mutex;
 extern struct list_head bslab_caches;
+extern struct list_head bslab_dead_caches;
 extern struct bslab_cache *bslab_slab_cache;
 extern struct bslab_cache *bslab_bufctl_cache;
 
@@ -272,10 +328,123 @@ static inline size_t slab_bytes(const struct bslab_cache *cp)
 
 static inline unsigned long slab_total(const struct bslab_cache *cp)
 {
-	return cp->nr_full + cp->nr_partial + cp->nr_empty;
+	return cp->nr_full + cp->nr_partial + cp->nr_empty + cp->nr_deferred;
 }
 
-/* slab.c: the slab layer; callers hold cp->lock where marked _locked. */
+/*
+ * May this context call the page allocator (and take the spinlock_t locks
+ * inside it)?  Not in hard IRQ or NMI context, where a spinlock_t is a bug
+ * on PREEMPT_RT and a lockdep report with PROVE_RAW_LOCK_NESTING; not with
+ * preemption or interrupts off on PREEMPT_RT, where it may sleep.
+ */
+static inline bool pages_allowed(void)
+{
+	if (in_hardirq() || in_nmi())
+		return false;
+	return !IS_ENABLED(CONFIG_PREEMPT_RT) || preemptible();
+}
+
+/* ---- the slab of an object, from its first page ---- */
+
+static inline void slab_page_set(struct page *page, struct bslab_cache *cp,
+				 struct bslab_slab *sp)
+{
+	set_page_private(page, (unsigned long)sp);
+	WRITE_ONCE(page->lru.next, (struct list_head *)cp);
+}
+
+static inline void slab_page_clear(struct page *page)
+{
+	WRITE_ONCE(page->lru.next, NULL);
+	smp_wmb();	/* pairs with slab_page_owner()'s reader */
+	set_page_private(page, 0);
+}
+
+/*
+ * The first page of the slab @addr would lie in if it were an object of
+ * @cp, or NULL if @addr is not in the direct map of RAM (a stack, vmalloc,
+ * module or user address), so that nothing past this reads memory bslab
+ * may not own.  Reads no memory but two globals.
+ */
+static __always_inline struct page *slab_page_of(const struct bslab_cache *cp,
+						 const void *addr)
+{
+	unsigned long a = (unsigned long)addr;
+
+	if (unlikely(a - PAGE_OFFSET >=
+		     (unsigned long)high_memory - PAGE_OFFSET))
+		return NULL;
+	return virt_to_page((void *)(a & cp->slab_mask));
+}
+
+/* The cache the slab starting at @page belongs to, if it is one. */
+static __always_inline const struct bslab_cache *
+slab_page_owner(const struct page *page)
+{
+	return (const struct bslab_cache *)READ_ONCE(page->lru.next);
+}
+
+static __always_inline struct bslab_slab *slab_page_slab(const struct page *page)
+{
+	smp_rmb();	/* owner first; see slab_page_clear() */
+	return (struct bslab_slab *)page_private(page);
+}
+
+/*
+ * The index of @obj in @sp if it is the start of an object, else a number
+ * at least as large as any slab's object count.  (@obj - first) * (inverse
+ * of chunk's odd part), rotated right by chunk's power of two, maps k *
+ * chunk to k; the map is a bijection on 64-bit words, so no other
+ * difference (negative, interior, past the end) lands below 2^64 / chunk.
+ */
+static __always_inline u64 slab_index(const struct bslab_cache *cp,
+				      const struct bslab_slab *sp,
+				      const void *obj)
+{
+	u64 n = (unsigned long)obj - (unsigned long)sp->first;
+
+	return ror64(n * cp->div_inv, cp->div_shift);
+}
+
+/*
+ * The free check every free makes (free_check=1, the default): @obj is the
+ * start of an object of a slab of @cp that the slab layer has handed out at
+ * least once.  Costs about a dozen instructions and two cache lines (the
+ * struct page, the descriptor); needs no lock: a slab with an object in use
+ * cannot go away, and a bad pointer racing with the destruction of a slab
+ * reads stale but mapped memory.  Double frees are checked separately.
+ */
+static __always_inline bool free_check_ok(const struct bslab_cache *cp,
+					  const void *obj)
+{
+	const struct page *page = slab_page_of(cp, obj);
+	const struct bslab_slab *sp;
+
+	if (unlikely(!page || slab_page_owner(page) != cp))
+		return false;
+	sp = slab_page_slab(page);
+	return likely(slab_index(cp, sp, obj) < READ_ONCE(sp->fresh));
+}
+
+DECLARE_STATIC_KEY_TRUE(bslab_free_check);
+
+/* The last object pushed on @m; for an empty magazine its header word. */
+static __always_inline void *mag_top(const struct bslab_magazine *m)
+{
+	return ((void * const *)m->objs)[(long)m->rounds - 1];
+}
+
+/* Why a free was refused; bslab_report_free() words each. */
+enum bslab_bad_free {
+	BSLAB_FREE_NOT_MAPPED,		/* outside the direct map of RAM */
+	BSLAB_FREE_NOT_SLAB,		/* RAM bslab does not own */
+	BSLAB_FREE_OTHER_CACHE,		/* an object of another cache */
+	BSLAB_FREE_INTERIOR,		/* not the start of an object */
+	BSLAB_FREE_NEVER_ALLOCATED,	/* never handed out by the slab layer */
+	BSLAB_FREE_DOUBLE,		/* already free */
+};
+
+/* slab.c: the slab layer.  Functions named _locked expect cp->lock. */
 int bslab_slab_layout(struct bslab_cache *cp);
 void *bslab_slab_alloc(struct bslab_cache *cp, gfp_t gfp);
 size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
@@ -283,8 +452,14 @@ size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
 size_t bslab_slab_free_batch(struct bslab_cache *cp, size_t n, void **objs);
 unsigned long bslab_slab_reap(struct bslab_cache *cp);
 unsigned long bslab_slab_teardown(struct bslab_cache *cp);
-struct bslab_slab *bslab_small_slab_of(struct bslab_cache *cp,
-				       const void *obj);
+void bslab_slab_destroy_deferred(struct bslab_cache *cp);
+void bslab_slab_release_all(struct bslab_cache *cp);
+enum bslab_bad_free bslab_free_diagnose(struct bslab_cache *cp,
+					const void *obj);
+void bslab_report_free(struct bslab_cache *cp, const void *obj,
+		       enum bslab_bad_free why);
+void bslab_free_invalid(struct bslab_cache *cp, const void *obj,
+			enum bslab_bad_free why);
 
 /*
  * Enter this CPU's layer of @cp: preemption off and the busy word set, *@ccp
@@ -336,22 +511,29 @@ void bslab_reap_now(struct bslab_cache *cp, bool all);
 unsigned int bslab_magazine_size(const struct bslab_cache *cp);
 bool bslab_magazine_resize(struct bslab_cache *cp, bool up);
 
-/* reap.c: the reaper, the shrinker, CPU hotplug. */
+/* reap.c: the reaper, the shrinker, CPU hotplug, module notifier. */
 int bslab_reap_init(void);
 void bslab_reap_exit(void);
+int bslab_owner_init(void);
+void bslab_owner_exit(void);
 void bslab_reap_tick(struct bslab_cache *cp);
 
-/* hash.c: the bufctl hash of large caches; all under cp->lock. */
+/* hash.c: the bufctl hash of large caches; _locked: under cp->lock. */
 int bslab_hash_init(struct bslab_cache *cp);
 void bslab_hash_fini(struct bslab_cache *cp);
-void bslab_hash_insert(struct bslab_cache *cp, struct bslab_bufctl *bc);
-struct bslab_bufctl *bslab_hash_remove(struct bslab_cache *cp,
-				       const void *buf);
-struct bslab_bufctl *bslab_hash_find(struct bslab_cache *cp,
-				     const void *buf);
-bool bslab_hash_wants_rescale(const struct bslab_cache *cp);
+void bslab_hash_insert_locked(struct bslab_cache *cp, struct bslab_bufctl *bc);
+struct bslab_bufctl *bslab_hash_remove_locked(struct bslab_cache *cp,
+					      const void *buf);
+struct bslab_bufctl *bslab_hash_find_locked(struct bslab_cache *cp,
+					    const void *buf);
+bool bslab_hash_wants_rescale_locked(const struct bslab_cache *cp);
 void bslab_hash_rescale(struct bslab_cache *cp);
-void bslab_hash_work(struct work_struct *work);
+void bslab_hash_release(struct bslab_cache *cp);
+
+/* cache.c */
+void bslab_cache_work(struct work_struct *work);
+void bslab_cache_release_dead(void);
+void bslab_owner_going(struct module *mod);
 
 /* sizes.c: bslab_alloc() size classes. */
 int bslab_sizes_init(void);

@@ -30,7 +30,7 @@
  * previous, so the fast path tests only the round count, never NULL.
  *
  * The depot keeps full and empty magazines of the current size on two
- * stacks under an irq-safe spinlock, tried first with a trylock so that
+ * stacks under a raw, irq-safe spinlock, tried first with a trylock so that
  * contention is counted.  Magazine size: a table of sizes (2^k - 2 rounds,
  * so a magazine with its header is a power of two), each with an internal
  * bslab cache of its own.  The reaper (reap.c) grows a cache's size a step
@@ -47,6 +47,11 @@
  * Who may touch a CPU's magazines: that CPU, with preemption off and busy
  * set; a work item running on that CPU (bslab_cpu_flush_all()); anyone once
  * the CPU is dead (CPU hotplug) or the cache is being destroyed.
+ *
+ * Rounds that leave a magazine for the slab layer from inside the CPU layer
+ * (a magazine of an old size discarded, a drain) never run a destructor
+ * there: the slab layer leaves the slabs they empty to the cache's work
+ * item when the cache has a destructor (slab.c).
  */
 #include <linux/cpu.h>
 #include <linux/percpu.h>
@@ -100,10 +105,10 @@ bool bslab_magazine_resize(struct bslab_cache *cp, bool up)
 	unsigned long flags;
 	unsigned int idx;
 
-	spin_lock_irqsave(&d->lock, flags);
+	raw_spin_lock_irqsave(&d->lock, flags);
 	idx = d->size_idx;
 	if (up ? idx + 1 >= ARRAY_SIZE(mag_sizes) : idx == 0) {
-		spin_unlock_irqrestore(&d->lock, flags);
+		raw_spin_unlock_irqrestore(&d->lock, flags);
 		return false;
 	}
 	WRITE_ONCE(d->size_idx, up ? idx + 1 : idx - 1);
@@ -111,7 +116,7 @@ bool bslab_magazine_resize(struct bslab_cache *cp, bool up)
 		d->ev.magazine_resize_up++;
 	else
 		d->ev.magazine_resize_down++;
-	spin_unlock_irqrestore(&d->lock, flags);
+	raw_spin_unlock_irqrestore(&d->lock, flags);
 	bslab_depot_purge(cp, true, NULL);
 	return true;
 }
@@ -163,8 +168,8 @@ static unsigned long depot_lock(struct bslab_depot *d)
 	unsigned long flags;
 
 	local_irq_save(flags);
-	if (!spin_trylock(&d->lock)) {
-		spin_lock(&d->lock);
+	if (!raw_spin_trylock(&d->lock)) {
+		raw_spin_lock(&d->lock);
 		d->ev.depot_contention++;
 	}
 	return flags;
@@ -173,7 +178,7 @@ static unsigned long depot_lock(struct bslab_depot *d)
 static void depot_unlock(struct bslab_depot *d, unsigned long flags)
 	__releases(&d->lock)
 {
-	spin_unlock_irqrestore(&d->lock, flags);
+	raw_spin_unlock_irqrestore(&d->lock, flags);
 }
 
 static struct bslab_magazine *depot_pop(struct bslab_magazine **list,
@@ -499,7 +504,7 @@ int bslab_cpu_layer_init(struct bslab_cache *cp)
 	struct bslab_cpu_cache *cc;
 	unsigned int cpu;
 
-	spin_lock_init(&cp->depot.lock);
+	raw_spin_lock_init(&cp->depot.lock);
 	cp->depot.size_idx = initial_size_idx(cp);
 	cp->cpu = alloc_percpu(struct bslab_cpu_cache);
 	if (!cp->cpu)

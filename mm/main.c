@@ -11,9 +11,11 @@
  * caches of magazines (which have no magazines themselves), then the
  * bslab_alloc() size classes, some of
  * them large caches.  Then /proc/bslabinfo, once there is something to
- * show, and last the reaper, the shrinker and the CPU hotplug callback,
- * which walk the caches.  Unloading is the reverse, after destroying (and
- * reporting) any cache a client left behind.
+ * show, then the reaper, the shrinker and the CPU hotplug callback, which
+ * walk the caches, and last the module notifier that orphans the caches of
+ * a module that goes away.  Unloading is the reverse, after destroying (and
+ * reporting) any cache a client left behind and releasing dead caches
+ * (destroyed with objects still allocated) under their own names.
  */
 #include <linux/module.h>
 
@@ -32,14 +34,14 @@ static void destroy_leftovers(void)
 
 	for (;;) {
 		found = NULL;
-		mutex_lock(&bslab_caches_mutex);
+		mutex_lock(&bslab_setup_mutex);
 		list_for_each_entry(cp, &bslab_caches, caches) {
 			if (!cp->internal) {
 				found = cp;
 				break;
 			}
 		}
-		mutex_unlock(&bslab_caches_mutex);
+		mutex_unlock(&bslab_setup_mutex);
 		if (!found)
 			return;
 		pr_err("bslab: cache %s: still exists at unload; destroying it\n",
@@ -83,9 +85,14 @@ static int __init bslab_init(void)
 	err = bslab_reap_init();
 	if (err)
 		goto out_procfs;
+	err = bslab_owner_init();
+	if (err)
+		goto out_reap;
 	pr_info("bslab: ready\n");
 	return 0;
 
+out_reap:
+	bslab_reap_exit();
 out_procfs:
 	bslab_procfs_exit();
 out_sizes:
@@ -103,10 +110,12 @@ out_debugfs:
 
 static void __exit bslab_exit(void)
 {
+	bslab_owner_exit();
 	bslab_reap_exit();
 	bslab_procfs_exit();
-	bslab_sizes_exit();
 	destroy_leftovers();
+	bslab_sizes_exit();
+	bslab_cache_release_dead();
 	bslab_magazine_exit();
 	bslab_cache_destroy(bslab_bufctl_cache);
 	bslab_cache_destroy(bslab_slab_cache);

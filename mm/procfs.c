@@ -12,8 +12,9 @@
  *			objects held in magazines (sharedavail)
  *
  * Mode 0400 by default, like /proc/slabinfo; the bslabinfo_mode module
- * parameter changes it at load.  Readers take bslab_caches_mutex, then each
- * cache's lock for its snapshot.
+ * parameter may set 0440 at load (a group may read it); any mode that
+ * gives more is refused, since the file shows kernel memory layout.
+ * Readers take bslab_caches_mutex, then each cache's lock for its snapshot.
  */
 #include <linux/module.h>
 #include <linux/proc_fs.h>
@@ -22,8 +23,31 @@
 #include "internal.h"
 
 static ushort bslabinfo_mode = 0400;
-module_param(bslabinfo_mode, ushort, 0400);
-MODULE_PARM_DESC(bslabinfo_mode, "file mode of /proc/bslabinfo (default 0400)");
+
+static int bslabinfo_mode_set(const char *val, const struct kernel_param *kp)
+{
+	u16 mode;
+	int ret = kstrtou16(val, 8, &mode);
+
+	if (ret)
+		return ret;
+	if (mode != 0400 && mode != 0440) {
+		pr_err("bslab: bslabinfo_mode=%o: only 0400 or 0440 (never readable by others)\n",
+		       mode);
+		return -EINVAL;
+	}
+	bslabinfo_mode = mode;
+	return 0;
+}
+
+static const struct kernel_param_ops bslabinfo_mode_ops = {
+	.set = bslabinfo_mode_set,
+	.get = param_get_ushort,
+};
+
+module_param_cb(bslabinfo_mode, &bslabinfo_mode_ops, &bslabinfo_mode, 0400);
+MODULE_PARM_DESC(bslabinfo_mode,
+		 "file mode of /proc/bslabinfo, in octal: 0400 (default) or 0440");
 
 static int bslabinfo_show(struct seq_file *m, void *v)
 {
@@ -50,7 +74,7 @@ static int bslabinfo_show(struct seq_file *m, void *v)
 
 int bslab_procfs_init(void)
 {
-	if (!proc_create_single("bslabinfo", bslabinfo_mode & 0777, NULL,
+	if (!proc_create_single("bslabinfo", bslabinfo_mode, NULL,
 				bslabinfo_show))
 		return -ENOMEM;
 	return 0;

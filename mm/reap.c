@@ -19,24 +19,32 @@
  *    parked in magazines of an idle cache).
  *
  * The shrinker reports what bslab could free at once (the rounds of full
- * depot magazines and the objects of empty slabs) and frees it on demand:
- * each cache's reclaim callback first, so the client can give back objects
- * it caches itself, then all of its depot magazines, then its empty slabs.
+ * depot magazines and the objects of empty slabs), plus the objects in use
+ * in caches with a reclaim callback, which the client may give back (as
+ * illumos does, bslab asks its clients whenever memory is short, even when
+ * it has nothing cached itself: without that count the VM would never call
+ * the scan).  The scan calls each cache's reclaim callback first, then
+ * frees all of its depot magazines, then its empty slabs.
  * `echo 2 > /proc/sys/vm/drop_caches` runs it until nothing is left.
  *
  * CPU hotplug: once a CPU is dead, its loaded and previous magazines of
  * every cache go to the depot (full ones) or back to the slab layer, so no
- * object is stranded on a CPU that no longer runs.
+ * object is stranded on a CPU that no longer runs.  The callback runs under
+ * the CPU hotplug lock and takes no mutex: it walks the cache list under
+ * RCU (destroy waits a grace period after unlisting), and draining only
+ * takes spinlocks (a slab a drain empties in a cache with a destructor is
+ * left to the cache's work).  A mutex here once closed a cycle: destroy
+ * held it while debugfs waited for a reader, and the reader waited for the
+ * hotplug lock.
  *
- * Locking: each of these walks the cache list under bslab_caches_mutex
- * (the shrinker only with a trylock: it may be called from an allocation
- * made under the mutex).  The hotplug callback runs under the CPU hotplug
- * lock and takes the mutex; nothing here takes the hotplug lock under the
- * mutex (bslab_cpu_flush_all() is only called without it).  Reclaim
- * callbacks run under the mutex and must not create or destroy caches.
+ * Locking: the reaper and the shrinker walk the cache list under
+ * bslab_caches_mutex (the shrinker only with a trylock: it may be called
+ * from an allocation made under the mutex).  Reclaim callbacks run under
+ * the mutex and must not create or destroy caches.
  */
 #include <linux/cpuhotplug.h>
 #include <linux/moduleparam.h>
+#include <linux/rculist.h>
 #include <linux/shrinker.h>
 #include <linux/workqueue.h>
 
@@ -46,6 +54,9 @@ static void reap_worker(struct work_struct *work);
 static DECLARE_DELAYED_WORK(reap_work, reap_worker);
 static bool reaper_ready;
 static unsigned int reap_interval = 15;
+
+/* Longest reap interval: a day (so that seconds * HZ fits in the timer). */
+#define REAP_INTERVAL_MAX	(24 * 60 * 60)
 
 /* (Re)arm the reaper for the current interval; 0 stops it. */
 static void reaper_arm(void)
@@ -60,11 +71,20 @@ static void reaper_arm(void)
 
 static int reap_interval_set(const char *val, const struct kernel_param *kp)
 {
-	int ret = param_set_uint(val, kp);
+	unsigned int secs;
+	int ret = kstrtouint(val, 0, &secs);
 
-	if (!ret && READ_ONCE(reaper_ready))
+	if (ret)
+		return ret;
+	if (secs > REAP_INTERVAL_MAX) {
+		pr_err("bslab: reap_interval=%u: at most %u seconds (0 turns the reaper off)\n",
+		       secs, REAP_INTERVAL_MAX);
+		return -ERANGE;
+	}
+	WRITE_ONCE(reap_interval, secs);
+	if (READ_ONCE(reaper_ready))
 		reaper_arm();
-	return ret;
+	return 0;
 }
 
 static const struct kernel_param_ops reap_interval_ops = {
@@ -74,7 +94,7 @@ static const struct kernel_param_ops reap_interval_ops = {
 
 module_param_cb(reap_interval, &reap_interval_ops, &reap_interval, 0644);
 MODULE_PARM_DESC(reap_interval,
-		 "seconds between working-set reaps, 0 for none (default 15); takes effect at once");
+		 "seconds between working-set reaps, 0 for none, at most 86400 (default 15); takes effect at once");
 
 static unsigned int resize_contention = 3;
 module_param(resize_contention, uint, 0644);
@@ -162,9 +182,12 @@ static unsigned long shrink_count(struct shrinker *s,
 
 	if (!mutex_trylock(&bslab_caches_mutex))
 		return 0;
-	list_for_each_entry(cp, &bslab_caches, caches)
+	list_for_each_entry(cp, &bslab_caches, caches) {
 		n += READ_ONCE(cp->depot.nfull) * bslab_magazine_size(cp) +
 		     READ_ONCE(cp->nr_empty) * cp->objs;
+		if (READ_ONCE(cp->reclaim))	/* what the client may give back */
+			n += READ_ONCE(cp->buf_inuse);
+	}
 	mutex_unlock(&bslab_caches_mutex);
 	return n ?: SHRINK_EMPTY;
 }
@@ -173,6 +196,7 @@ static unsigned long shrink_scan(struct shrinker *s,
 				 struct shrink_control *sc)
 {
 	unsigned long freed = 0, objs, slabs;
+	void (*reclaim)(void *priv);
 	struct bslab_cache *cp;
 
 	if (!mutex_trylock(&bslab_caches_mutex))
@@ -180,8 +204,11 @@ static unsigned long shrink_scan(struct shrinker *s,
 	list_for_each_entry(cp, &bslab_caches, caches) {
 		if (freed >= sc->nr_to_scan)
 			break;
-		if (cp->reclaim)
-			cp->reclaim(cp->priv);
+		reclaim = READ_ONCE(cp->reclaim);
+		if (reclaim) {
+			reclaim(cp->priv);
+			bslab_depot_count(cp, &cp->depot.ev.reclaim_calls, 1);
+		}
 		objs = bslab_depot_purge(cp, true, NULL);
 		slabs = bslab_slab_reap(cp);
 		bslab_depot_count(cp, &cp->depot.ev.shrink_objects,
@@ -196,14 +223,15 @@ static unsigned long shrink_scan(struct shrinker *s,
 
 /* ---- CPU hotplug ---- */
 
+/* No mutex here: see the top of this file. */
 static int cpu_dead(unsigned int cpu)
 {
 	struct bslab_cache *cp;
 
-	mutex_lock(&bslab_caches_mutex);
-	list_for_each_entry(cp, &bslab_caches, caches)
+	rcu_read_lock();
+	list_for_each_entry_rcu(cp, &bslab_caches, caches)
 		bslab_cpu_drain(cp, cpu);
-	mutex_unlock(&bslab_caches_mutex);
+	rcu_read_unlock();
 	return 0;
 }
 

@@ -10,7 +10,7 @@
  * waste).  Its objects are laid out after a color offset:
  *
  *   small (object < PAGE_SIZE/8):
- *     | color | obj 0 | obj 1 | ... | obj n-1 | slack | struct bslab_slab |
+ *     | color | obj 0 | obj 1 | ... | obj n-1 | slack | struct bslab_slab | out bits |
  *   large (object >= PAGE_SIZE/8):
  *     | color | obj 0 | obj 1 | ... | obj n-1 | slack |
  *     with the struct bslab_slab and n struct bslab_bufctl off-slab.
@@ -34,6 +34,17 @@
  * no free list to be built.  Free objects of a large slab: its bufctls on
  * @freelist; an allocated object's bufctl is in the hash (hash.c).
  *
+ * Every free is checked before it touches a list.  The slab's first page
+ * names the cache and the descriptor (internal.h), so a pointer that is not
+ * in a slab of this cache, or not the start of an object, is refused
+ * without reading memory bslab does not own.  A small slab keeps one bit per
+ * object, set while the object is out of the slab layer: a second free of a
+ * free object finds its bit clear and is refused, so the free list never
+ * loops and a slab never goes back to the page allocator with an object in
+ * use.  A large object's bufctl is in the hash only while it is out, which
+ * makes the same check.  Refused frees are counted in free_invalid and
+ * reported through bslab_report_free(); the object is never reused.
+ *
  * Fragmentation control: an allocation takes from the partial slab with the
  * fewest free objects, so nearly empty slabs drain and can be given back.
  * The partial slabs are an rbtree sorted by free count, ties to the right,
@@ -45,9 +56,17 @@
  * BSLAB_EMPTY_RESERVE are there, else gives it back at once; reap gives back
  * all empty slabs.
  *
- * Locking: cp->lock (irq-safe spinlock) covers the three collections, every
- * slab's free list and counts, the hash and the counters.  It is dropped
- * around slab creation and destruction: pages, descriptors, bufctls,
+ * Contexts: in hard IRQ context the page allocator is off limits (see
+ * pages_allowed()): an allocation that needs a new slab fails there, and a
+ * slab emptied there is put on the cache's deferred list.  So is any slab a
+ * free empties in a cache with a destructor, so that destructors run only
+ * from the cache's work item, in process context, never inside the CPU
+ * layer or an interrupt.  The reaper, the shrinker and destroy give empty
+ * slabs back (destructors included) from process context themselves.
+ *
+ * Locking: cp->lock (raw, irq-safe spinlock) covers the collections, every
+ * slab's free list, bits and counts, the hash and the counters.  It is
+ * dropped around slab creation and destruction: pages, descriptors, bufctls,
  * constructors and destructors are dealt with under no spinlock, on a slab
  * that no one else can reach.
  */
@@ -61,13 +80,26 @@
 
 /* ---- layout ---- */
 
+/* Bytes of a small slab's descriptor with the bits of @n objects. */
+static size_t desc_bytes(unsigned int n)
+{
+	return struct_size_t(struct bslab_slab, out, BITS_TO_LONGS(n));
+}
+
 static unsigned int slab_objs(const struct bslab_cache *cp, unsigned int order,
 			      size_t *waste)
 {
 	size_t bytes = PAGE_SIZE << order;
-	size_t usable = cp->large ? bytes : bytes - sizeof(struct bslab_slab);
-	unsigned int n = usable / cp->chunk;
+	unsigned int n;
 
+	if (cp->large) {
+		n = bytes / cp->chunk;
+		*waste = bytes - (size_t)n * cp->chunk;
+		return n;
+	}
+	n = (bytes - sizeof(struct bslab_slab)) / cp->chunk;
+	while (n && (size_t)n * cp->chunk + desc_bytes(n) > bytes)
+		n--;
 	*waste = bytes - (size_t)n * cp->chunk;
 	return n;
 }
@@ -105,6 +137,24 @@ static unsigned int slab_order(const struct bslab_cache *cp)
 	return best;
 }
 
+/*
+ * chunk = odd << shift; the free check (slab_index()) multiplies by the
+ * odd part's inverse modulo 2^64, found by Newton's iteration: each step
+ * doubles the number of correct low bits, and odd * odd is right in 3.
+ */
+static void chunk_divisor(struct bslab_cache *cp)
+{
+	u64 odd, inv;
+	int i;
+
+	cp->div_shift = __ffs(cp->chunk);
+	odd = cp->chunk >> cp->div_shift;
+	inv = odd;
+	for (i = 0; i < 5; i++)
+		inv *= 2 - odd * inv;
+	cp->div_inv = inv;
+}
+
 /**
  * bslab_slab_layout() - fix a new cache's chunk size, slab order and colors
  * @cp: the cache, with size, align, flags, ctor and dtor set
@@ -129,9 +179,11 @@ int bslab_slab_layout(struct bslab_cache *cp)
 
 	cp->order = slab_order(cp);
 	cp->objs = slab_objs(cp, cp->order, &waste);
-	cp->desc = cp->large ? 0 : slab_bytes(cp) - sizeof(struct bslab_slab);
+	cp->desc = cp->large ? 0 : slab_bytes(cp) - desc_bytes(cp->objs);
 	if (!cp->large)
-		waste -= sizeof(struct bslab_slab);
+		waste -= desc_bytes(cp->objs);
+	cp->slab_mask = ~(slab_bytes(cp) - 1);
+	chunk_divisor(cp);
 
 	cp->color_step = max_t(unsigned int, cp->align, cache_line_size());
 	cp->color_max = rounddown(waste, cp->color_step);
@@ -144,7 +196,13 @@ int bslab_slab_layout(struct bslab_cache *cp)
 static inline void *slab_obj(const struct bslab_cache *cp,
 			     const struct bslab_slab *sp, unsigned int i)
 {
-	return sp->base + sp->color + (size_t)i * cp->chunk;
+	return sp->first + (size_t)i * cp->chunk;
+}
+
+static inline void *slab_base(const struct bslab_cache *cp,
+			      const struct bslab_slab *sp)
+{
+	return (void *)((unsigned long)sp->first & cp->slab_mask);
 }
 
 static void slab_account(const struct bslab_cache *cp, struct page *page,
@@ -160,24 +218,26 @@ static void slab_account(const struct bslab_cache *cp, struct page *page,
 static void slab_destruct(const struct bslab_cache *cp,
 			  const struct bslab_slab *sp, unsigned int n)
 {
+	void (*dtor)(void *obj, void *priv) = READ_ONCE(cp->dtor);
 	unsigned int i;
 
-	if (!cp->dtor)
+	if (!dtor)
 		return;
 	for (i = 0; i < n; i++)
-		cp->dtor(slab_obj(cp, sp, i), cp->priv);
+		dtor(slab_obj(cp, sp, i), cp->priv);
 }
 
 static int slab_construct(const struct bslab_cache *cp,
 			  const struct bslab_slab *sp, gfp_t gfp)
 {
+	int (*ctor)(void *obj, void *priv, gfp_t gfp) = READ_ONCE(cp->ctor);
 	unsigned int i;
 	int err;
 
-	if (!cp->ctor)
+	if (!ctor)
 		return 0;
 	for (i = 0; i < cp->objs; i++) {
-		err = cp->ctor(slab_obj(cp, sp, i), cp->priv, gfp);
+		err = ctor(slab_obj(cp, sp, i), cp->priv, gfp);
 		if (err) {
 			slab_destruct(cp, sp, i);
 			return err;
@@ -255,9 +315,10 @@ static struct bslab_slab *slab_create(struct bslab_cache *cp,
 		sp = base + cp->desc;
 		sp->freelist = NULL;
 		sp->fresh = 0;
+		bitmap_zero(sp->out, cp->objs);
 	}
 	sp->cache = cp;
-	sp->base = base;
+	sp->first = base + color;
 	sp->color = color;
 	sp->inuse = 0;
 	sp->state = BSLAB_SLAB_EMPTY;
@@ -267,7 +328,7 @@ static struct bslab_slab *slab_create(struct bslab_cache *cp,
 
 	if (slab_construct(cp, sp, gfp))
 		goto free_desc;
-	set_page_private(page, (unsigned long)sp);
+	slab_page_set(page, cp, sp);
 	slab_account(cp, page, 1);
 	return sp;
 
@@ -281,21 +342,25 @@ free_pages:
 	return NULL;
 }
 
-static void slab_destroy(struct bslab_cache *cp, struct bslab_slab *sp)
+/* @dtor: run the destructor (false only for a cache whose module is gone). */
+static void slab_destroy(struct bslab_cache *cp, struct bslab_slab *sp,
+			 bool dtor)
 {
-	struct page *page = virt_to_page(sp->base);
+	void *base = slab_base(cp, sp);
+	struct page *page = virt_to_page(base);
 
-	slab_destruct(cp, sp, cp->objs);
+	if (dtor)
+		slab_destruct(cp, sp, cp->objs);
+	slab_page_clear(page);
 	if (cp->large) {
-		slab_free_bufctls(sp, sp->base);
+		slab_free_bufctls(sp, base);
 		bslab_cache_free(bslab_slab_cache, sp);
 	}
-	set_page_private(page, 0);
 	slab_account(cp, page, -1);
 	__free_pages(page, cp->order);
 }
 
-/* ---- the three collections (cp->lock held) ---- */
+/* ---- the collections (cp->lock held) ---- */
 
 static inline unsigned int slab_nfree(const struct bslab_cache *cp,
 				      const struct bslab_slab *sp)
@@ -303,12 +368,14 @@ static inline unsigned int slab_nfree(const struct bslab_cache *cp,
 	return cp->objs - sp->inuse;
 }
 
-static void partial_insert(struct bslab_cache *cp, struct bslab_slab *sp)
+static void partial_insert_locked(struct bslab_cache *cp,
+				  struct bslab_slab *sp)
 {
 	struct rb_node **link = &cp->partial.rb_root.rb_node, *parent = NULL;
 	unsigned int nfree = slab_nfree(cp, sp);
 	bool leftmost = true;
 
+	lockdep_assert_held(&cp->lock);
 	while (*link) {
 		parent = *link;
 		if (nfree < slab_nfree(cp, rb_entry(parent, struct bslab_slab,
@@ -323,8 +390,9 @@ static void partial_insert(struct bslab_cache *cp, struct bslab_slab *sp)
 	rb_insert_color_cached(&sp->node, &cp->partial, leftmost);
 }
 
-static void slab_unlink(struct bslab_cache *cp, struct bslab_slab *sp)
+static void slab_unlink_locked(struct bslab_cache *cp, struct bslab_slab *sp)
 {
+	lockdep_assert_held(&cp->lock);
 	switch (sp->state) {
 	case BSLAB_SLAB_PARTIAL:
 		rb_erase_cached(&sp->node, &cp->partial);
@@ -334,15 +402,20 @@ static void slab_unlink(struct bslab_cache *cp, struct bslab_slab *sp)
 		list_del(&sp->list);
 		cp->nr_full--;
 		break;
-	default:
+	case BSLAB_SLAB_EMPTY:
 		list_del(&sp->list);
 		cp->nr_empty--;
+		break;
+	default:
+		WARN_ON_ONCE(1);	/* deferred slabs are on no collection */
 	}
 }
 
 /* Put an unlinked slab where its use count says. */
-static void slab_link(struct bslab_cache *cp, struct bslab_slab *sp)
+static void slab_link_locked(struct bslab_cache *cp, struct bslab_slab *sp)
 {
+	lockdep_assert_held(&cp->lock);
+	WARN_ON_ONCE(sp->inuse > cp->objs);
 	if (!sp->inuse) {
 		sp->state = BSLAB_SLAB_EMPTY;
 		list_add(&sp->list, &cp->empty);
@@ -353,42 +426,51 @@ static void slab_link(struct bslab_cache *cp, struct bslab_slab *sp)
 		cp->nr_full++;
 	} else {
 		sp->state = BSLAB_SLAB_PARTIAL;
-		partial_insert(cp, sp);
+		partial_insert_locked(cp, sp);
 		cp->nr_partial++;
 	}
 }
 
 /* The slab to allocate from: the fullest partial one, else an empty one. */
-static struct bslab_slab *slab_pick(struct bslab_cache *cp)
+static struct bslab_slab *slab_pick_locked(struct bslab_cache *cp)
 {
 	struct rb_node *node = rb_first_cached(&cp->partial);
 
+	lockdep_assert_held(&cp->lock);
 	if (node)
 		return rb_entry(node, struct bslab_slab, node);
 	return list_first_entry_or_null(&cp->empty, struct bslab_slab, list);
 }
 
-static void *slab_take(struct bslab_cache *cp, struct bslab_slab *sp)
+static void *slab_take_locked(struct bslab_cache *cp, struct bslab_slab *sp)
 {
 	struct bslab_bufctl *bc;
+	unsigned int idx;
 	void *obj;
 
+	lockdep_assert_held(&cp->lock);
 	if (cp->large) {
 		bc = sp->freelist;
 		sp->freelist = bc->next;
-		bslab_hash_insert(cp, bc);
+		bslab_hash_insert_locked(cp, bc);
 		obj = bc->buf;
-	} else if (sp->freelist) {
-		obj = sp->freelist;
-		sp->freelist = *(void **)(obj + cp->link);
 	} else {
-		obj = slab_obj(cp, sp, sp->fresh++);
+		if (sp->freelist) {
+			obj = sp->freelist;
+			sp->freelist = *(void **)(obj + cp->link);
+			idx = slab_index(cp, sp, obj);
+		} else {
+			idx = sp->fresh;
+			obj = slab_obj(cp, sp, idx);
+			WRITE_ONCE(sp->fresh, idx + 1);
+		}
+		WARN_ON_ONCE(__test_and_set_bit(idx, sp->out));
 	}
 	sp->inuse++;
 	/* The fullest partial slab stays the fullest: move only on a change of state. */
 	if (sp->state != BSLAB_SLAB_PARTIAL || sp->inuse == cp->objs) {
-		slab_unlink(cp, sp);
-		slab_link(cp, sp);
+		slab_unlink_locked(cp, sp);
+		slab_link_locked(cp, sp);
 	}
 	return obj;
 }
@@ -397,12 +479,15 @@ static void *slab_take(struct bslab_cache *cp, struct bslab_slab *sp)
  * Give @obj back to @sp.  Return the slab if it became empty and should go
  * back to the page allocator (it is then unlinked), else NULL.
  */
-static struct bslab_slab *slab_put(struct bslab_cache *cp,
-				   struct bslab_slab *sp, void *obj,
-				   struct bslab_bufctl *bc)
+static struct bslab_slab *slab_put_locked(struct bslab_cache *cp,
+					  struct bslab_slab *sp, void *obj,
+					  struct bslab_bufctl *bc)
 {
 	struct rb_node *next;
 
+	lockdep_assert_held(&cp->lock);
+	if (WARN_ON_ONCE(!sp->inuse))
+		return NULL;
 	if (cp->large) {
 		bc->next = sp->freelist;
 		sp->freelist = bc;
@@ -416,62 +501,202 @@ static struct bslab_slab *slab_put(struct bslab_cache *cp,
 		next = rb_next(&sp->node);
 		if (next && slab_nfree(cp, rb_entry(next, struct bslab_slab,
 						    node)) < slab_nfree(cp, sp)) {
-			slab_unlink(cp, sp);
-			slab_link(cp, sp);
+			slab_unlink_locked(cp, sp);
+			slab_link_locked(cp, sp);
 		}
 		return NULL;
 	}
-	slab_unlink(cp, sp);
-	if (!sp->inuse && cp->nr_empty >= BSLAB_EMPTY_RESERVE) {
+	slab_unlink_locked(cp, sp);
+	if (!sp->inuse && (cp->nr_empty >= BSLAB_EMPTY_RESERVE || cp->dead)) {
 		cp->count.slab_destroy++;
 		return sp;
 	}
-	slab_link(cp, sp);
+	slab_link_locked(cp, sp);
 	return NULL;
 }
 
-/* ---- finding an object's slab (cp->lock held) ---- */
+/* ---- checking a free (cp->lock held) ---- */
+
+/*
+ * The slab of @obj, an allocated object of @cp, taking a large object's
+ * bufctl out of the hash (*@bcp) and clearing a small object's bit; else
+ * NULL and why in *@why.
+ */
+static struct bslab_slab *slab_claim_locked(struct bslab_cache *cp, void *obj,
+					    struct bslab_bufctl **bcp,
+					    enum bslab_bad_free *why)
+{
+	struct page *page = slab_page_of(cp, obj);
+	struct bslab_slab *sp;
+	u64 idx;
+
+	lockdep_assert_held(&cp->lock);
+	if (!page || slab_page_owner(page) != cp) {
+		*why = bslab_free_diagnose(cp, obj);
+		return NULL;
+	}
+	sp = slab_page_slab(page);
+	idx = slab_index(cp, sp, obj);
+	if (idx >= cp->objs) {
+		*why = BSLAB_FREE_INTERIOR;
+		return NULL;
+	}
+	if (cp->large) {
+		*bcp = bslab_hash_remove_locked(cp, obj);
+		if (!*bcp) {
+			*why = BSLAB_FREE_DOUBLE;
+			return NULL;
+		}
+		return sp;
+	}
+	if (idx >= sp->fresh) {
+		*why = BSLAB_FREE_NEVER_ALLOCATED;
+		return NULL;
+	}
+	if (!__test_and_clear_bit(idx, sp->out)) {
+		*why = BSLAB_FREE_DOUBLE;
+		return NULL;
+	}
+	return sp;
+}
+
+/* A cache on bslab's list, found by address (NULL: not a live cache). */
+static const struct bslab_cache *live_cache(const struct bslab_cache *addr)
+{
+	const struct bslab_cache *cp, *found = NULL;
+
+	if (!addr)
+		return NULL;
+	rcu_read_lock();
+	list_for_each_entry_rcu(cp, &bslab_caches, caches) {
+		if (cp == addr) {
+			found = cp;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+/*
+ * The cache whose slab holds @obj, if any: try each slab size, since the
+ * first page of a slab of another cache is found with that cache's mask.
+ */
+static const struct bslab_cache *owner_of(const void *obj)
+{
+	const struct bslab_cache *other;
+	unsigned int order;
+	unsigned long base;
+
+	for (order = 0; order <= BSLAB_MAX_ORDER; order++) {
+		base = (unsigned long)obj & ~((PAGE_SIZE << order) - 1);
+		if (!virt_addr_valid((void *)base))
+			continue;
+		other = live_cache(slab_page_owner(virt_to_page((void *)base)));
+		if (other && other->order == order)
+			return other;
+	}
+	return NULL;
+}
 
 /**
- * bslab_small_slab_of() - the slab of an object of a small cache
- * @cp: the cache
- * @obj: the object
+ * bslab_free_diagnose() - why a free of @obj into @cp is wrong
+ * @cp: the cache the free was for
+ * @obj: a pointer that failed the free check
  *
- * Rounds @obj down to the slab size and checks that the page there is a slab
- * of @cp (its page->private names the descriptor) and that @obj is the start
- * of an object handed out before.  Never reads memory that might not be a
- * slab of @cp.
+ * Looks only at memory that is safe to read: the direct map's pages and
+ * their struct page.
  *
- * Return: the slab, or NULL if @obj is not an object of @cp.
+ * Return: the reason.
  */
-struct bslab_slab *bslab_small_slab_of(struct bslab_cache *cp,
-				       const void *obj)
+enum bslab_bad_free bslab_free_diagnose(struct bslab_cache *cp,
+					const void *obj)
 {
-	unsigned long base, off;
+	struct page *page;
 	struct bslab_slab *sp;
+	u64 idx;
 
 	if (!virt_addr_valid(obj))
-		return NULL;
-	base = (unsigned long)obj & ~(slab_bytes(cp) - 1);
-	sp = (struct bslab_slab *)(base + cp->desc);
-	if (page_private(virt_to_page((void *)base)) != (unsigned long)sp ||
-	    sp->cache != cp)
-		return NULL;
-	off = (unsigned long)obj - base;
-	if (off < sp->color)
-		return NULL;
-	off -= sp->color;
-	if (off % cp->chunk || off / cp->chunk >= sp->fresh)
-		return NULL;
-	return sp;
+		return BSLAB_FREE_NOT_MAPPED;
+	page = slab_page_of(cp, obj);
+	if (!page || slab_page_owner(page) != cp)
+		return owner_of(obj) ? BSLAB_FREE_OTHER_CACHE :
+				       BSLAB_FREE_NOT_SLAB;
+	sp = slab_page_slab(page);
+	idx = slab_index(cp, sp, obj);
+	if (idx >= cp->objs)
+		return BSLAB_FREE_INTERIOR;
+	if (idx >= READ_ONCE(sp->fresh))
+		return BSLAB_FREE_NEVER_ALLOCATED;
+	return BSLAB_FREE_DOUBLE;
+}
+
+/**
+ * bslab_report_free() - report a refused free
+ * @cp: the cache the free was for
+ * @obj: the pointer
+ * @why: what is wrong with it
+ *
+ * One line, rate-limited: "bslab: cache <name>: invalid free of <ptr>: ...".
+ */
+void bslab_report_free(struct bslab_cache *cp, const void *obj,
+		       enum bslab_bad_free why)
+{
+	const struct bslab_cache *other;
+
+	switch (why) {
+	case BSLAB_FREE_NOT_MAPPED:
+		pr_err_ratelimited("bslab: cache %s: invalid free of %p: not in the kernel's direct map (a stack, vmalloc, module or user address?)\n",
+				   cp->name, obj);
+		break;
+	case BSLAB_FREE_NOT_SLAB:
+		pr_err_ratelimited("bslab: cache %s: invalid free of %p: not memory of a bslab slab (kmalloc, page or static memory?)\n",
+				   cp->name, obj);
+		break;
+	case BSLAB_FREE_OTHER_CACHE:
+		other = owner_of(obj);
+		pr_err_ratelimited("bslab: cache %s: invalid free of %p: it belongs to cache %s\n",
+				   cp->name, obj, other ? other->name : "(gone)");
+		break;
+	case BSLAB_FREE_INTERIOR:
+		pr_err_ratelimited("bslab: cache %s: invalid free of %p: not the start of an object\n",
+				   cp->name, obj);
+		break;
+	case BSLAB_FREE_NEVER_ALLOCATED:
+		pr_err_ratelimited("bslab: cache %s: invalid free of %p: the object was never allocated\n",
+				   cp->name, obj);
+		break;
+	case BSLAB_FREE_DOUBLE:
+		pr_err_ratelimited("bslab: cache %s: invalid free of %p: the object is already free (double free)\n",
+				   cp->name, obj);
+		break;
+	}
+}
+
+/**
+ * bslab_free_invalid() - count and report a free refused before the slab layer
+ * @cp: the cache
+ * @obj: the pointer, which is not reused
+ * @why: what is wrong with it
+ */
+void bslab_free_invalid(struct bslab_cache *cp, const void *obj,
+			enum bslab_bad_free why)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&cp->lock, flags);
+	cp->count.free_invalid++;
+	raw_spin_unlock_irqrestore(&cp->lock, flags);
+	bslab_report_free(cp, obj, why);
 }
 
 /* ---- the slab layer's entry points ---- */
 
-static unsigned int color_take(struct bslab_cache *cp)
+static unsigned int color_take_locked(struct bslab_cache *cp)
 {
 	unsigned int color = cp->color_next;
 
+	lockdep_assert_held(&cp->lock);
 	cp->color_next += cp->color_step;
 	if (cp->color_next > cp->color_max)
 		cp->color_next = 0;
@@ -486,44 +711,50 @@ static unsigned int color_take(struct bslab_cache *cp)
  * @objs: filled with the objects
  *
  * Return: how many were allocated; fewer than @n only when a new slab could
- * not be made.
+ * not be made (no memory, a failed constructor, or a context where the page
+ * allocator may not be called).
  */
 size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
 			      void **objs)
 {
+	bool grow = pages_allowed();
 	struct bslab_slab *sp;
 	unsigned long flags;
 	unsigned int color;
 	bool rescale = false;
 	size_t i = 0;
 
-	spin_lock_irqsave(&cp->lock, flags);
+	raw_spin_lock_irqsave(&cp->lock, flags);
 	while (i < n) {
-		sp = slab_pick(cp);
+		sp = slab_pick_locked(cp);
 		if (sp) {
-			objs[i++] = slab_take(cp, sp);
+			objs[i++] = slab_take_locked(cp, sp);
 			continue;
 		}
-		color = color_take(cp);
-		spin_unlock_irqrestore(&cp->lock, flags);
+		if (!grow) {
+			cp->count.alloc_fail++;
+			break;
+		}
+		color = color_take_locked(cp);
+		raw_spin_unlock_irqrestore(&cp->lock, flags);
 		sp = slab_create(cp, color, gfp);
-		spin_lock_irqsave(&cp->lock, flags);
+		raw_spin_lock_irqsave(&cp->lock, flags);
 		if (!sp) {
 			cp->count.alloc_fail++;
 			break;
 		}
 		cp->count.slab_create++;
-		slab_link(cp, sp);
+		slab_link_locked(cp, sp);
 	}
 	cp->count.slab_alloc += i;
 	cp->buf_inuse += i;
 	cp->buf_max = max(cp->buf_max, cp->buf_inuse);
 	if (cp->large)
-		rescale = bslab_hash_wants_rescale(cp);
-	spin_unlock_irqrestore(&cp->lock, flags);
+		rescale = bslab_hash_wants_rescale_locked(cp);
+	raw_spin_unlock_irqrestore(&cp->lock, flags);
 
 	if (rescale)
-		schedule_work(&cp->hash_work);
+		schedule_work(&cp->work);
 	return i;
 }
 
@@ -531,54 +762,62 @@ size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
  * bslab_slab_free_batch() - give objects back to the slab layer
  * @cp: the cache
  * @n: how many
- * @objs: the objects; NULL entries are skipped, others not of @cp logged
+ * @objs: the objects; NULL entries are skipped, others that are not
+ *	allocated objects of @cp are counted, reported and left alone
  *
+ * Slabs this empties beyond the cache's reserve go back to the page
+ * allocator here, or from the cache's work item when the cache has a
+ * destructor or this context may not call the page allocator.
+ *
+ * Context: any; no bslab lock held.
  * Return: how many were allocated objects of @cp.
  */
 size_t bslab_slab_free_batch(struct bslab_cache *cp, size_t n, void **objs)
 {
+	bool defer = READ_ONCE(cp->dtor) || !pages_allowed();
 	struct bslab_slab *sp, *gone, *next;
 	struct bslab_bufctl *bc = NULL;
+	enum bslab_bad_free why;
 	LIST_HEAD(dead);
 	unsigned long flags;
-	bool rescale = false;
-	size_t i, freed = 0, bad = 0;
+	bool kick = false;
+	size_t i, freed = 0;
 
-	spin_lock_irqsave(&cp->lock, flags);
+	raw_spin_lock_irqsave(&cp->lock, flags);
 	for (i = 0; i < n; i++) {
 		if (!objs[i])
 			continue;
-		if (cp->large) {
-			bc = bslab_hash_remove(cp, objs[i]);
-			sp = bc ? bc->slab : NULL;
-		} else {
-			sp = bslab_small_slab_of(cp, objs[i]);
-			if (sp && !sp->inuse)
-				sp = NULL;
-		}
+		sp = slab_claim_locked(cp, objs[i], &bc, &why);
 		if (!sp) {
 			cp->count.free_invalid++;
-			bad++;
+			raw_spin_unlock_irqrestore(&cp->lock, flags);
+			bslab_report_free(cp, objs[i], why);
+			raw_spin_lock_irqsave(&cp->lock, flags);
 			continue;
 		}
-		gone = slab_put(cp, sp, objs[i], bc);
-		if (gone)
+		gone = slab_put_locked(cp, sp, objs[i], bc);
+		if (gone && defer) {
+			gone->state = BSLAB_SLAB_DEFERRED;
+			list_add(&gone->list, &cp->deferred);
+			cp->nr_deferred++;
+			kick = true;
+		} else if (gone) {
 			list_add(&gone->list, &dead);
+		}
 		freed++;
 	}
 	cp->count.slab_free += freed;
 	cp->buf_inuse -= freed;
-	if (cp->large)
-		rescale = bslab_hash_wants_rescale(cp);
-	spin_unlock_irqrestore(&cp->lock, flags);
+	if (cp->large && bslab_hash_wants_rescale_locked(cp))
+		kick = true;
+	if (cp->dead && !cp->buf_inuse)
+		kick = true;
+	raw_spin_unlock_irqrestore(&cp->lock, flags);
 
 	list_for_each_entry_safe(sp, next, &dead, list)
-		slab_destroy(cp, sp);
-	if (bad)
-		pr_err_ratelimited("bslab: cache %s: %zu free(s) of pointers that are not allocated objects of this cache\n",
-				   cp->name, bad);
-	if (rescale)
-		schedule_work(&cp->hash_work);
+		slab_destroy(cp, sp, true);
+	if (kick)
+		schedule_work(&cp->work);
 	return freed;
 }
 
@@ -596,6 +835,20 @@ void *bslab_slab_alloc(struct bslab_cache *cp, gfp_t gfp)
 	return bslab_slab_alloc_batch(cp, gfp, 1, &obj) ? obj : NULL;
 }
 
+/* Move the slabs of @from (and its count) to @to under the lock. */
+static unsigned long slabs_take_locked(struct bslab_cache *cp,
+				       struct list_head *from,
+				       unsigned long *count,
+				       struct list_head *to)
+{
+	unsigned long n = *count;
+
+	lockdep_assert_held(&cp->lock);
+	list_splice_init(from, to);
+	*count = 0;
+	return n;
+}
+
 /* Unlink every empty slab under the lock, then destroy them without it. */
 static unsigned long slab_release_empty(struct bslab_cache *cp)
 {
@@ -603,31 +856,53 @@ static unsigned long slab_release_empty(struct bslab_cache *cp)
 	unsigned long flags, n;
 	LIST_HEAD(dead);
 
-	spin_lock_irqsave(&cp->lock, flags);
-	list_splice_init(&cp->empty, &dead);
-	n = cp->nr_empty;
-	cp->nr_empty = 0;
+	might_sleep();
+	raw_spin_lock_irqsave(&cp->lock, flags);
+	n = slabs_take_locked(cp, &cp->empty, &cp->nr_empty, &dead);
 	cp->count.slab_destroy += n;
-	spin_unlock_irqrestore(&cp->lock, flags);
+	slabs_take_locked(cp, &cp->deferred, &cp->nr_deferred, &dead);
+	raw_spin_unlock_irqrestore(&cp->lock, flags);
 
 	list_for_each_entry_safe(sp, next, &dead, list)
-		slab_destroy(cp, sp);
+		slab_destroy(cp, sp, true);
 	return n;
+}
+
+/**
+ * bslab_slab_destroy_deferred() - destroy the slabs frees left to process context
+ * @cp: the cache
+ *
+ * Context: process context, may sleep; the cache's work item.
+ */
+void bslab_slab_destroy_deferred(struct bslab_cache *cp)
+{
+	struct bslab_slab *sp, *next;
+	unsigned long flags;
+	LIST_HEAD(dead);
+
+	might_sleep();
+	raw_spin_lock_irqsave(&cp->lock, flags);
+	slabs_take_locked(cp, &cp->deferred, &cp->nr_deferred, &dead);
+	raw_spin_unlock_irqrestore(&cp->lock, flags);
+
+	list_for_each_entry_safe(sp, next, &dead, list)
+		slab_destroy(cp, sp, true);
 }
 
 /**
  * bslab_slab_reap() - give every empty slab of a cache back
  * @cp: the cache
  *
+ * Context: process context, may sleep (destructors run).
  * Return: the number of slabs given back.
  */
 unsigned long bslab_slab_reap(struct bslab_cache *cp)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&cp->lock, flags);
+	raw_spin_lock_irqsave(&cp->lock, flags);
 	cp->count.reap++;
-	spin_unlock_irqrestore(&cp->lock, flags);
+	raw_spin_unlock_irqrestore(&cp->lock, flags);
 	return slab_release_empty(cp);
 }
 
@@ -642,10 +917,42 @@ unsigned long bslab_slab_teardown(struct bslab_cache *cp)
 	unsigned long flags, inuse;
 
 	slab_release_empty(cp);
-	spin_lock_irqsave(&cp->lock, flags);
+	raw_spin_lock_irqsave(&cp->lock, flags);
 	inuse = cp->buf_inuse;
-	spin_unlock_irqrestore(&cp->lock, flags);
+	raw_spin_unlock_irqrestore(&cp->lock, flags);
 	return inuse;
+}
+
+/**
+ * bslab_slab_release_all() - give back every slab of a dead cache, in use or not
+ * @cp: a dead cache whose objects can no longer be used: its clients are
+ *	gone (bslab is being unloaded)
+ *
+ * No destructor runs: the code it would call may be gone with its module.
+ */
+void bslab_slab_release_all(struct bslab_cache *cp)
+{
+	struct bslab_slab *sp, *next;
+	struct rb_node *node;
+	unsigned long flags;
+	LIST_HEAD(dead);
+
+	raw_spin_lock_irqsave(&cp->lock, flags);
+	slabs_take_locked(cp, &cp->empty, &cp->nr_empty, &dead);
+	slabs_take_locked(cp, &cp->full, &cp->nr_full, &dead);
+	slabs_take_locked(cp, &cp->deferred, &cp->nr_deferred, &dead);
+	while ((node = rb_first_cached(&cp->partial))) {
+		sp = rb_entry(node, struct bslab_slab, node);
+		rb_erase_cached(node, &cp->partial);
+		list_add(&sp->list, &dead);
+	}
+	cp->nr_partial = 0;
+	raw_spin_unlock_irqrestore(&cp->lock, flags);
+
+	if (cp->large)		/* the bufctls of objects in use */
+		bslab_hash_release(cp);
+	list_for_each_entry_safe(sp, next, &dead, list)
+		slab_destroy(cp, sp, false);
 }
 
 /**
@@ -659,25 +966,28 @@ unsigned long bslab_slab_teardown(struct bslab_cache *cp)
 int bslab_obj_info(struct bslab_cache *cache, const void *obj,
 		   struct bslab_obj_info *info)
 {
-	struct bslab_bufctl *bc;
-	struct bslab_slab *sp;
+	struct page *page = slab_page_of(cache, obj);
+	struct bslab_slab *sp = NULL;
 	unsigned long flags;
+	u64 idx;
 
-	spin_lock_irqsave(&cache->lock, flags);
-	if (cache->large) {
-		bc = bslab_hash_find(cache, obj);
-		sp = bc ? bc->slab : NULL;
-	} else {
-		sp = bslab_small_slab_of(cache, obj);
+	raw_spin_lock_irqsave(&cache->lock, flags);
+	if (page && slab_page_owner(page) == cache) {
+		sp = slab_page_slab(page);
+		idx = slab_index(cache, sp, obj);
+		if (idx >= sp->fresh || !sp->inuse ||
+		    (cache->large ? !bslab_hash_find_locked(cache, obj) :
+				    !test_bit(idx, sp->out)))
+			sp = NULL;
 	}
 	if (sp) {
-		info->slab_base = sp->base;
+		info->slab_base = slab_base(cache, sp);
 		info->color = sp->color;
 		info->inuse = sp->inuse;
 		info->objs = cache->objs;
 		info->state = sp->state;
 	}
-	spin_unlock_irqrestore(&cache->lock, flags);
+	raw_spin_unlock_irqrestore(&cache->lock, flags);
 	return sp ? 0 : -ENOENT;
 }
 

@@ -6,6 +6,8 @@
 # QEMU and run bslab_bench:
 #   single: one CPU under -icount shift=0 (the guest clock counts
 #           instructions: repeatable; unit "instructions")
+#   nocheck: W1 alone, one CPU under -icount, with bslab's free_check=0:
+#           what the free check of every free costs
 #   smp:    two CPUs under multi-threaded TCG on wall time (unit "ns")
 # then write build/bench/results.json and build/bench/results.txt.
 set -euo pipefail
@@ -23,11 +25,15 @@ make -C "$kdir" M="$out/src" modules >"$out/build.log" 2>&1 ||
 	{ tail -30 "$out/build.log"; echo "bench: module build failed"; exit 1; }
 kos=("$out/src/bslab.ko" "$out/src/bench/bslab_bench.ko")
 
-export MODPARAMS_bslab="reap_interval=0"
-for mode in single smp; do
+for mode in single nocheck smp; do
 	mkdir -p "$out/$mode"
+	export MODPARAMS_bslab="reap_interval=0"
 	export MODPARAMS_bslab_bench="mode=$mode reps=${BENCH_REPS:-15}"
-	if [ $mode = single ]; then
+	if [ $mode = nocheck ]; then
+		export MODPARAMS_bslab="reap_interval=0 free_check=0"
+		export MODPARAMS_bslab_bench="mode=hot reps=${BENCH_REPS:-15}"
+	fi
+	if [ $mode != smp ]; then
 		export BSLAB_SMP=1 BSLAB_ACCEL=tcg BSLAB_QEMU_EXTRA="-icount shift=0"
 	else
 		export BSLAB_SMP=2 BSLAB_ACCEL=tcg,thread=multi BSLAB_QEMU_EXTRA=

@@ -3,7 +3,8 @@
 """bench_report.py KDIR OUTDIR - results of make bench.
 
 Reads the "BSLAB-BENCH key=value ..." lines that bslab_bench printed in
-OUTDIR/{single,smp}/serial.log and writes OUTDIR/results.json (one record
+OUTDIR/{single,nocheck,smp}/serial.log (nocheck: W1 again with bslab's
+free_check=0; its variants get a "_nocheck" suffix) and writes OUTDIR/results.json (one record
 per workload x variant x size) and OUTDIR/results.txt (a table with the
 targets of issue 4).  Every figure comes from the logs: nothing here is
 typed in by hand.  The kernel settings that affect either allocator are
@@ -25,7 +26,7 @@ TARGETS = {"W1": 1.5, "W2": 1.5, "W3": 1.0, "W4": 1.3, "W5": 1.0, "W6": 1.0,
            "W7": 0.8}
 
 
-def parse(path, mode):
+def parse(path, mode, suffix=""):
     records = []
     if not os.path.exists(path):
         return records
@@ -34,7 +35,7 @@ def parse(path, mode):
         if not m:
             continue
         kv = dict(f.split("=", 1) for f in m.group(1).split())
-        rec = {"workload": kv["workload"], "variant": kv["variant"],
+        rec = {"workload": kv["workload"], "variant": kv["variant"] + suffix,
                "size": int(kv["size"]), "unit": kv["unit"],
                "repetitions": int(kv["reps"]), "mode": mode}
         for k, v in kv.items():
@@ -89,6 +90,7 @@ def verdict(rec, floor):
 def main():
     kdir, out = sys.argv[1], sys.argv[2]
     recs = parse(os.path.join(out, "single", "serial.log"), "single") + \
+        parse(os.path.join(out, "nocheck", "serial.log"), "single", "_nocheck") + \
         parse(os.path.join(out, "smp", "serial.log"), "smp")
     floor = next((r["value"] for r in recs if r["workload"] == "W10"
                   and r["variant"] == "preempt_percpu_pop_push"), None)

@@ -24,7 +24,7 @@ mkdir -p "$out"
 echo "check: building modules against $kdir"
 make -C "$kdir" M="$top" modules >"$out/build.log" 2>&1 ||
 	{ tail -30 "$out/build.log"; fail "module build (see $out/build.log)"; }
-kos=("$top/bslab.ko" "$top/bslab_test.ko")
+kos=("$top/bslab.ko" "$top/bslab_test.ko" "$top/bslab_orphan.ko")
 
 if [ -n "${EXTRA_TESTS:-}" ]; then
 	EXTRA_TESTS=$(cd "$EXTRA_TESTS" && pwd) || fail "EXTRA_TESTS: no directory $EXTRA_TESTS"

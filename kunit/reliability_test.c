@@ -1,0 +1,741 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bslab_reliability: one regression test per defect found by attacking
+ * bslab the way client modules and admins misuse an allocator (issue 7).
+ *
+ *  - frees on the magazine path of pointers that are not objects of the
+ *    cache (kmalloc, stack, interior, another cache), the naive double free,
+ *    and bslab_free() with the wrong size: counted, and never handed out
+ *  - double frees reaching the slab layer of a small cache: refused, lists
+ *    sound, the slab kept while another object in it is live
+ *  - destroying a cache twice, live or dead: a reported no-op
+ *  - a module that goes away with its caches: callbacks never called again
+ *  - destructors only in process context, even when a magazine of an old
+ *    size is discarded inside the CPU layer
+ *  - the reclaim callback called by the shrinker with nothing cached
+ *  - hard-IRQ allocation and free without the page allocator
+ *  - reserved names, parameter ranges, dead caches freed with their last
+ *    object
+ *  - readers of every file, create/destroy and CPU hotplug at once (the
+ *    deadlock): runs for hotplug_seconds (module parameter)
+ */
+#include <linux/cpu.h>
+#include <linux/delay.h>
+#include <linux/fs.h>
+#include <linux/hrtimer.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include "helpers.h"
+#include "compat.h"
+#include "../mm/kread.h"
+
+static unsigned int hotplug_seconds = 180;
+module_param(hotplug_seconds, uint, 0444);
+MODULE_PARM_DESC(hotplug_seconds,
+		 "length of the readers x create/destroy x CPU hotplug test (default 180)");
+
+/* Is @cache on bslab's dead list (destroyed, kept for its objects)? */
+static bool dead_listed(struct bslab_cache *cache)
+{
+	struct bslab_cache *cp;
+	bool found = false;
+
+	mutex_lock(&bslab_setup_mutex);
+	list_for_each_entry(cp, &bslab_dead_caches, caches)
+		found |= cp == cache;
+	mutex_unlock(&bslab_setup_mutex);
+	return found;
+}
+
+/* Wait (up to a second) for a dead cache's work to free it. */
+static bool dead_released(struct bslab_cache *cache)
+{
+	int i;
+
+	for (i = 0; i < 50; i++) {
+		if (!dead_listed(cache))
+			return true;
+		msleep(20);
+	}
+	return false;
+}
+
+/* ---- 2: the free check on the magazine path ---- */
+
+static void magazine_free_check(struct kunit *test)
+{
+	struct bslab_cache *a, *b;
+	void *x, *y, *got[8], *km;
+	u64 stack_word = 0;
+	unsigned int i;
+
+	a = tst_cache(test, "t_rel_check_a", 64, 0, NULL, NULL, NULL, 0);
+	b = tst_cache(test, "t_rel_check_b", 64, 0, NULL, NULL, NULL, 0);
+	KUNIT_ASSERT_GT(test, tst_stat(a, magazine_size), 0);
+	x = bslab_cache_alloc(a, GFP_KERNEL);
+	y = bslab_cache_alloc(b, GFP_KERNEL);
+	km = kmalloc(64, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, x);
+	KUNIT_ASSERT_NOT_NULL(test, y);
+	KUNIT_ASSERT_NOT_NULL(test, km);
+
+	bslab_cache_free(a, km);		/* kmalloc'd memory */
+	bslab_cache_free(a, &stack_word);	/* a stack address */
+	bslab_cache_free(a, x + 8);		/* an interior pointer */
+	bslab_cache_free(a, y);			/* another cache's object */
+	bslab_cache_free(a, (void *)a);		/* the cache structure */
+	KUNIT_EXPECT_EQ(test, tst_stat(a, free_invalid), 5);
+	KUNIT_EXPECT_EQ(test, tst_stat(a, buf_magazine), 0);
+
+	bslab_cache_free(a, x);
+	bslab_cache_free(a, x);			/* the naive double free */
+	KUNIT_EXPECT_EQ(test, tst_stat(a, free_invalid), 6);
+	KUNIT_EXPECT_EQ(test, tst_stat(a, buf_magazine), 1);
+
+	/* nothing bad was put into a magazine: only x comes back, once */
+	for (i = 0; i < ARRAY_SIZE(got); i++) {
+		got[i] = bslab_cache_alloc(a, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, got[i]);
+		KUNIT_EXPECT_PTR_NE(test, got[i], km);
+		KUNIT_EXPECT_PTR_NE(test, got[i], (void *)&stack_word);
+		KUNIT_EXPECT_PTR_NE(test, got[i], x + 8);
+		KUNIT_EXPECT_PTR_NE(test, got[i], y);
+		KUNIT_EXPECT_TRUE(test, i == 0 || got[i] != x);
+	}
+	KUNIT_EXPECT_PTR_EQ(test, got[0], x);
+	bslab_cache_free_bulk(a, ARRAY_SIZE(got), got);
+
+	/* the bulk path checks every pointer too */
+	got[0] = bslab_cache_alloc(a, GFP_KERNEL);
+	got[1] = km;
+	got[2] = y;
+	bslab_cache_free_bulk(a, 3, got);
+	KUNIT_EXPECT_EQ(test, tst_stat(a, free_invalid), 8);
+	KUNIT_EXPECT_EQ(test, tst_stat(a, buf_inuse), 0);
+	KUNIT_EXPECT_EQ(test, tst_stat(b, free_invalid), 0);
+	bslab_cache_free(b, y);
+	KUNIT_EXPECT_EQ(test, tst_stat(b, buf_inuse), 0);
+	kfree(km);
+}
+
+/* bslab_free() with the wrong size: a 16-byte object into the 4096 class. */
+static void wrong_size_class(struct kunit *test)
+{
+	struct bslab_cache *c16 = bslab_size_class(16);
+	struct bslab_cache *c4k = bslab_size_class(4096);
+	u64 bad16 = tst_stat(c16, free_invalid);
+	u64 bad4k = tst_stat(c4k, free_invalid);
+	void *small, *again[4];
+	unsigned int i;
+
+	small = bslab_alloc(16, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, small);
+	bslab_free(small, 4096);
+	KUNIT_EXPECT_EQ(test, tst_stat(c4k, free_invalid), bad4k + 1);
+	for (i = 0; i < ARRAY_SIZE(again); i++) {
+		again[i] = bslab_alloc(4096, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, again[i]);
+		KUNIT_EXPECT_PTR_NE(test, again[i], small);
+	}
+	for (i = 0; i < ARRAY_SIZE(again); i++)
+		bslab_free(again[i], 4096);
+	bslab_free(small, 16);		/* the right size still works */
+	KUNIT_EXPECT_EQ(test, tst_stat(c16, free_invalid), bad16);
+}
+
+/* free_check=0 lets a bad pointer through the magazine path (its cost). */
+static void free_check_off(struct kunit *test)
+{
+	struct bslab_cache *a;
+	void *x;
+
+	a = tst_cache(test, "t_rel_nocheck", 64, 0, NULL, NULL, NULL, 0);
+	x = bslab_cache_alloc(a, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, x);
+	static_branch_disable(&bslab_free_check);
+	bslab_cache_free(a, x);
+	bslab_cache_free(a, x);		/* not seen by the CPU layer now */
+	static_branch_enable(&bslab_free_check);
+	/* both copies went into the magazine, unchecked */
+	KUNIT_EXPECT_EQ(test, tst_stat(a, free), 2);
+	KUNIT_EXPECT_EQ(test, tst_stat(a, free_invalid), 0);
+	/* the slab layer still refuses the second copy */
+	bslab_cache_reap(a);
+	KUNIT_EXPECT_EQ(test, tst_stat(a, free_invalid), 1);
+	KUNIT_EXPECT_EQ(test, tst_stat(a, mem_total), 0);
+}
+
+/* ---- 3: double frees in the slab layer of a small cache ---- */
+
+static void slab_double_free(struct kunit *test)
+{
+	struct bslab_cache *a;
+	void *x, *y, *z, *w;
+	struct bslab_obj_info info;
+
+	a = tst_cache(test, "t_rel_dfree", 64, 0, NULL, NULL, NULL,
+		      BSLAB_NOMAGAZINE);
+	x = bslab_cache_alloc(a, GFP_KERNEL);
+	y = bslab_cache_alloc(a, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, x);
+	KUNIT_ASSERT_NOT_NULL(test, y);
+	tst_fill(y, 64, 7);
+
+	bslab_cache_free(a, x);
+	bslab_cache_free(a, x);			/* already free */
+	bslab_cache_free(a, x + 64 * 5);	/* never allocated */
+	KUNIT_EXPECT_EQ(test, tst_stat(a, free_invalid), 2);
+	KUNIT_EXPECT_EQ(test, tst_stat(a, buf_inuse), 1);
+	KUNIT_ASSERT_EQ(test, 0, bslab_obj_info(a, y, &info));
+	KUNIT_EXPECT_EQ(test, info.inuse, 1);
+	KUNIT_EXPECT_EQ(test, info.state, BSLAB_SLAB_PARTIAL);
+
+	/* the free list did not loop: two allocations, two objects */
+	z = bslab_cache_alloc(a, GFP_KERNEL);
+	w = bslab_cache_alloc(a, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, z);
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	KUNIT_EXPECT_PTR_NE(test, z, w);
+	KUNIT_EXPECT_PTR_NE(test, z, y);
+	KUNIT_EXPECT_PTR_NE(test, w, y);
+	KUNIT_EXPECT_TRUE(test, tst_check(y, 64, 7));
+	bslab_cache_free(a, z);
+	bslab_cache_free(a, w);
+	bslab_cache_free(a, y);
+	KUNIT_EXPECT_EQ(test, tst_stat(a, buf_inuse), 0);
+	KUNIT_EXPECT_EQ(test, tst_stat(a, free_invalid), 2);
+}
+
+/* ---- 4: destroying a cache twice ---- */
+
+static void destroy_twice(struct kunit *test)
+{
+	struct bslab_cache *a, *d, *other;
+	void *obj;
+
+	other = tst_cache(test, "t_rel_other", 32, 0, NULL, NULL, NULL, 0);
+	a = bslab_cache_create("t_rel_twice", 32, 0, NULL, NULL, NULL, NULL,
+			       0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, a);
+	bslab_cache_destroy(a);
+	bslab_cache_destroy(a);		/* reported, nothing read of it */
+
+	/* dead (destroyed with an object) and destroyed again */
+	d = bslab_cache_create("t_rel_twice_dead", 32, 0, NULL, NULL, NULL,
+			       NULL, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, d);
+	obj = bslab_cache_alloc(d, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	bslab_cache_destroy(d);
+	KUNIT_EXPECT_TRUE(test, dead_listed(d));
+	bslab_cache_destroy(d);
+	KUNIT_EXPECT_TRUE(test, dead_listed(d));
+	/* the lists are intact: the name is free, the other cache works */
+	a = bslab_cache_create("t_rel_twice_dead", 32, 0, NULL, NULL, NULL,
+			       NULL, 0);
+	KUNIT_EXPECT_FALSE(test, IS_ERR(a));
+	bslab_cache_destroy(a);
+	KUNIT_EXPECT_EQ(test, tst_stat(other, free_invalid), 0);
+	bslab_cache_free(d, obj);
+	KUNIT_EXPECT_TRUE(test, dead_released(d));
+}
+
+/* ---- 9: a dead cache is freed with its last object ---- */
+
+static void dead_cache_released(struct kunit *test)
+{
+	struct bslab_cache *d;
+	void *objs[3];
+	int i;
+
+	d = bslab_cache_create("t_rel_dead", 700, 0, NULL, NULL, NULL, NULL,
+			       0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, d);
+	for (i = 0; i < 3; i++) {
+		objs[i] = bslab_cache_alloc(d, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+	}
+	bslab_cache_destroy(d);
+	KUNIT_EXPECT_TRUE(test, dead_listed(d));
+	KUNIT_EXPECT_EQ(test, tst_stat(d, buf_inuse), 3);
+	bslab_cache_free(d, objs[0]);
+	bslab_cache_free(d, objs[1]);
+	msleep(20);
+	KUNIT_EXPECT_TRUE(test, dead_listed(d));
+	bslab_cache_free(d, objs[2]);
+	KUNIT_EXPECT_TRUE(test, dead_released(d));
+}
+
+/*
+ * Left dead on purpose, with two objects never freed: bslab's unload
+ * must report it by this name (qemu/init checks the log for it).
+ */
+static void dead_cache_at_unload(struct kunit *test)
+{
+	struct bslab_cache *d;
+
+	d = bslab_cache_create("t_rel_unload_leak", 2000, 0, NULL, NULL, NULL,
+			       NULL, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, d);
+	KUNIT_ASSERT_NOT_NULL(test, bslab_cache_alloc(d, GFP_KERNEL));
+	KUNIT_ASSERT_NOT_NULL(test, bslab_cache_alloc(d, GFP_KERNEL));
+	bslab_cache_destroy(d);
+	KUNIT_EXPECT_TRUE(test, dead_listed(d));
+}
+
+/* ---- 5: a module that goes away with its caches ---- */
+
+struct owner_calls {
+	atomic_t ctor, dtor, reclaim;
+};
+
+static int owner_ctor(void *obj, void *priv, gfp_t gfp)
+{
+	atomic_inc(&((struct owner_calls *)priv)->ctor);
+	return 0;
+}
+
+static void owner_dtor(void *obj, void *priv)
+{
+	atomic_inc(&((struct owner_calls *)priv)->dtor);
+}
+
+static void owner_reclaim(void *priv)
+{
+	atomic_inc(&((struct owner_calls *)priv)->reclaim);
+}
+
+static void shrink_all(struct kunit *test)
+{
+	struct file *f;
+	loff_t pos = 0;
+
+	f = filp_open("/proc/sys/vm/drop_caches", O_WRONLY, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
+	KUNIT_EXPECT_EQ(test, kernel_write(f, "2\n", 2, &pos), 2);
+	filp_close(f, NULL);
+}
+
+static void module_gone(struct kunit *test)
+{
+	struct owner_calls *calls = kunit_kzalloc(test, sizeof(*calls),
+						  GFP_KERNEL);
+	struct module *fake = kunit_kzalloc(test, sizeof(*fake), GFP_KERNEL);
+	struct bslab_cache *empty, *held;
+	int ctor, dtor;
+	void *obj;
+
+	KUNIT_ASSERT_NOT_NULL(test, calls);
+	KUNIT_ASSERT_NOT_NULL(test, fake);
+	strscpy(fake->name, "bslab_fake_client", sizeof(fake->name));
+	empty = __bslab_cache_create("t_rel_owner_empty", 48, 0, owner_ctor,
+				     owner_dtor, owner_reclaim, calls, 0, fake);
+	held = __bslab_cache_create("t_rel_owner_held", 48, 0, owner_ctor,
+				    owner_dtor, owner_reclaim, calls, 0, fake);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, empty);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, held);
+	obj = bslab_cache_alloc(empty, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	bslab_cache_free(empty, obj);
+	obj = bslab_cache_alloc(held, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	ctor = atomic_read(&calls->ctor);
+	dtor = atomic_read(&calls->dtor);
+
+	bslab_owner_going(fake);	/* what the module notifier does */
+
+	/* no callback into the "gone" module, not even to destruct */
+	KUNIT_EXPECT_NULL(test, READ_ONCE(held->ctor));
+	KUNIT_EXPECT_NULL(test, READ_ONCE(held->dtor));
+	KUNIT_EXPECT_NULL(test, READ_ONCE(held->reclaim));
+	KUNIT_EXPECT_TRUE(test, dead_listed(held));
+	KUNIT_EXPECT_FALSE(test, dead_listed(empty));	/* freed at once */
+	shrink_all(test);
+	KUNIT_EXPECT_EQ(test, atomic_read(&calls->reclaim), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&calls->ctor), ctor);
+	KUNIT_EXPECT_EQ(test, atomic_read(&calls->dtor), dtor);
+
+	/* the object still works, and its free releases the cache */
+	memset(obj, 0x5a, 48);
+	bslab_cache_free(held, obj);
+	KUNIT_EXPECT_TRUE(test, dead_released(held));
+	KUNIT_EXPECT_EQ(test, atomic_read(&calls->dtor), dtor);
+}
+
+/* ---- 6: destructors only in process context ---- */
+
+static atomic_t dtor_calls, dtor_atomic;
+
+static void context_dtor(void *obj, void *priv)
+{
+	atomic_inc(&dtor_calls);
+	if (!preemptible() || in_interrupt())
+		atomic_inc(&dtor_atomic);
+}
+
+static void dtor_context(struct kunit *test)
+{
+	struct bslab_cache *cache;
+	unsigned int i, n, round;
+	void **objs;
+
+	atomic_set(&dtor_calls, 0);
+	atomic_set(&dtor_atomic, 0);
+	cache = tst_cache(test, "t_rel_dtor_ctx", 128, 0, NULL, context_dtor,
+			  NULL, 0);
+	n = 8 * tst_stat(cache, magazine_size);
+	objs = tst_alloc_array(test, n, sizeof(void *));
+	for (round = 0; round < 4; round++) {
+		for (i = 0; i < n; i++) {
+			objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
+			KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+		}
+		/* magazines now come back of another size: discarded */
+		bslab_magazine_resize(cache, round & 1);
+		for (i = 0; i < n; i++)
+			bslab_cache_free(cache, objs[i]);
+		bslab_cache_reap(cache);
+	}
+	flush_work(&cache->work);
+	KUNIT_EXPECT_GT(test, atomic_read(&dtor_calls), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&dtor_atomic), 0);
+}
+
+/* ---- 7: reclaim callbacks under pressure with nothing cached ---- */
+
+struct holder {
+	struct bslab_cache *cache;
+	void *objs[256];
+	unsigned int n;
+	atomic_t calls;
+};
+
+static void holder_reclaim(void *priv)
+{
+	struct holder *h = priv;
+
+	atomic_inc(&h->calls);
+	while (h->n)
+		bslab_cache_free(h->cache, h->objs[--h->n]);
+}
+
+static void reclaim_with_nothing_cached(struct kunit *test)
+{
+	struct holder *h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	h->cache = bslab_cache_create("t_rel_reclaim", 512, 0, NULL, NULL,
+				      holder_reclaim, h, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, h->cache);
+	for (h->n = 0; h->n < ARRAY_SIZE(h->objs); h->n++) {
+		h->objs[h->n] = bslab_cache_alloc(h->cache, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, h->objs[h->n]);
+	}
+	bslab_cache_reap(h->cache);	/* bslab itself holds nothing free */
+	KUNIT_ASSERT_EQ(test, tst_stat(h->cache, slab_empty), 0);
+	KUNIT_ASSERT_EQ(test, tst_stat(h->cache, full_magazines), 0);
+
+	shrink_all(test);
+	KUNIT_EXPECT_GE(test, atomic_read(&h->calls), 1);
+	KUNIT_EXPECT_GE(test, tst_stat(h->cache, reclaim_calls), 1);
+	KUNIT_EXPECT_EQ(test, h->n, 0);
+	KUNIT_EXPECT_EQ(test, tst_stat(h->cache, buf_inuse), 0);
+	bslab_cache_destroy(h->cache);
+}
+
+/* ---- 8: hard IRQ: no page allocator, no sleeping lock ---- */
+
+struct hard_ctx {
+	struct hrtimer timer;
+	struct bslab_cache *cache;
+	void **objs;
+	unsigned int n;
+	bool alloc;
+	void *got;
+	struct completion done;
+};
+
+static enum hrtimer_restart hard_side(struct hrtimer *timer)
+{
+	struct hard_ctx *ctx = container_of(timer, struct hard_ctx, timer);
+	unsigned int i;
+
+	if (ctx->alloc) {
+		ctx->got = bslab_cache_alloc(ctx->cache, GFP_ATOMIC);
+	} else {
+		for (i = 0; i < ctx->n; i++)
+			bslab_cache_free(ctx->cache, ctx->objs[i]);
+	}
+	complete(&ctx->done);
+	return HRTIMER_NORESTART;
+}
+
+static void run_hard(struct hard_ctx *ctx)
+{
+	reinit_completion(&ctx->done);
+	hrtimer_start(&ctx->timer, ns_to_ktime(1000), HRTIMER_MODE_REL_HARD);
+	wait_for_completion(&ctx->done);
+}
+
+static void hard_irq_context(struct kunit *test)
+{
+	struct hard_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	unsigned int i, per_slab;
+
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	init_completion(&ctx->done);
+	bslab_test_hrtimer_setup(&ctx->timer, hard_side, CLOCK_MONOTONIC,
+				 HRTIMER_MODE_REL_HARD);
+	ctx->cache = tst_cache(test, "t_rel_hardirq", 256, 0, NULL, NULL,
+			       NULL, BSLAB_NOMAGAZINE);
+
+	/* an empty cache: the allocation fails rather than make a slab */
+	ctx->alloc = true;
+	run_hard(ctx);
+	KUNIT_EXPECT_NULL(test, ctx->got);
+	KUNIT_EXPECT_EQ(test, tst_stat(ctx->cache, alloc_fail), 1);
+	KUNIT_EXPECT_EQ(test, tst_stat(ctx->cache, slab_create), 0);
+
+	/* with a slab holding free objects it succeeds */
+	per_slab = tst_stat(ctx->cache, buf_per_slab);
+	ctx->n = (BSLAB_EMPTY_RESERVE + 2) * per_slab;
+	ctx->objs = tst_alloc_array(test, ctx->n, sizeof(void *));
+	for (i = 0; i < ctx->n; i++) {
+		ctx->objs[i] = bslab_cache_alloc(ctx->cache, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, ctx->objs[i]);
+	}
+	bslab_cache_free(ctx->cache, ctx->objs[--ctx->n]);
+	run_hard(ctx);
+	KUNIT_ASSERT_NOT_NULL(test, ctx->got);
+	ctx->objs[ctx->n++] = ctx->got;
+
+	/* frees that empty slabs beyond the reserve leave them to the work */
+	ctx->alloc = false;
+	run_hard(ctx);
+	KUNIT_EXPECT_EQ(test, tst_stat(ctx->cache, buf_inuse), 0);
+	flush_work(&ctx->cache->work);
+	KUNIT_EXPECT_EQ(test, tst_stat(ctx->cache, slab_empty),
+			BSLAB_EMPTY_RESERVE);
+	KUNIT_EXPECT_EQ(test, tst_stat(ctx->cache, slab_destroy),
+			tst_stat(ctx->cache, slab_create) -
+			BSLAB_EMPTY_RESERVE);
+	hrtimer_cancel(&ctx->timer);
+}
+
+/* ---- 9: names, parameters ---- */
+
+static void reserved_names(struct kunit *test)
+{
+	static const char *const names[] = { "kmastat", "kmausers", ".", ".." };
+	struct bslab_cache *c;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		c = bslab_cache_create(names[i], 32, 0, NULL, NULL, NULL, NULL,
+				       0);
+		KUNIT_EXPECT_EQ_MSG(test, PTR_ERR(c), -EINVAL, "name %s",
+				    names[i]);
+		if (!IS_ERR(c))
+			bslab_cache_destroy(c);
+	}
+}
+
+/* Write a module parameter of bslab the way an admin would. */
+static int write_param(const char *name, const char *val)
+{
+	char path[96];
+	struct file *f;
+	loff_t pos = 0;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/sys/module/bslab/parameters/%s", name);
+	f = filp_open(path, O_WRONLY, 0);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	n = kernel_write(f, val, strlen(val), &pos);
+	filp_close(f, NULL);
+	return n < 0 ? n : 0;
+}
+
+static void param_ranges(struct kunit *test)
+{
+	char *now;
+
+	KUNIT_EXPECT_EQ(test, write_param("reap_interval", "17179870"),
+			-ERANGE);
+	KUNIT_EXPECT_EQ(test, write_param("reap_interval", "86401"), -ERANGE);
+	KUNIT_EXPECT_EQ(test, write_param("reap_interval", "-1"), -EINVAL);
+	now = tst_read_file(test, "/sys/module/bslab/parameters/reap_interval",
+			    NULL);
+	KUNIT_EXPECT_STREQ(test, now, "0\n");	/* unchanged (make check sets 0) */
+	KUNIT_EXPECT_EQ(test, write_param("free_check", "maybe"), -EINVAL);
+	/* bslabinfo_mode is load-time only (qemu/init tries bad values) */
+	KUNIT_EXPECT_LT(test, write_param("bslabinfo_mode", "0444"), 0);
+}
+
+/* ---- 1: readers of every file x create/destroy x CPU hotplug ---- */
+
+static const char *const cache_files[] = { "stats", "slabs", "magazines" };
+
+struct storm {
+	unsigned long deadline;
+	atomic_t stop;
+	unsigned long reads, cycles, hotplugs;
+	struct completion readers_done, churn_done;
+	int churn_err;
+};
+
+static void read_all(const char *path)
+{
+	struct file *f = filp_open(path, O_RDONLY, 0);
+	static char buf[4096];	/* one reader thread: not shared */
+	loff_t pos = 0;
+
+	if (IS_ERR(f))
+		return;		/* the cache went away: fine */
+	while (bslab_kread(f, buf, sizeof(buf), &pos) > 0)
+		cond_resched();
+	filp_close(f, NULL);
+}
+
+static int storm_reader(void *arg)
+{
+	struct storm *s = arg;
+	char path[96];
+	unsigned int k, i;
+
+	while (!atomic_read(&s->stop)) {
+		read_all("/sys/kernel/debug/bslab/kmastat");
+		read_all("/proc/bslabinfo");
+		for (k = 0; k < 4; k++) {
+			for (i = 0; i < ARRAY_SIZE(cache_files); i++) {
+				snprintf(path, sizeof(path),
+					 "/sys/kernel/debug/bslab/t_storm_%u/%s",
+					 k, cache_files[i]);
+				read_all(path);
+			}
+		}
+		s->reads++;
+	}
+	complete(&s->readers_done);
+	return 0;
+}
+
+static void storm_dtor(void *obj, void *priv)
+{
+	might_sleep();
+}
+
+static int storm_churn(void *arg)
+{
+	struct storm *s = arg;
+	struct bslab_cache *c[4] = {};
+	void *objs[64];
+	char name[32];
+	unsigned int k, i;
+
+	while (!atomic_read(&s->stop)) {
+		for (k = 0; k < 4; k++) {
+			snprintf(name, sizeof(name), "t_storm_%u", k);
+			c[k] = bslab_cache_create(name, 64 << k, 0, NULL,
+						  k & 1 ? storm_dtor : NULL,
+						  NULL, NULL, 0);
+			if (IS_ERR(c[k])) {
+				s->churn_err = PTR_ERR(c[k]);
+				c[k] = NULL;
+				goto out;
+			}
+		}
+		for (k = 0; k < 4; k++) {
+			for (i = 0; i < ARRAY_SIZE(objs); i++)
+				objs[i] = bslab_cache_alloc(c[k], GFP_KERNEL);
+			for (i = 0; i < ARRAY_SIZE(objs); i++)
+				bslab_cache_free(c[k], objs[i]);
+		}
+		for (k = 0; k < 4; k++) {
+			bslab_cache_destroy(c[k]);
+			c[k] = NULL;
+		}
+		s->cycles++;
+		cond_resched();
+	}
+out:
+	for (k = 0; k < 4; k++)
+		bslab_cache_destroy(c[k]);
+	complete(&s->churn_done);
+	return 0;
+}
+
+static void hotplug_readers_destroy(struct kunit *test)
+{
+	struct storm *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	struct task_struct *r, *c;
+	int err;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_ASSERT_GE(test, num_online_cpus(), 2);
+	init_completion(&s->readers_done);
+	init_completion(&s->churn_done);
+	r = kthread_run(storm_reader, s, "bslab_storm_r");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(r));
+	c = kthread_run(storm_churn, s, "bslab_storm_c");
+	if (IS_ERR(c)) {
+		atomic_set(&s->stop, 1);
+		wait_for_completion(&s->readers_done);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(c));
+	}
+
+	s->deadline = jiffies + hotplug_seconds * HZ;
+	while (time_before(jiffies, s->deadline)) {
+		err = remove_cpu(1);
+		if (err) {
+			KUNIT_FAIL(test, "remove_cpu(1): %d", err);
+			break;
+		}
+		usleep_range(5000, 10000);
+		err = add_cpu(1);
+		if (err) {
+			KUNIT_FAIL(test, "add_cpu(1): %d", err);
+			break;
+		}
+		s->hotplugs++;
+		usleep_range(5000, 10000);
+	}
+	atomic_set(&s->stop, 1);
+	wait_for_completion(&s->readers_done);
+	wait_for_completion(&s->churn_done);
+	kunit_info(test, "%lu offline/online cycles, %lu create/destroy rounds, %lu read rounds",
+		   s->hotplugs, s->cycles, s->reads);
+	KUNIT_EXPECT_EQ(test, s->churn_err, 0);
+	KUNIT_EXPECT_GT(test, s->hotplugs, 10);
+	KUNIT_EXPECT_GT(test, s->cycles, 10);
+	KUNIT_EXPECT_GT(test, s->reads, 10);
+	KUNIT_EXPECT_TRUE(test, cpu_online(1));
+}
+
+static struct kunit_case reliability_cases[] = {
+	KUNIT_CASE(magazine_free_check),
+	KUNIT_CASE(wrong_size_class),
+	KUNIT_CASE(free_check_off),
+	KUNIT_CASE(slab_double_free),
+	KUNIT_CASE(destroy_twice),
+	KUNIT_CASE(dead_cache_released),
+	KUNIT_CASE(dead_cache_at_unload),
+	KUNIT_CASE(module_gone),
+	KUNIT_CASE(dtor_context),
+	KUNIT_CASE(reclaim_with_nothing_cached),
+	KUNIT_CASE(hard_irq_context),
+	KUNIT_CASE(reserved_names),
+	KUNIT_CASE(param_ranges),
+	KUNIT_CASE_SLOW(hotplug_readers_destroy),
+	{}
+};
+
+static struct kunit_suite reliability_suite = {
+	.name = "bslab_reliability",
+	.test_cases = reliability_cases,
+};
+
+kunit_test_suite(reliability_suite);
