@@ -21,7 +21,7 @@ SOURCES = $(wildcard include/*.h mm/*.[ch] kunit/*.[ch] examples/*/*.c) \
 all: modules
 
 modules:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	bash scripts/modules.sh $(KDIR) /dev/stdout
 
 check:
 	KDIR=$(KDIR) EXTRA_TESTS=$(EXTRA_TESTS) bash scripts/check.sh
@@ -44,6 +44,6 @@ sparse:
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
-	rm -rf build
+	rm -rf build .bslab-kdir
 
 .PHONY: all modules check run bench checkpatch sparse clean

@@ -22,7 +22,7 @@ ksrc=$(readlink -f "$kdir/source" 2>/dev/null || echo "$kdir")
 mkdir -p "$out"
 
 echo "check: building modules against $kdir"
-make -C "$kdir" M="$top" modules >"$out/build.log" 2>&1 ||
+"$top/scripts/modules.sh" "$kdir" "$out/build.log" ||
 	{ tail -30 "$out/build.log"; fail "module build (see $out/build.log)"; }
 kos=("$top/bslab.ko" "$top/bslab_test.ko" "$top/bslab_orphan.ko")
 

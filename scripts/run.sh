@@ -13,7 +13,7 @@ out=$top/build/run
 "$top/scripts/deps.sh"
 kdir=${KDIR:-$("$top/scripts/kernel.sh" debug | tail -n 1)}
 mkdir -p "$out"
-make -C "$kdir" M="$top" modules >"$out/build.log" 2>&1 ||
+"$top/scripts/modules.sh" "$kdir" "$out/build.log" ||
 	{ tail -30 "$out/build.log"; echo "run: module build failed"; exit 1; }
 echo "run: booting QEMU with bslab and bslab_demo (about ten seconds under TCG)"
 "$top/scripts/boot.sh" "$kdir" "$out" run "$top/bslab.ko" "$top/demo/bslab_demo.ko" ||
