@@ -129,7 +129,8 @@ static void duplicate_name(struct kunit *test)
 /*
  * Destroying a cache with objects allocated keeps those objects' pages: the
  * objects stay readable and writable (KASAN would report a freed page), may
- * still be freed, and the name can be used again at once.
+ * still be freed, and the name can be used again at once.  The cache is
+ * freed with its last object.
  */
 static void destroy_with_live_objects(struct kunit *test)
 {
@@ -158,9 +159,11 @@ static void destroy_with_live_objects(struct kunit *test)
 	again = tst_cache(test, "t_live", 200, 0, NULL, NULL, NULL, 0);
 	KUNIT_EXPECT_PTR_NE(test, again, cache);
 
-	for (i = 0; i < 2; i++)
-		bslab_cache_free(cache, objs[i]);
-	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_inuse), 0);
+	bslab_cache_free(cache, objs[0]);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_inuse), 1);
+	/* the last free hands the dead cache to its work, which frees it */
+	bslab_cache_free(cache, objs[1]);
+	KUNIT_EXPECT_TRUE(test, tst_dead_released(cache));
 }
 
 static void bad_frees(struct kunit *test)

@@ -23,6 +23,8 @@ char *tst_read_file(struct kunit *test, const char *path, size_t *len);
 void tst_fill(void *obj, size_t size, u64 tag);
 bool tst_check(const void *obj, size_t size, u64 tag);
 void *tst_alloc_array(struct kunit *test, size_t n, size_t size);
+bool tst_dead_listed(struct bslab_cache *cache);
+bool tst_dead_released(struct bslab_cache *cache);
 
 /* xorshift64*: a fixed seed makes every run draw the same numbers. */
 static inline u64 tst_rand(u64 *state)

@@ -3,6 +3,7 @@
  * bslab_test module: the KUnit suites of bslab (one file per concern) and
  * the helpers they share.
  */
+#include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -100,6 +101,32 @@ bool tst_check(const void *obj, size_t size, u64 tag)
 			return false;
 	last = pattern_word(tag, words);
 	return !memcmp(&w[words], &last, size % 8);
+}
+
+/* Is @cache on bslab's dead list (destroyed, kept for its objects)? */
+bool tst_dead_listed(struct bslab_cache *cache)
+{
+	struct bslab_cache *cp;
+	bool found = false;
+
+	mutex_lock(&bslab_setup_mutex);
+	list_for_each_entry(cp, &bslab_dead_caches, caches)
+		found |= cp == cache;
+	mutex_unlock(&bslab_setup_mutex);
+	return found;
+}
+
+/* Wait (up to a second) for a dead cache's work to free it. */
+bool tst_dead_released(struct bslab_cache *cache)
+{
+	int i;
+
+	for (i = 0; i < 50; i++) {
+		if (!tst_dead_listed(cache))
+			return true;
+		msleep(20);
+	}
+	return false;
 }
 
 static void vfree_action(void *p)

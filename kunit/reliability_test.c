@@ -40,32 +40,6 @@ module_param(hotplug_seconds, uint, 0444);
 MODULE_PARM_DESC(hotplug_seconds,
 		 "length of the readers x create/destroy x CPU hotplug test (default 180)");
 
-/* Is @cache on bslab's dead list (destroyed, kept for its objects)? */
-static bool dead_listed(struct bslab_cache *cache)
-{
-	struct bslab_cache *cp;
-	bool found = false;
-
-	mutex_lock(&bslab_setup_mutex);
-	list_for_each_entry(cp, &bslab_dead_caches, caches)
-		found |= cp == cache;
-	mutex_unlock(&bslab_setup_mutex);
-	return found;
-}
-
-/* Wait (up to a second) for a dead cache's work to free it. */
-static bool dead_released(struct bslab_cache *cache)
-{
-	int i;
-
-	for (i = 0; i < 50; i++) {
-		if (!dead_listed(cache))
-			return true;
-		msleep(20);
-	}
-	return false;
-}
-
 /* ---- 2: the free check on the magazine path ---- */
 
 static void magazine_free_check(struct kunit *test)
@@ -233,9 +207,9 @@ static void destroy_twice(struct kunit *test)
 	obj = bslab_cache_alloc(d, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, obj);
 	bslab_cache_destroy(d);
-	KUNIT_EXPECT_TRUE(test, dead_listed(d));
+	KUNIT_EXPECT_TRUE(test, tst_dead_listed(d));
 	bslab_cache_destroy(d);
-	KUNIT_EXPECT_TRUE(test, dead_listed(d));
+	KUNIT_EXPECT_TRUE(test, tst_dead_listed(d));
 	/* the lists are intact: the name is free, the other cache works */
 	a = bslab_cache_create("t_rel_twice_dead", 32, 0, NULL, NULL, NULL,
 			       NULL, 0);
@@ -243,7 +217,7 @@ static void destroy_twice(struct kunit *test)
 	bslab_cache_destroy(a);
 	KUNIT_EXPECT_EQ(test, tst_stat(other, free_invalid), 0);
 	bslab_cache_free(d, obj);
-	KUNIT_EXPECT_TRUE(test, dead_released(d));
+	KUNIT_EXPECT_TRUE(test, tst_dead_released(d));
 }
 
 /* ---- 9: a dead cache is freed with its last object ---- */
@@ -262,14 +236,14 @@ static void dead_cache_released(struct kunit *test)
 		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
 	}
 	bslab_cache_destroy(d);
-	KUNIT_EXPECT_TRUE(test, dead_listed(d));
+	KUNIT_EXPECT_TRUE(test, tst_dead_listed(d));
 	KUNIT_EXPECT_EQ(test, tst_stat(d, buf_inuse), 3);
 	bslab_cache_free(d, objs[0]);
 	bslab_cache_free(d, objs[1]);
 	msleep(20);
-	KUNIT_EXPECT_TRUE(test, dead_listed(d));
+	KUNIT_EXPECT_TRUE(test, tst_dead_listed(d));
 	bslab_cache_free(d, objs[2]);
-	KUNIT_EXPECT_TRUE(test, dead_released(d));
+	KUNIT_EXPECT_TRUE(test, tst_dead_released(d));
 }
 
 /*
@@ -286,7 +260,7 @@ static void dead_cache_at_unload(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, bslab_cache_alloc(d, GFP_KERNEL));
 	KUNIT_ASSERT_NOT_NULL(test, bslab_cache_alloc(d, GFP_KERNEL));
 	bslab_cache_destroy(d);
-	KUNIT_EXPECT_TRUE(test, dead_listed(d));
+	KUNIT_EXPECT_TRUE(test, tst_dead_listed(d));
 }
 
 /* ---- 5: a module that goes away with its caches ---- */
@@ -354,8 +328,8 @@ static void module_gone(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, READ_ONCE(held->ctor));
 	KUNIT_EXPECT_NULL(test, READ_ONCE(held->dtor));
 	KUNIT_EXPECT_NULL(test, READ_ONCE(held->reclaim));
-	KUNIT_EXPECT_TRUE(test, dead_listed(held));
-	KUNIT_EXPECT_FALSE(test, dead_listed(empty));	/* freed at once */
+	KUNIT_EXPECT_TRUE(test, tst_dead_listed(held));
+	KUNIT_EXPECT_FALSE(test, tst_dead_listed(empty));	/* freed at once */
 	shrink_all(test);
 	KUNIT_EXPECT_EQ(test, atomic_read(&calls->reclaim), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&calls->ctor), ctor);
@@ -364,7 +338,7 @@ static void module_gone(struct kunit *test)
 	/* the object still works, and its free releases the cache */
 	memset(obj, 0x5a, 48);
 	bslab_cache_free(held, obj);
-	KUNIT_EXPECT_TRUE(test, dead_released(held));
+	KUNIT_EXPECT_TRUE(test, tst_dead_released(held));
 	KUNIT_EXPECT_EQ(test, atomic_read(&calls->dtor), dtor);
 }
 

@@ -125,7 +125,6 @@ struct bslab_bufctl {
  * struct bslab_slab - one slab
  * @list: link on the cache's full, empty or deferred list
  * @node: link in the cache's partial tree
- * @cache: the cache owning the slab
  * @first: address of object 0: the slab's base plus @color
  * @freelist: small caches: the first free object that was handed out
  *	before; large caches: the first free bufctl
@@ -138,13 +137,15 @@ struct bslab_bufctl {
  * @out: small caches: one bit per object, set while the slab layer has
  *	handed it out (to a client or a magazine); a free of an object whose
  *	bit is clear is a double free
+ *
+ * The cache owning the slab is named by the slab's first page (see
+ * slab_page_owner()), not here: 56 bytes plus the bits.
  */
 struct bslab_slab {
 	union {
 		struct list_head list;
 		struct rb_node node;
 	};
-	struct bslab_cache *cache;
 	void *first;
 	void *freelist;
 	unsigned int inuse;
@@ -361,20 +362,48 @@ static inline void slab_page_clear(struct page *page)
 }
 
 /*
- * The first page of the slab @addr would lie in if it were an object of
- * @cp, or NULL if @addr is not in the direct map of RAM (a stack, vmalloc,
- * module or user address), so that nothing past this reads memory bslab
- * may not own.  Reads no memory but two globals.
+ * @addr's offset into the direct map of RAM; not below the end of it for a
+ * stack, vmalloc, module or user address.
+ */
+static __always_inline unsigned long dmap_offset(const void *addr)
+{
+	return (unsigned long)addr - PAGE_OFFSET;
+}
+
+static __always_inline bool dmap_offset_ok(unsigned long off)
+{
+	return off < (unsigned long)high_memory - PAGE_OFFSET;
+}
+
+/*
+ * The first page of the slab that the direct-map offset @off would lie in
+ * if it were an object of @cp (PAGE_OFFSET is aligned far beyond any slab,
+ * so masking the offset masks the address).  On x86-64 the offset is the
+ * physical address, which spares virt_to_page() its kernel-image test.
+ */
+static __always_inline struct page *dmap_slab_page(const struct bslab_cache *cp,
+						   unsigned long off)
+{
+	off &= cp->slab_mask;
+#ifdef CONFIG_X86_64
+	return pfn_to_page(off >> PAGE_SHIFT);
+#else
+	return virt_to_page((void *)(off + PAGE_OFFSET));
+#endif
+}
+
+/*
+ * As dmap_slab_page(), or NULL if @addr is not in the direct map, so that
+ * nothing past this reads memory bslab may not own.
  */
 static __always_inline struct page *slab_page_of(const struct bslab_cache *cp,
 						 const void *addr)
 {
-	unsigned long a = (unsigned long)addr;
+	unsigned long off = dmap_offset(addr);
 
-	if (unlikely(a - PAGE_OFFSET >=
-		     (unsigned long)high_memory - PAGE_OFFSET))
+	if (unlikely(!dmap_offset_ok(off)))
 		return NULL;
-	return virt_to_page((void *)(a & cp->slab_mask));
+	return dmap_slab_page(cp, off);
 }
 
 /* The cache the slab starting at @page belongs to, if it is one. */
@@ -417,10 +446,14 @@ static __always_inline u64 slab_index(const struct bslab_cache *cp,
 static __always_inline bool free_check_ok(const struct bslab_cache *cp,
 					  const void *obj)
 {
-	const struct page *page = slab_page_of(cp, obj);
+	unsigned long off = dmap_offset(obj);
 	const struct bslab_slab *sp;
+	const struct page *page;
 
-	if (unlikely(!page || slab_page_owner(page) != cp))
+	if (unlikely(!dmap_offset_ok(off)))
+		return false;
+	page = dmap_slab_page(cp, off);
+	if (unlikely(slab_page_owner(page) != cp))
 		return false;
 	sp = slab_page_slab(page);
 	return likely(slab_index(cp, sp, obj) < READ_ONCE(sp->fresh));

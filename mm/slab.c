@@ -317,7 +317,6 @@ static struct bslab_slab *slab_create(struct bslab_cache *cp,
 		sp->fresh = 0;
 		bitmap_zero(sp->out, cp->objs);
 	}
-	sp->cache = cp;
 	sp->first = base + color;
 	sp->color = color;
 	sp->inuse = 0;
@@ -631,6 +630,14 @@ enum bslab_bad_free bslab_free_diagnose(struct bslab_cache *cp,
 	return BSLAB_FREE_DOUBLE;
 }
 
+static const char *const bad_free_reasons[] = {
+	[BSLAB_FREE_NOT_MAPPED] = "not in the kernel's direct map (a stack, vmalloc, module or user address?)",
+	[BSLAB_FREE_NOT_SLAB] = "not memory of a bslab slab (kmalloc, page or static memory?)",
+	[BSLAB_FREE_INTERIOR] = "not the start of an object",
+	[BSLAB_FREE_NEVER_ALLOCATED] = "the object was never allocated",
+	[BSLAB_FREE_DOUBLE] = "the object is already free (double free)",
+};
+
 /**
  * bslab_report_free() - report a refused free
  * @cp: the cache the free was for
@@ -644,33 +651,14 @@ void bslab_report_free(struct bslab_cache *cp, const void *obj,
 {
 	const struct bslab_cache *other;
 
-	switch (why) {
-	case BSLAB_FREE_NOT_MAPPED:
-		pr_err_ratelimited("bslab: cache %s: invalid free of %p: not in the kernel's direct map (a stack, vmalloc, module or user address?)\n",
-				   cp->name, obj);
-		break;
-	case BSLAB_FREE_NOT_SLAB:
-		pr_err_ratelimited("bslab: cache %s: invalid free of %p: not memory of a bslab slab (kmalloc, page or static memory?)\n",
-				   cp->name, obj);
-		break;
-	case BSLAB_FREE_OTHER_CACHE:
+	if (why == BSLAB_FREE_OTHER_CACHE) {
 		other = owner_of(obj);
 		pr_err_ratelimited("bslab: cache %s: invalid free of %p: it belongs to cache %s\n",
 				   cp->name, obj, other ? other->name : "(gone)");
-		break;
-	case BSLAB_FREE_INTERIOR:
-		pr_err_ratelimited("bslab: cache %s: invalid free of %p: not the start of an object\n",
-				   cp->name, obj);
-		break;
-	case BSLAB_FREE_NEVER_ALLOCATED:
-		pr_err_ratelimited("bslab: cache %s: invalid free of %p: the object was never allocated\n",
-				   cp->name, obj);
-		break;
-	case BSLAB_FREE_DOUBLE:
-		pr_err_ratelimited("bslab: cache %s: invalid free of %p: the object is already free (double free)\n",
-				   cp->name, obj);
-		break;
+		return;
 	}
+	pr_err_ratelimited("bslab: cache %s: invalid free of %p: %s\n",
+			   cp->name, obj, bad_free_reasons[why]);
 }
 
 /**
