@@ -631,7 +631,7 @@ enum bslab_bad_free bslab_free_diagnose(struct bslab_cache *cp,
 }
 
 static const char *const bad_free_reasons[] = {
-	[BSLAB_FREE_NOT_MAPPED] = "not in the direct map (a stack, vmalloc, module or user address?)",
+	[BSLAB_FREE_NOT_MAPPED] = "not in the direct map (a stack, vmalloc or module address?)",
 	[BSLAB_FREE_NOT_SLAB] = "not memory of a bslab slab (kmalloc, page or static memory?)",
 	[BSLAB_FREE_INTERIOR] = "not the start of an object",
 	[BSLAB_FREE_NEVER_ALLOCATED] = "the object was never allocated",
