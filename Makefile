@@ -11,6 +11,7 @@
 #   make bench      bslab against SLUB on the perf kernel: build/bench/results.*
 #   make checkpatch checkpatch --strict on every source file
 #   make sparse     rebuild with sparse (C=2)
+#   make layout     pahole's view of bslab's structures (build/layout)
 #   make clean
 
 KDIR ?= $(shell $(CURDIR)/scripts/kernel.sh debug | tail -n 1)
@@ -42,8 +43,15 @@ checkpatch:
 sparse:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 modules
 
-clean:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
-	rm -rf build .bslab-kdir
+layout:
+	bash scripts/layout.sh
 
-.PHONY: all modules check run bench checkpatch sparse clean
+# Needs no kernel: removes what kbuild and the scripts wrote, by name.
+clean:
+	rm -rf build .bslab-kdir Module.symvers modules.order .tmp_versions
+	find . -path ./.git -prune -o \( -name '*.o' -o -name '*.ko' \
+		-o -name '*.mod' -o -name '*.mod.c' -o -name '.*.cmd' \
+		-o -name '*.symvers' -o -name 'modules.order' \) -type f \
+		-print0 | xargs -0 rm -f
+
+.PHONY: all modules check run bench checkpatch sparse layout clean

@@ -104,12 +104,7 @@ struct bslab_stats {
 };
 
 /**
- * bslab_cache_create() - create a cache of objects of one kind
- * @name: name shown in debugfs, /proc/bslabinfo and kmastat; 1 to
- *	BSLAB_NAME_MAX characters, no '/' and no white space, unique among
- *	live caches.  Copied, so the caller's string may go away.
- * @size: object size in bytes; at least 1.  Objects below PAGE_SIZE/8 keep
- *	their slab descriptor in the slab, larger ones keep it off-slab.
+ * struct bslab_cache_args - the optional arguments of a cache
  * @align: object alignment, 0 for the default (8 bytes), else a power of
  *	two no larger than PAGE_SIZE.
  * @ctor: constructor or NULL.  Called with @priv on every object of a new
@@ -127,49 +122,118 @@ struct bslab_stats {
  *	pressure even when bslab itself has nothing to give back.  It must
  *	not create or destroy caches.
  * @priv: passed to @ctor, @dtor and @reclaim.
+ *
+ * Zero-initialise it and set what you need: a member added later (for
+ * debugging, NUMA or object moving) then keeps its default in your code.
+ */
+struct bslab_cache_args {
+	size_t align;
+	int (*ctor)(void *obj, void *priv, gfp_t gfp);
+	void (*dtor)(void *obj, void *priv);
+	void (*reclaim)(void *priv);
+	void *priv;
+};
+
+/**
+ * bslab_cache_create_args() - create a cache of objects of one kind
+ * @name: name shown in debugfs, /proc/bslabinfo and kmastat; 1 to
+ *	BSLAB_NAME_MAX characters, no '/' and no white space, unique among
+ *	live caches; ".", "..", "kmastat" and "kmausers" are reserved.
+ *	Copied, so the caller's string may go away.
+ * @size: object size in bytes; at least 1.  Objects below PAGE_SIZE/8 keep
+ *	their slab descriptor in the slab, larger ones keep it off-slab.
+ * @args: the optional arguments (struct bslab_cache_args), or NULL for
+ *	none.  Read during the call only.
  * @flags: BSLAB_* cache flags.
  *
  * The cache belongs to the calling module (this is a macro that passes
  * THIS_MODULE).  A module must destroy its caches before it is unloaded;
  * if it does not, bslab reports each cache by name and module when the
- * module goes away, never calls @ctor, @dtor or @reclaim again (they would
- * point into freed module text), and destroys the cache: at once if it
- * holds no objects, else when the last object is freed or bslab unloads.
+ * module goes away, never calls its constructor, destructor or reclaim
+ * callback again (they would point into freed module text), and destroys
+ * the cache: at once if it holds no objects, else when the last object is
+ * freed or bslab unloads.
  *
  * Context: process context, may sleep.
- * Return: the cache, or an ERR_PTR: -EINVAL for a bad name (including the
- * reserved ".", "..", "kmastat" and "kmausers"), size, alignment or flag,
- * -EEXIST for a name in use, -ENOMEM.  On error nothing is left behind and
- * a message naming the cache is logged.
+ * Return: the cache, or an ERR_PTR: -EINVAL for a bad name, size, alignment
+ * or flag, -EEXIST for a name in use, -ENOMEM.  On error nothing is left
+ * behind and a message naming the cache is logged.
+ */
+#define bslab_cache_create_args(name, size, args, flags) \
+	__bslab_cache_create_args(name, size, args, flags, THIS_MODULE)
+
+/**
+ * __bslab_cache_create_args() - bslab_cache_create_args() with an explicit owner
+ * @name: as for bslab_cache_create_args()
+ * @size: as for bslab_cache_create_args()
+ * @args: as for bslab_cache_create_args()
+ * @flags: as for bslab_cache_create_args()
+ * @owner: the module whose unload orphans the cache, or NULL
+ *
+ * Context: process context, may sleep.
+ * Return: as for bslab_cache_create_args().
+ */
+struct bslab_cache *__bslab_cache_create_args(const char *name, size_t size,
+					      const struct bslab_cache_args *args,
+					      unsigned int flags,
+					      struct module *owner);
+
+/**
+ * __bslab_cache_create() - bslab_cache_create() with an explicit owner
+ * @name: as for bslab_cache_create_args()
+ * @size: as for bslab_cache_create_args()
+ * @align: &bslab_cache_args.align
+ * @ctor: &bslab_cache_args.ctor
+ * @dtor: &bslab_cache_args.dtor
+ * @reclaim: &bslab_cache_args.reclaim
+ * @priv: &bslab_cache_args.priv
+ * @flags: as for bslab_cache_create_args()
+ * @owner: the module whose unload orphans the cache, or NULL
+ *
+ * Context: process context, may sleep.
+ * Return: as for bslab_cache_create_args().
+ */
+static inline struct bslab_cache *
+__bslab_cache_create(const char *name, size_t size, size_t align,
+		     int (*ctor)(void *obj, void *priv, gfp_t gfp),
+		     void (*dtor)(void *obj, void *priv),
+		     void (*reclaim)(void *priv), void *priv,
+		     unsigned int flags, struct module *owner)
+{
+	const struct bslab_cache_args args = {
+		.align = align,
+		.ctor = ctor,
+		.dtor = dtor,
+		.reclaim = reclaim,
+		.priv = priv,
+	};
+
+	return __bslab_cache_create_args(name, size, &args, flags, owner);
+}
+
+/**
+ * bslab_cache_create() - create a cache, the optional arguments in a row
+ * @name: as for bslab_cache_create_args()
+ * @size: as for bslab_cache_create_args()
+ * @align: &bslab_cache_args.align
+ * @ctor: &bslab_cache_args.ctor
+ * @dtor: &bslab_cache_args.dtor
+ * @reclaim: &bslab_cache_args.reclaim
+ * @priv: &bslab_cache_args.priv
+ * @flags: as for bslab_cache_create_args()
+ *
+ * The positional form of bslab_cache_create_args(), after Bonwick's
+ * kmem_cache_create(); it stays for the clients that call it.  New
+ * arguments are added to struct bslab_cache_args only.  A macro, so that
+ * the cache belongs to the calling module.
+ *
+ * Context: process context, may sleep.
+ * Return: as for bslab_cache_create_args().
  */
 #define bslab_cache_create(name, size, align, ctor, dtor, reclaim, priv, \
 			   flags)					\
 	__bslab_cache_create(name, size, align, ctor, dtor, reclaim, priv, \
 			     flags, THIS_MODULE)
-
-/**
- * __bslab_cache_create() - bslab_cache_create() with an explicit owner
- * @name: as for bslab_cache_create()
- * @size: as for bslab_cache_create()
- * @align: as for bslab_cache_create()
- * @ctor: as for bslab_cache_create()
- * @dtor: as for bslab_cache_create()
- * @reclaim: as for bslab_cache_create()
- * @priv: as for bslab_cache_create()
- * @flags: as for bslab_cache_create()
- * @owner: the module whose unload orphans the cache, or NULL
- *
- * Context: process context, may sleep.
- * Return: as for bslab_cache_create().
- */
-struct bslab_cache *__bslab_cache_create(const char *name, size_t size,
-					 size_t align,
-					 int (*ctor)(void *obj, void *priv,
-						     gfp_t gfp),
-					 void (*dtor)(void *obj, void *priv),
-					 void (*reclaim)(void *priv),
-					 void *priv, unsigned int flags,
-					 struct module *owner);
 
 /**
  * bslab_cache_destroy() - destroy a cache

@@ -258,7 +258,53 @@ static void hwcache_align_flag(struct kunit *test)
 	bslab_cache_free(cache, obj);
 }
 
+static int args_ctor(void *obj, void *priv, gfp_t gfp)
+{
+	*(u64 *)obj = (unsigned long)priv;
+	return 0;
+}
+
+/* The args-struct create and its positional wrapper make the same cache. */
+static void create_args(struct kunit *test)
+{
+	struct bslab_cache_args args = {
+		.align = 64, .ctor = args_ctor, .priv = (void *)0x5ab,
+	};
+	struct bslab_cache *a, *p, *none;
+	u64 *x;
+
+	a = bslab_cache_create_args("t_args", 40, &args, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, a);
+	p = bslab_cache_create("t_args_pos", 40, 64, args_ctor, NULL, NULL,
+			       (void *)0x5ab, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p);
+	none = bslab_cache_create_args("t_args_none", 40, NULL, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, none);
+
+	KUNIT_EXPECT_EQ(test, tst_stat(a, align), 64);
+	KUNIT_EXPECT_EQ(test, tst_stat(p, align), 64);
+	KUNIT_EXPECT_EQ(test, tst_stat(none, align), BSLAB_MIN_ALIGN);
+	KUNIT_EXPECT_EQ(test, tst_stat(a, chunk_size), tst_stat(p, chunk_size));
+	KUNIT_EXPECT_PTR_EQ(test, a->owner, THIS_MODULE);
+	KUNIT_EXPECT_PTR_EQ(test, p->owner, THIS_MODULE);
+	x = bslab_cache_alloc(a, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, x);
+	KUNIT_EXPECT_EQ(test, *x, 0x5ab);
+	KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)x, 64));
+	bslab_cache_free(a, x);
+
+	/* a bad alignment in the struct is refused like a positional one */
+	args.align = 24;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(bslab_cache_create_args("t_args_bad", 40,
+							      &args, 0)),
+			-EINVAL);
+	bslab_cache_destroy(a);
+	bslab_cache_destroy(p);
+	bslab_cache_destroy(none);
+}
+
 static struct kunit_case cache_cases[] = {
+	KUNIT_CASE(create_args),
 	KUNIT_CASE(create_alloc_destroy),
 	KUNIT_CASE(bad_arguments),
 	KUNIT_CASE(duplicate_name),

@@ -2,7 +2,8 @@
 /*
  * bslab caches: creating, destroying and using a cache of one kind of object.
  *
- * bslab_cache_create() checks every argument before it allocates anything,
+ * bslab_cache_create_args() (and its positional form, bslab_cache_create(),
+ * a wrapper in bslab.h) checks every argument before it allocates anything,
  * works out the layout (slab.c), gives an off-slab cache its bufctl hash
  * (hash.c), and only then publishes the cache: on the global list, in
  * debugfs and /proc/bslabinfo.  Any failure unwinds what was done, so there
@@ -21,7 +22,7 @@
  * page allocator.  When the last of them is freed, the cache's work frees
  * the dead cache.
  *
- * Owners: bslab_cache_create() records the module that called it.  When a
+ * Owners: the create macros record the module that called them.  When a
  * module goes away without destroying its caches, the module notifier
  * reports each, clears its constructor, destructor and reclaim callback
  * (they point into the module), and destroys it: freed at once if it holds
@@ -187,17 +188,19 @@ static int check_args(const char *name, size_t size, size_t align,
 	return 0;
 }
 
-struct bslab_cache *__bslab_cache_create(const char *name, size_t size,
-					 size_t align,
-					 int (*ctor)(void *obj, void *priv,
-						     gfp_t gfp),
-					 void (*dtor)(void *obj, void *priv),
-					 void (*reclaim)(void *priv),
-					 void *priv, unsigned int flags,
-					 struct module *owner)
+struct bslab_cache *__bslab_cache_create_args(const char *name, size_t size,
+					      const struct bslab_cache_args *args,
+					      unsigned int flags,
+					      struct module *owner)
 {
+	static const struct bslab_cache_args none;
+	size_t align;
 	struct bslab_cache *cp;
 	int err;
+
+	if (!args)
+		args = &none;
+	align = args->align;
 
 	err = check_name(name);
 	if (!err)
@@ -214,10 +217,10 @@ struct bslab_cache *__bslab_cache_create(const char *name, size_t size,
 	if (flags & BSLAB_HWCACHE_ALIGN)
 		cp->align = max_t(size_t, cp->align, cache_line_size());
 	cp->flags = flags;
-	cp->ctor = ctor;
-	cp->dtor = dtor;
-	cp->reclaim = reclaim;
-	cp->priv = priv;
+	cp->ctor = args->ctor;
+	cp->dtor = args->dtor;
+	cp->reclaim = args->reclaim;
+	cp->priv = args->priv;
 	cp->owner = owner == THIS_MODULE ? NULL : owner;
 	raw_spin_lock_init(&cp->lock);
 	cp->partial = RB_ROOT_CACHED;
@@ -262,7 +265,7 @@ free_cache:
 	kfree(cp);
 	return ERR_PTR(err);
 }
-EXPORT_SYMBOL_GPL(__bslab_cache_create);
+EXPORT_SYMBOL_GPL(__bslab_cache_create_args);
 
 void bslab_cache_destroy(struct bslab_cache *cache)
 {
@@ -598,7 +601,7 @@ void bslab_cache_reap(struct bslab_cache *cache)
 {
 	might_sleep();
 	bslab_cpu_flush_all(cache);
-	bslab_reap_now(cache, true);
+	bslab_reap_now(cache, BSLAB_REAP_ALL);
 	if (cache->large)
 		bslab_hash_rescale(cache);
 }
@@ -622,9 +625,10 @@ static void sum_cpu_events(struct bslab_cache *cache,
 
 void bslab_cache_stats(struct bslab_cache *cache, struct bslab_stats *st)
 {
-	unsigned long flags, out;
+	unsigned long flags, out, slabs;
 
 	raw_spin_lock_irqsave(&cache->lock, flags);
+	slabs = slab_total(cache);
 	st->events = cache->count;
 	st->slab_full = cache->nr_full;
 	st->slab_partial = cache->nr_partial;
@@ -659,12 +663,10 @@ void bslab_cache_stats(struct bslab_cache *cache, struct bslab_stats *st)
 	st->chunk_size = cache->chunk;
 	st->slab_size = slab_bytes(cache);
 	st->buf_per_slab = cache->objs;
-	st->buf_total = (st->slab_full + st->slab_partial + st->slab_empty) *
-			cache->objs;
+	st->buf_total = slabs * cache->objs;
 	st->buf_constructed = st->buf_magazine +
 			      (cache->ctor ? st->buf_total - out : 0);
-	st->mem_total = (st->slab_full + st->slab_partial + st->slab_empty) *
-			st->slab_size;
+	st->mem_total = slabs * st->slab_size;
 	st->offslab = cache->large;
 	st->color_step = cache->color_step;
 	st->color_max = cache->color_max;

@@ -218,22 +218,24 @@ struct bslab_depot {
 
 /**
  * struct bslab_cache - a cache of objects of one kind
- * @name: name given at create
- * @size: object size given at create
- * @align: object alignment (at least BSLAB_MIN_ALIGN)
- * @chunk: bytes one object takes in a slab: @size, the free-list word of a
- *	small cache that keeps contents, rounded up to @align
- * @order: a slab is 2^@order pages
- * @objs: objects in one slab
- * @link: small caches: offset of the free-list word in a free object
- * @desc: small caches: offset of the slab descriptor in the slab
- * @color_step: color offset added per new slab
- * @color_max: largest color offset (the slab's slack, rounded down)
+ * @cpu: the per-CPU layer
  * @slab_mask: ~(slab bytes - 1): masks an object's address to its slab's
  * @div_inv: inverse of the odd part of @chunk modulo 2^64 (free check)
  * @div_shift: @chunk is (odd part) << @div_shift
  * @flags: BSLAB_* flags
+ * @size: object size given at create
+ * @chunk: bytes one object takes in a slab: @size, the free-list word of a
+ *	small cache that keeps contents, rounded up to @align
+ * @order: a slab is 2^@order pages
+ * @objs: objects in one slab
  * @large: descriptor and bufctls off-slab, objects found through @hash
+ * @internal: one of bslab's own caches, destroyed last at unload
+ * @name: name given at create
+ * @align: object alignment (at least BSLAB_MIN_ALIGN)
+ * @link: small caches: offset of the free-list word in a free object
+ * @desc: small caches: offset of the slab descriptor in the slab
+ * @color_step: color offset added per new slab
+ * @color_max: largest color offset (the slab's slack, rounded down)
  * @owner: the module that created the cache (NULL: bslab itself)
  * @ctor: constructor, or NULL; cleared if @owner goes away
  * @dtor: destructor, or NULL; cleared if @owner goes away
@@ -243,54 +245,68 @@ struct bslab_depot {
  * @partial: slabs with some free objects, fewest free first
  * @full: slabs with no free object
  * @empty: slabs with no object in use
+ * @deferred: empty slabs for the cache's work to destroy (see slab.c)
  * @nr_partial: slabs in @partial
  * @nr_full: slabs on @full
  * @nr_empty: slabs on @empty
- * @deferred: empty slabs for the cache's work to destroy (see slab.c)
  * @nr_deferred: slabs on @deferred
  * @buf_inuse: objects allocated
  * @buf_max: highest @buf_inuse seen
  * @color_next: color of the next slab
- * @hash: large caches: the bufctl hash table
  * @hash_bits: @hash has 2^@hash_bits buckets
+ * @hash: large caches: the bufctl hash table
+ * @dead: destroyed while objects were still allocated (or its module went
+ *	away); kept, unlisted, until the last of them is freed
  * @count: the event counters
+ * @depot: the depot of magazines, its lock first
  * @work: process-context work: hash rescale, deferred slab destruction,
  *	freeing a dead cache whose last object came back
- * @cpu: the per-CPU layer
- * @depot: the depot of magazines
  * @caches: link on bslab_caches (RCU list; written under bslab_setup_mutex
  *	and bslab_caches_mutex) or, once dead, on bslab_dead_caches
  * @debugfs: the cache's debugfs directory
- * @dead: destroyed while objects were still allocated (or its module went
- *	away); kept, unlisted, until the last of them is freed
- * @internal: one of bslab's own caches, destroyed last at unload
  *
- * Members up to @large are fixed at create; @owner and the callbacks
- * change once, when the owning module goes away (under bslab_setup_mutex).
+ * Laid out by who touches what (Documentation/bslab.rst shows pahole's
+ * view): the first cache line holds what every fast path and the free
+ * check read, and nothing written after create; then the rest of what is
+ * fixed at create; then the slab layer under @lock, from a cache line of
+ * its own; then the depot, whose lock every depot exchange on any CPU
+ * writes, on its own line too, so that it never shares one with @cpu; last
+ * the lifecycle members, under the mutexes.
+ *
+ * Everything before @lock is fixed at create, except: @flags gains
+ * BSLAB_NOMAGAZINE when the cache is destroyed with objects allocated;
+ * @internal is set by bslab for its own caches right after create; @owner
+ * and the callbacks are cleared once, when the owning module goes away.
  */
 struct bslab_cache {
-	char name[BSLAB_NAME_MAX + 1];
-	size_t size;
-	size_t align;
-	size_t chunk;
-	unsigned int order;
-	unsigned int objs;
-	unsigned int link;
-	unsigned int desc;
-	unsigned int color_step;
-	unsigned int color_max;
+	/* read by the fast paths and the free check */
+	struct bslab_cpu_cache __percpu *cpu;
 	unsigned long slab_mask;
 	u64 div_inv;
 	unsigned int div_shift;
 	unsigned int flags;
+	size_t size;
+	size_t chunk;
+	unsigned int order;
+	unsigned int objs;
 	bool large;
+	bool internal;
+
+	/* the rest of what create fixes */
+	char name[BSLAB_NAME_MAX + 1];
+	size_t align;
+	unsigned int link;
+	unsigned int desc;
+	unsigned int color_step;
+	unsigned int color_max;
 	struct module *owner;
 	int (*ctor)(void *obj, void *priv, gfp_t gfp);
 	void (*dtor)(void *obj, void *priv);
 	void (*reclaim)(void *priv);
 	void *priv;
 
-	raw_spinlock_t lock;	/* the slab layer: everything below to count */
+	/* the slab layer */
+	raw_spinlock_t lock ____cacheline_aligned_in_smp;
 	struct rb_root_cached partial;
 	struct list_head full;
 	struct list_head empty;
@@ -302,17 +318,18 @@ struct bslab_cache {
 	unsigned long buf_inuse;
 	unsigned long buf_max;
 	unsigned int color_next;
-	struct bslab_bufctl **hash;
 	unsigned int hash_bits;
+	struct bslab_bufctl **hash;
+	bool dead;
 	struct bslab_events count;
 
-	struct work_struct work;
-	struct bslab_cpu_cache __percpu *cpu;
-	struct bslab_depot depot;
+	/* the depot */
+	struct bslab_depot depot ____cacheline_aligned_in_smp;
+
+	/* lifecycle */
+	struct work_struct work ____cacheline_aligned_in_smp;
 	struct list_head caches;
 	struct dentry *debugfs;
-	bool dead;
-	bool internal;
 };
 
 extern struct mutex bslab_setup_mutex;
@@ -469,6 +486,7 @@ static __always_inline void *mag_top(const struct bslab_magazine *m)
 
 /* Why a free was refused; bslab_report_free() words each. */
 enum bslab_bad_free {
+	BSLAB_FREE_OK,			/* not refused */
 	BSLAB_FREE_NOT_MAPPED,		/* outside the direct map of RAM */
 	BSLAB_FREE_NOT_SLAB,		/* RAM bslab does not own */
 	BSLAB_FREE_OTHER_CACHE,		/* an object of another cache */
@@ -540,7 +558,13 @@ void bslab_cpu_layer_free(struct bslab_cache *cp);
 unsigned long bslab_depot_purge(struct bslab_cache *cp, bool all,
 				unsigned long *mags);
 void bslab_depot_count(struct bslab_cache *cp, u64 *counter, u64 n);
-void bslab_reap_now(struct bslab_cache *cp, bool all);
+enum bslab_reap_how {
+	BSLAB_REAP_SURPLUS,	/* the depot's working-set surplus */
+	BSLAB_REAP_ALL,		/* every depot magazine */
+	BSLAB_REAP_SHRINK,	/* every depot magazine, for the shrinker */
+};
+
+unsigned long bslab_reap_now(struct bslab_cache *cp, enum bslab_reap_how how);
 unsigned int bslab_magazine_size(const struct bslab_cache *cp);
 bool bslab_magazine_resize(struct bslab_cache *cp, bool up);
 

@@ -462,20 +462,35 @@ void bslab_depot_count(struct bslab_cache *cp, u64 *counter, u64 n)
 /**
  * bslab_reap_now() - reap a cache: depot magazines, then empty slabs
  * @cp: the cache
- * @all: every depot magazine, else the working-set surplus
+ * @how: BSLAB_REAP_SURPLUS: the depot's working-set surplus (the reaper);
+ *	BSLAB_REAP_ALL: every depot magazine (bslab_cache_reap());
+ *	BSLAB_REAP_SHRINK: every depot magazine, counted as shrinking
  *
- * Counts what was freed in reap_magazines, reap_objects and reap_pages.
+ * Counts what was freed in reap_magazines, reap_objects and reap_pages, or
+ * for the shrinker in shrink_objects and shrink_pages.
+ *
+ * Context: process context, may sleep (destructors run).
+ * Return: objects given back: rounds of the freed magazines and objects of
+ * the freed slabs.
  */
-void bslab_reap_now(struct bslab_cache *cp, bool all)
+unsigned long bslab_reap_now(struct bslab_cache *cp, enum bslab_reap_how how)
 {
 	struct bslab_depot_events *ev = &cp->depot.ev;
-	unsigned long objs, mags, slabs;
+	unsigned long objs, mags, slabs, flags;
 
-	objs = bslab_depot_purge(cp, all, &mags);
+	objs = bslab_depot_purge(cp, how != BSLAB_REAP_SURPLUS, &mags);
 	slabs = bslab_slab_reap(cp);
-	bslab_depot_count(cp, &ev->reap_magazines, mags);
-	bslab_depot_count(cp, &ev->reap_objects, objs);
-	bslab_depot_count(cp, &ev->reap_pages, slabs << cp->order);
+	flags = depot_lock(&cp->depot);
+	if (how == BSLAB_REAP_SHRINK) {
+		ev->shrink_objects += objs + slabs * cp->objs;
+		ev->shrink_pages += slabs << cp->order;
+	} else {
+		ev->reap_magazines += mags;
+		ev->reap_objects += objs;
+		ev->reap_pages += slabs << cp->order;
+	}
+	depot_unlock(&cp->depot, flags);
+	return objs + slabs * cp->objs;
 }
 
 /* ---- setting up and tearing down ---- */

@@ -9,13 +9,13 @@
  * never needs an off-slab cache; and neither has magazines, since the
  * caches of magazines (some of them large) depend on them.  Then the
  * caches of magazines (which have no magazines themselves), then the
- * bslab_alloc() size classes, some of
- * them large caches.  Then /proc/bslabinfo, once there is something to
- * show, then the reaper, the shrinker and the CPU hotplug callback, which
- * walk the caches, and last the module notifier that orphans the caches of
- * a module that goes away.  Unloading is the reverse, after destroying (and
- * reporting) any cache a client left behind and releasing dead caches
- * (destroyed with objects still allocated) under their own names.
+ * bslab_alloc() size classes, some of them large caches.  Then
+ * /proc/bslabinfo, once there is something to show, then the reaper, the
+ * shrinker and the CPU hotplug callback, which walk the caches, and last
+ * the module notifier that orphans the caches of a module that goes away.
+ * Unloading is the reverse, after destroying (and reporting) any cache a
+ * client left behind and releasing dead caches (destroyed with objects
+ * still allocated) under their own names.
  */
 #include <linux/module.h>
 

@@ -139,7 +139,7 @@ static void reap_tick_locked(struct bslab_cache *cp)
 		bslab_cache_stats(cp, &st);
 		tick_resize(cp, &st);
 	}
-	bslab_reap_now(cp, false);
+	bslab_reap_now(cp, BSLAB_REAP_SURPLUS);
 }
 
 /**
@@ -195,8 +195,8 @@ static unsigned long shrink_count(struct shrinker *s,
 static unsigned long shrink_scan(struct shrinker *s,
 				 struct shrink_control *sc)
 {
-	unsigned long freed = 0, objs, slabs;
 	void (*reclaim)(void *priv);
+	unsigned long freed = 0;
 	struct bslab_cache *cp;
 
 	if (!mutex_trylock(&bslab_caches_mutex))
@@ -209,13 +209,7 @@ static unsigned long shrink_scan(struct shrinker *s,
 			reclaim(cp->priv);
 			bslab_depot_count(cp, &cp->depot.ev.reclaim_calls, 1);
 		}
-		objs = bslab_depot_purge(cp, true, NULL);
-		slabs = bslab_slab_reap(cp);
-		bslab_depot_count(cp, &cp->depot.ev.shrink_objects,
-				  objs + slabs * cp->objs);
-		bslab_depot_count(cp, &cp->depot.ev.shrink_pages,
-				  slabs << cp->order);
-		freed += objs + slabs * cp->objs;
+		freed += bslab_reap_now(cp, BSLAB_REAP_SHRINK);
 	}
 	mutex_unlock(&bslab_caches_mutex);
 	return freed;

@@ -514,50 +514,7 @@ static struct bslab_slab *slab_put_locked(struct bslab_cache *cp,
 	return NULL;
 }
 
-/* ---- checking a free (cp->lock held) ---- */
-
-/*
- * The slab of @obj, an allocated object of @cp, taking a large object's
- * bufctl out of the hash (*@bcp) and clearing a small object's bit; else
- * NULL and why in *@why.
- */
-static struct bslab_slab *slab_claim_locked(struct bslab_cache *cp, void *obj,
-					    struct bslab_bufctl **bcp,
-					    enum bslab_bad_free *why)
-{
-	struct page *page = slab_page_of(cp, obj);
-	struct bslab_slab *sp;
-	u64 idx;
-
-	lockdep_assert_held(&cp->lock);
-	if (!page || slab_page_owner(page) != cp) {
-		*why = bslab_free_diagnose(cp, obj);
-		return NULL;
-	}
-	sp = slab_page_slab(page);
-	idx = slab_index(cp, sp, obj);
-	if (idx >= cp->objs) {
-		*why = BSLAB_FREE_INTERIOR;
-		return NULL;
-	}
-	if (cp->large) {
-		*bcp = bslab_hash_remove_locked(cp, obj);
-		if (!*bcp) {
-			*why = BSLAB_FREE_DOUBLE;
-			return NULL;
-		}
-		return sp;
-	}
-	if (idx >= sp->fresh) {
-		*why = BSLAB_FREE_NEVER_ALLOCATED;
-		return NULL;
-	}
-	if (!__test_and_clear_bit(idx, sp->out)) {
-		*why = BSLAB_FREE_DOUBLE;
-		return NULL;
-	}
-	return sp;
-}
+/* ---- checking a free ---- */
 
 /* A cache on bslab's list, found by address (NULL: not a live cache). */
 static const struct bslab_cache *live_cache(const struct bslab_cache *addr)
@@ -598,36 +555,79 @@ static const struct bslab_cache *owner_of(const void *obj)
 	return NULL;
 }
 
-/**
- * bslab_free_diagnose() - why a free of @obj into @cp is wrong
- * @cp: the cache the free was for
- * @obj: a pointer that failed the free check
- *
- * Looks only at memory that is safe to read: the direct map's pages and
- * their struct page.
- *
- * Return: the reason.
+/*
+ * Where @obj would be if it were an object of @cp that the slab layer has
+ * handed out at least once: its slab (*@spp) and index (*@idxp), or why it
+ * cannot be.  Reads only memory that is safe to read: the direct map's
+ * struct pages, and descriptors those name.  Whether the object is out
+ * right now is the caller's question (its bit, or the hash).
  */
-enum bslab_bad_free bslab_free_diagnose(struct bslab_cache *cp,
-					const void *obj)
+static enum bslab_bad_free slab_locate(struct bslab_cache *cp, const void *obj,
+				       struct bslab_slab **spp, u64 *idxp)
 {
-	struct page *page;
+	struct page *page = slab_page_of(cp, obj);
 	struct bslab_slab *sp;
 	u64 idx;
 
-	if (!virt_addr_valid(obj))
-		return BSLAB_FREE_NOT_MAPPED;
-	page = slab_page_of(cp, obj);
-	if (!page || slab_page_owner(page) != cp)
+	if (!page || slab_page_owner(page) != cp) {
+		if (!virt_addr_valid(obj))
+			return BSLAB_FREE_NOT_MAPPED;
 		return owner_of(obj) ? BSLAB_FREE_OTHER_CACHE :
 				       BSLAB_FREE_NOT_SLAB;
+	}
 	sp = slab_page_slab(page);
 	idx = slab_index(cp, sp, obj);
 	if (idx >= cp->objs)
 		return BSLAB_FREE_INTERIOR;
 	if (idx >= READ_ONCE(sp->fresh))
 		return BSLAB_FREE_NEVER_ALLOCATED;
-	return BSLAB_FREE_DOUBLE;
+	*spp = sp;
+	*idxp = idx;
+	return BSLAB_FREE_OK;
+}
+
+/*
+ * The slab of @obj, an allocated object of @cp, taking a large object's
+ * bufctl out of the hash (*@bcp) and clearing a small object's bit; else
+ * NULL and why in *@why.
+ */
+static struct bslab_slab *slab_claim_locked(struct bslab_cache *cp, void *obj,
+					    struct bslab_bufctl **bcp,
+					    enum bslab_bad_free *why)
+{
+	struct bslab_slab *sp;
+	u64 idx;
+
+	lockdep_assert_held(&cp->lock);
+	*why = slab_locate(cp, obj, &sp, &idx);
+	if (*why)
+		return NULL;
+	if (cp->large) {
+		*bcp = bslab_hash_remove_locked(cp, obj);
+		if (*bcp)
+			return sp;
+	} else if (__test_and_clear_bit(idx, sp->out)) {
+		return sp;
+	}
+	*why = BSLAB_FREE_DOUBLE;
+	return NULL;
+}
+
+/**
+ * bslab_free_diagnose() - why a free of @obj into @cp is wrong
+ * @cp: the cache the free was for
+ * @obj: a pointer that failed the free check
+ *
+ * Return: the reason (an object that passes every test but is refused is
+ * taken to be free already).
+ */
+enum bslab_bad_free bslab_free_diagnose(struct bslab_cache *cp,
+					const void *obj)
+{
+	struct bslab_slab *sp;
+	u64 idx;
+
+	return slab_locate(cp, obj, &sp, &idx) ?: BSLAB_FREE_DOUBLE;
 }
 
 static const char *const bad_free_reasons[] = {
@@ -954,20 +954,15 @@ void bslab_slab_release_all(struct bslab_cache *cp)
 int bslab_obj_info(struct bslab_cache *cache, const void *obj,
 		   struct bslab_obj_info *info)
 {
-	struct page *page = slab_page_of(cache, obj);
 	struct bslab_slab *sp = NULL;
 	unsigned long flags;
 	u64 idx;
 
 	raw_spin_lock_irqsave(&cache->lock, flags);
-	if (page && slab_page_owner(page) == cache) {
-		sp = slab_page_slab(page);
-		idx = slab_index(cache, sp, obj);
-		if (idx >= sp->fresh || !sp->inuse ||
-		    (cache->large ? !bslab_hash_find_locked(cache, obj) :
-				    !test_bit(idx, sp->out)))
-			sp = NULL;
-	}
+	if (slab_locate(cache, obj, &sp, &idx) ||
+	    (cache->large ? !bslab_hash_find_locked(cache, obj) :
+			    !test_bit(idx, sp->out)))
+		sp = NULL;
 	if (sp) {
 		info->slab_base = slab_base(cache, sp);
 		info->color = sp->color;

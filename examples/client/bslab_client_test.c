@@ -30,13 +30,14 @@ static int conn_ctor(void *obj, void *priv, gfp_t gfp)
 
 static void client_roundtrip(struct kunit *test)
 {
+	struct bslab_cache_args args = { .ctor = conn_ctor };
 	struct bslab_cache *cache;
 	struct bslab_stats st;
 	struct conn *c[32];
 	int i;
 
-	cache = bslab_cache_create("client_conn", sizeof(struct conn), 0,
-				   conn_ctor, NULL, NULL, NULL, 0);
+	cache = bslab_cache_create_args("client_conn", sizeof(struct conn),
+					&args, 0);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, cache);
 	for (i = 0; i < ARRAY_SIZE(c); i++) {
 		c[i] = bslab_cache_alloc(cache, GFP_KERNEL);
