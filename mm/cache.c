@@ -344,8 +344,8 @@ static noinline void *cache_alloc_slow(struct bslab_cache *cache, gfp_t gfp)
 
 	if (cpu_layer_enter(cache, &cc)) {
 		m = cc->loaded;
-		if (m->rounds) {
-			obj = m->objs[--m->rounds];
+		if (mag_has_rounds(m)) {
+			obj = mag_pop(m);
 			cc->ev.alloc_cpu++;
 		} else {
 			obj = bslab_cpu_alloc_slow(cache, cc);
@@ -385,8 +385,8 @@ static noinline void cache_free_slow(struct bslab_cache *cache, void *obj)
 			bslab_free_invalid(cache, obj, BSLAB_FREE_DOUBLE);
 			return;
 		}
-		if (m->rounds < m->size) {
-			m->objs[m->rounds++] = obj;
+		if (mag_has_room(m)) {
+			mag_push(m, obj);
 			cc->ev.free_cpu++;
 			done = true;
 		} else {
@@ -427,8 +427,8 @@ void *bslab_cache_alloc(struct bslab_cache *cache, gfp_t gfp)
 	might_alloc(gfp);
 	if (likely(cpu_layer_enter(cache, &cc))) {
 		m = cc->loaded;
-		if (likely(m->rounds)) {
-			obj = m->objs[--m->rounds];
+		if (likely(mag_has_rounds(m))) {
+			obj = mag_pop(m);
 			cc->ev.alloc_cpu++;
 		}
 		cpu_layer_exit(cache, cc);
@@ -454,10 +454,10 @@ void bslab_cache_free(struct bslab_cache *cache, void *obj)
 	}
 	if (likely(cpu_layer_enter(cache, &cc))) {
 		m = cc->loaded;
-		if (likely(m->rounds < m->size) &&
+		if (likely(mag_has_room(m)) &&
 		    (!static_branch_likely(&bslab_free_check) ||
 		     likely(mag_top(m) != obj))) {
-			m->objs[m->rounds++] = obj;
+			mag_push(m, obj);
 			cc->ev.free_cpu++;
 			done = true;
 		}
@@ -476,72 +476,6 @@ EXPORT_SYMBOL_GPL(bslab_cache_free);
  * magazines and the depot are empty (or the cache has none) does the rest
  * come from the slab layer, in one batch under one lock hold.
  */
-static size_t cpu_take(struct bslab_cache *cache, size_t n, void **objs)
-{
-	struct bslab_cpu_cache *cc;
-	struct bslab_magazine *m;
-	size_t got = 0, k;
-
-	if (cpu_layer_enter(cache, &cc)) {
-		while (got < n) {
-			m = cc->loaded;
-			if (!m->rounds) {
-				if (!cc->prev->rounds)
-					break;
-				cc->loaded = cc->prev;	/* prev was full */
-				cc->prev = m;
-				continue;
-			}
-			k = min_t(size_t, n - got, m->rounds);
-			m->rounds -= k;
-			memcpy(&objs[got], &m->objs[m->rounds], k * sizeof(void *));
-			got += k;
-		}
-		cc->ev.alloc_cpu += got;
-		cpu_layer_exit(cache, cc);
-	}
-	return got;
-}
-
-/* Put objects into this CPU's magazines; returns how many of @objs it used. */
-static size_t cpu_put(struct bslab_cache *cache, size_t n, void **objs)
-{
-	struct bslab_cpu_cache *cc;
-	struct bslab_magazine *m;
-	size_t i = 0, put = 0;
-	bool bad = false;
-
-	if (cpu_layer_enter(cache, &cc)) {
-		m = cc->loaded;
-		for (; i < n; i++) {
-			if (!objs[i])
-				continue;
-			if (static_branch_likely(&bslab_free_check) &&
-			    (!free_check_ok(cache, objs[i]) ||
-			     mag_top(m) == objs[i])) {
-				bad = true;
-				break;
-			}
-			if (m->rounds == m->size) {
-				if (!cc->prev->size || cc->prev->rounds)
-					break;
-				cc->loaded = cc->prev;	/* prev was empty */
-				cc->prev = m;
-				m = cc->loaded;
-			}
-			m->objs[m->rounds++] = objs[i];
-			put++;
-		}
-		cc->ev.free_cpu += put;
-		cpu_layer_exit(cache, cc);
-	}
-	if (bad) {	/* the single-object path reports it, and drops it */
-		bslab_cache_free(cache, objs[i]);
-		i++;
-	}
-	return i;
-}
-
 int bslab_cache_alloc_bulk(struct bslab_cache *cache, gfp_t gfp, size_t n,
 			   void **objs)
 {
@@ -554,7 +488,7 @@ int bslab_cache_alloc_bulk(struct bslab_cache *cache, gfp_t gfp, size_t n,
 	}
 	might_alloc(gfp);
 	while (got < n) {
-		got += cpu_take(cache, n - got, objs + got);
+		got += bslab_cpu_take(cache, n - got, objs + got);
 		if (got == n ||
 		    !READ_ONCE(cache->depot.nfull))	/* nothing to exchange */
 			break;
@@ -590,7 +524,7 @@ void bslab_cache_free_bulk(struct bslab_cache *cache, size_t n, void **objs)
 		return;
 	}
 	while (i < n) {
-		i += cpu_put(cache, n - i, objs + i);
+		i += bslab_cpu_put(cache, n - i, objs + i);
 		if (i < n)
 			bslab_cache_free(cache, objs[i++]);  /* exchanges */
 	}

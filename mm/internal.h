@@ -543,6 +543,59 @@ static __always_inline void cpu_layer_exit(struct bslab_cache *cp,
 	put_cpu_ptr(cp->cpu);
 }
 
+/*
+ * The magazine operations, each written once (as UMA's bucket pop, push and
+ * swap).  A magazine with rounds == size is full, one with no rounds empty;
+ * the sentinel (size 0) is both, so nothing pops from it or pushes to it.
+ */
+static __always_inline bool mag_has_rounds(const struct bslab_magazine *m)
+{
+	return m->rounds;
+}
+
+static __always_inline bool mag_has_room(const struct bslab_magazine *m)
+{
+	return m->rounds < m->size;
+}
+
+static __always_inline void *mag_pop(struct bslab_magazine *m)
+{
+	return m->objs[--m->rounds];
+}
+
+static __always_inline void mag_push(struct bslab_magazine *m, void *obj)
+{
+	m->objs[m->rounds++] = obj;
+}
+
+/* Take up to @n rounds off the top of @m into @objs; returns how many. */
+static __always_inline size_t mag_pop_many(struct bslab_magazine *m,
+					   size_t n, void **objs)
+{
+	size_t k = min_t(size_t, n, m->rounds);
+
+	m->rounds -= k;
+	memcpy(objs, &m->objs[m->rounds], k * sizeof(void *));
+	return k;
+}
+
+/* Exchange the loaded and the previous magazine of a busy CPU layer. */
+static __always_inline void cpu_mag_swap(struct bslab_cpu_cache *cc)
+{
+	swap(cc->loaded, cc->prev);
+}
+
+/*
+ * Load @m; the loaded magazine becomes the previous one (the old previous
+ * one is the caller's to keep or give back).
+ */
+static __always_inline void cpu_mag_load(struct bslab_cpu_cache *cc,
+					 struct bslab_magazine *m)
+{
+	cc->prev = cc->loaded;
+	cc->loaded = m;
+}
+
 /* magazine.c: the CPU layer and the depot. */
 extern struct bslab_magazine bslab_no_magazine;
 int bslab_magazine_init(void);
@@ -552,6 +605,8 @@ void bslab_cpu_layer_destroy(struct bslab_cache *cp);
 void *bslab_cpu_alloc_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc);
 bool bslab_cpu_free_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc,
 			 void *obj);
+size_t bslab_cpu_take(struct bslab_cache *cp, size_t n, void **objs);
+size_t bslab_cpu_put(struct bslab_cache *cp, size_t n, void **objs);
 void bslab_cpu_drain(struct bslab_cache *cp, unsigned int cpu);
 void bslab_cpu_flush_all(struct bslab_cache *cp);
 void bslab_cpu_layer_free(struct bslab_cache *cp);

@@ -181,25 +181,41 @@ static void depot_unlock(struct bslab_depot *d, unsigned long flags)
 	raw_spin_unlock_irqrestore(&d->lock, flags);
 }
 
-static struct bslab_magazine *depot_pop(struct bslab_magazine **list,
-					unsigned long *n, unsigned long *min)
+/* Take a magazine off the depot's full (or empty) stack; NULL if none. */
+static struct bslab_magazine *depot_pop_locked(struct bslab_depot *d,
+					       bool full)
 {
+	struct bslab_magazine **list = full ? &d->full : &d->empty;
+	unsigned long *n = full ? &d->nfull : &d->nempty;
+	unsigned long *low = full ? &d->min_full : &d->min_empty;
 	struct bslab_magazine *m = *list;
 
+	lockdep_assert_held(&d->lock);
 	if (m) {
 		*list = m->next;
 		(*n)--;
-		*min = min(*min, *n);
+		*low = min(*low, *n);
 	}
 	return m;
 }
 
-static void depot_push(struct bslab_magazine **list, unsigned long *n,
-		       struct bslab_magazine *m)
+/*
+ * Put a full magazine on the depot's full stack (counted in depot_free:
+ * rounds a CPU gave up), an empty one on the empty stack.
+ */
+static void depot_push_locked(struct bslab_depot *d, struct bslab_magazine *m)
 {
-	m->next = *list;
-	*list = m;
-	(*n)++;
+	lockdep_assert_held(&d->lock);
+	if (mag_has_rounds(m)) {
+		m->next = d->full;
+		d->full = m;
+		d->nfull++;
+		d->ev.depot_free++;
+	} else {
+		m->next = d->empty;
+		d->empty = m;
+		d->nempty++;
+	}
 }
 
 static bool mag_current(const struct bslab_cache *cp,
@@ -227,12 +243,7 @@ static void depot_return(struct bslab_cache *cp, struct bslab_magazine *m)
 	if (m->rounds != m->size)
 		mag_flush(cp, m);
 	flags = depot_lock(d);
-	if (m->rounds) {
-		depot_push(&d->full, &d->nfull, m);
-		d->ev.depot_free++;
-	} else {
-		depot_push(&d->empty, &d->nempty, m);
-	}
+	depot_push_locked(d, m);
 	depot_unlock(d, flags);
 }
 
@@ -247,37 +258,36 @@ static void depot_return(struct bslab_cache *cp, struct bslab_magazine *m)
  */
 void *bslab_cpu_alloc_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc)
 {
-	struct bslab_magazine *m = cc->loaded, *p = cc->prev, *full;
+	struct bslab_magazine *p = cc->prev, *full;
 	struct bslab_depot *d = &cp->depot;
 	bool keep_prev = false;
 	unsigned long flags;
 
-	if (p->rounds) {
-		cc->loaded = p;
-		cc->prev = m;
+	WARN_ON_ONCE(!cc->busy);
+	if (mag_has_rounds(p)) {
+		cpu_mag_swap(cc);
 		cc->ev.alloc_swap++;
-		return p->objs[--p->rounds];
+		return mag_pop(cc->loaded);
 	}
 	if (cp->flags & BSLAB_NOMAGAZINE)
 		return NULL;
 
 	flags = depot_lock(d);
-	full = depot_pop(&d->full, &d->nfull, &d->min_full);
+	full = depot_pop_locked(d, true);
 	if (full) {
 		d->ev.depot_alloc++;
 		keep_prev = mag_current(cp, p);
 		if (keep_prev)
-			depot_push(&d->empty, &d->nempty, p);
+			depot_push_locked(d, p);
 	}
 	depot_unlock(d, flags);
 	if (!full)
 		return NULL;
 	if (!keep_prev)
 		mag_discard(cp, p);
-	cc->prev = m;
-	cc->loaded = full;
+	cpu_mag_load(cc, full);
 	cc->ev.alloc_depot++;
-	return full->objs[--full->rounds];
+	return mag_pop(full);
 }
 
 /**
@@ -286,58 +296,135 @@ void *bslab_cpu_alloc_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc)
  * @cc: this CPU's cache, busy
  * @obj: the object
  *
+ * Takes the depot lock once: a new empty magazine, if the depot seems to
+ * have none, is allocated before (and given to the depot if one turned up
+ * after all).
+ *
  * Return: true if @obj went into a magazine, false: give it to the slab
  * layer.
  */
 bool bslab_cpu_free_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc,
 			 void *obj)
 {
-	struct bslab_magazine *m = cc->loaded, *p = cc->prev, *empty;
+	struct bslab_magazine *p = cc->prev, *empty, *spare = NULL;
 	struct bslab_depot *d = &cp->depot;
-	bool keep_prev;
 	unsigned long flags;
+	bool keep_prev;
 
-	if (p->size && !p->rounds) {
-		cc->loaded = p;
-		cc->prev = m;
+	WARN_ON_ONCE(!cc->busy);
+	if (p->size && !mag_has_rounds(p)) {
+		cpu_mag_swap(cc);
 		cc->ev.free_swap++;
-		p->objs[p->rounds++] = obj;
+		mag_push(cc->loaded, obj);
 		return true;
 	}
 	if (cp->flags & BSLAB_NOMAGAZINE)
 		return false;
 
 	keep_prev = mag_current(cp, p);
+	if (!READ_ONCE(d->nempty))
+		spare = mag_new(cp, GFP_NOWAIT | __GFP_NOWARN);
 	flags = depot_lock(d);
-	empty = depot_pop(&d->empty, &d->nempty, &d->min_empty);
-	if (empty && keep_prev) {
-		depot_push(&d->full, &d->nfull, p);
-		d->ev.depot_free++;
+	empty = depot_pop_locked(d, false);
+	if (!empty)
+		swap(empty, spare);
+	if (!empty)
+		d->ev.magazine_alloc_fail++;
+	else if (keep_prev)
+		depot_push_locked(d, p);
+	if (spare && mag_current(cp, spare)) {
+		depot_push_locked(d, spare);
+		spare = NULL;
 	}
 	depot_unlock(d, flags);
-
-	if (!empty) {
-		empty = mag_new(cp, GFP_NOWAIT | __GFP_NOWARN);
-		if (!empty) {
-			flags = depot_lock(d);
-			d->ev.magazine_alloc_fail++;
-			depot_unlock(d, flags);
-			return false;
-		}
-		if (keep_prev) {
-			flags = depot_lock(d);
-			depot_push(&d->full, &d->nfull, p);
-			d->ev.depot_free++;
-			depot_unlock(d, flags);
-		}
-	}
+	if (spare)		/* of a size the cache no longer uses */
+		mag_discard(cp, spare);
+	if (!empty)
+		return false;
 	if (!keep_prev)
 		mag_discard(cp, p);
-	cc->prev = m;
-	cc->loaded = empty;
+	cpu_mag_load(cc, empty);
 	cc->ev.free_depot++;
-	empty->objs[empty->rounds++] = obj;
+	mag_push(empty, obj);
 	return true;
+}
+
+/* ---- bulk requests (cache.c) ---- */
+
+/**
+ * bslab_cpu_take() - take objects from this CPU's magazines
+ * @cp: the cache
+ * @n: how many are wanted
+ * @objs: filled with them
+ *
+ * Empties the loaded magazine, then the previous one if it is full; goes to
+ * no depot.
+ *
+ * Return: how many were taken.
+ */
+size_t bslab_cpu_take(struct bslab_cache *cp, size_t n, void **objs)
+{
+	struct bslab_cpu_cache *cc;
+	size_t got = 0;
+
+	if (!cpu_layer_enter(cp, &cc))
+		return 0;
+	while (got < n) {
+		if (!mag_has_rounds(cc->loaded)) {
+			if (!mag_has_rounds(cc->prev))
+				break;
+			cpu_mag_swap(cc);	/* previous was full */
+		}
+		got += mag_pop_many(cc->loaded, n - got, objs + got);
+	}
+	cc->ev.alloc_cpu += got;
+	cpu_layer_exit(cp, cc);
+	return got;
+}
+
+/**
+ * bslab_cpu_put() - put objects into this CPU's magazines
+ * @cp: the cache
+ * @n: how many
+ * @objs: the objects; NULL entries are skipped
+ *
+ * Fills the loaded magazine, then the previous one if it is empty; goes to
+ * no depot.  Each object is checked as bslab_cache_free() checks it; the
+ * first that fails is handed to bslab_cache_free(), which reports it and
+ * drops it.
+ *
+ * Return: how many of @objs were dealt with.
+ */
+size_t bslab_cpu_put(struct bslab_cache *cp, size_t n, void **objs)
+{
+	struct bslab_cpu_cache *cc;
+	size_t i = 0, put = 0;
+	bool bad = false;
+
+	if (!cpu_layer_enter(cp, &cc))
+		return 0;
+	for (; i < n; i++) {
+		if (!objs[i])
+			continue;
+		if (static_branch_likely(&bslab_free_check) &&
+		    (!free_check_ok(cp, objs[i]) ||
+		     mag_top(cc->loaded) == objs[i])) {
+			bad = true;
+			break;
+		}
+		if (!mag_has_room(cc->loaded)) {
+			if (!cc->prev->size || mag_has_rounds(cc->prev))
+				break;
+			cpu_mag_swap(cc);	/* previous was empty */
+		}
+		mag_push(cc->loaded, objs[i]);
+		put++;
+	}
+	cc->ev.free_cpu += put;
+	cpu_layer_exit(cp, cc);
+	if (bad)
+		bslab_cache_free(cp, objs[i++]);
+	return i;
 }
 
 /* ---- draining, purging, reaping ---- */
@@ -418,12 +505,12 @@ unsigned long bslab_depot_purge(struct bslab_cache *cp, bool all,
 	nfull = all ? d->nfull : d->min_full;
 	nempty = all ? d->nempty : d->min_empty;
 	for (i = 0; i < nfull; i++) {
-		m = depot_pop(&d->full, &d->nfull, &d->min_full);
+		m = depot_pop_locked(d, true);
 		m->next = full;
 		full = m;
 	}
 	for (i = 0; i < nempty; i++) {
-		m = depot_pop(&d->empty, &d->nempty, &d->min_empty);
+		m = depot_pop_locked(d, false);
 		m->next = empty;
 		empty = m;
 	}

@@ -562,8 +562,9 @@ static const struct bslab_cache *owner_of(const void *obj)
  * struct pages, and descriptors those name.  Whether the object is out
  * right now is the caller's question (its bit, or the hash).
  */
-static enum bslab_bad_free slab_locate(struct bslab_cache *cp, const void *obj,
-				       struct bslab_slab **spp, u64 *idxp)
+static __always_inline enum bslab_bad_free
+slab_locate(struct bslab_cache *cp, const void *obj,
+	    struct bslab_slab **spp, u64 *idxp)
 {
 	struct page *page = slab_page_of(cp, obj);
 	struct bslab_slab *sp;
