@@ -349,7 +349,8 @@ const char *bslab_cache_name(const struct bslab_cache *cache);
  *
  * Sizes up to BSLAB_ALLOC_MAX come from the bslab_alloc_<class> caches,
  * aligned to at least 8 bytes (to the power of two for power-of-two
- * classes); larger sizes come straight from the page allocator.
+ * classes); larger sizes come straight from the page allocator, so in hard
+ * interrupt context (where bslab does not call it) they fail.
  *
  * Context: any; process context if @gfp allows sleeping.
  * Return: the memory, or NULL (also for @size 0).

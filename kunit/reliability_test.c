@@ -430,7 +430,7 @@ struct hard_ctx {
 	struct bslab_cache *cache;
 	void **objs;
 	unsigned int n;
-	bool alloc;
+	enum { HARD_ALLOC, HARD_FREE, HARD_LARGE_ALLOC, HARD_LARGE_FREE } op;
 	void *got;
 	struct completion done;
 };
@@ -440,11 +440,20 @@ static enum hrtimer_restart hard_side(struct hrtimer *timer)
 	struct hard_ctx *ctx = container_of(timer, struct hard_ctx, timer);
 	unsigned int i;
 
-	if (ctx->alloc) {
+	switch (ctx->op) {
+	case HARD_ALLOC:
 		ctx->got = bslab_cache_alloc(ctx->cache, GFP_ATOMIC);
-	} else {
+		break;
+	case HARD_FREE:
 		for (i = 0; i < ctx->n; i++)
 			bslab_cache_free(ctx->cache, ctx->objs[i]);
+		break;
+	case HARD_LARGE_ALLOC:
+		ctx->got = bslab_alloc(4 * BSLAB_ALLOC_MAX, GFP_ATOMIC);
+		break;
+	case HARD_LARGE_FREE:
+		bslab_free(ctx->got, 4 * BSLAB_ALLOC_MAX);
+		break;
 	}
 	complete(&ctx->done);
 	return HRTIMER_NORESTART;
@@ -460,6 +469,7 @@ static void run_hard(struct hard_ctx *ctx)
 static void hard_irq_context(struct kunit *test)
 {
 	struct hard_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	unsigned long large_before, large_after, bytes;
 	unsigned int i, per_slab;
 
 	KUNIT_ASSERT_NOT_NULL(test, ctx);
@@ -470,7 +480,7 @@ static void hard_irq_context(struct kunit *test)
 			       NULL, BSLAB_NOMAGAZINE);
 
 	/* an empty cache: the allocation fails rather than make a slab */
-	ctx->alloc = true;
+	ctx->op = HARD_ALLOC;
 	run_hard(ctx);
 	KUNIT_EXPECT_NULL(test, ctx->got);
 	KUNIT_EXPECT_EQ(test, tst_stat(ctx->cache, alloc_fail), 1);
@@ -490,7 +500,7 @@ static void hard_irq_context(struct kunit *test)
 	ctx->objs[ctx->n++] = ctx->got;
 
 	/* frees that empty slabs beyond the reserve leave them to the work */
-	ctx->alloc = false;
+	ctx->op = HARD_FREE;
 	run_hard(ctx);
 	KUNIT_EXPECT_EQ(test, tst_stat(ctx->cache, buf_inuse), 0);
 	flush_work(&ctx->cache->work);
@@ -499,6 +509,19 @@ static void hard_irq_context(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tst_stat(ctx->cache, slab_destroy),
 			tst_stat(ctx->cache, slab_create) -
 			BSLAB_EMPTY_RESERVE);
+
+	/* bslab_alloc() past the size classes: no pages in hard IRQ */
+	ctx->op = HARD_LARGE_ALLOC;
+	run_hard(ctx);
+	KUNIT_EXPECT_NULL(test, ctx->got);
+	bslab_sizes_large_stats(&large_before, &bytes);
+	ctx->got = bslab_alloc(4 * BSLAB_ALLOC_MAX, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ctx->got);
+	ctx->op = HARD_LARGE_FREE;	/* finished by a work item */
+	run_hard(ctx);
+	bslab_sizes_flush();
+	bslab_sizes_large_stats(&large_after, &bytes);
+	KUNIT_EXPECT_EQ(test, large_after, large_before);
 	hrtimer_cancel(&ctx->timer);
 }
 

@@ -651,6 +651,7 @@ void bslab_owner_going(struct module *mod);
 int bslab_sizes_init(void);
 void bslab_sizes_exit(void);
 void bslab_sizes_large_stats(unsigned long *allocs, unsigned long *bytes);
+void bslab_sizes_flush(void);
 struct bslab_cache *bslab_size_class(size_t size);
 
 /* debugfs.c and procfs.c */

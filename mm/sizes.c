@@ -13,12 +13,17 @@
  *
  * Larger sizes go straight to the page allocator as compound pages;
  * bslab_free() checks the order of what it is given against the size.  Those
- * pages are counted (large_alloc, large_bytes) and shown in kmastat.
+ * pages are counted (large_alloc, large_bytes) and shown in kmastat.  Where
+ * the page allocator may not be called (hard IRQ; see pages_allowed()), a
+ * large allocation fails and a large free is finished by a work item: the
+ * pages wait on a lock-free list written into their own first bytes.
  *
  * Locking: none of its own; the class table is written once at module load.
  */
+#include <linux/llist.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/workqueue.h>
 
 #include "internal.h"
 
@@ -34,6 +39,25 @@ static atomic_long_t large_allocs = ATOMIC_LONG_INIT(0);
 static atomic_long_t large_bytes = ATOMIC_LONG_INIT(0);
 
 static_assert(ARRAY_SIZE(class_sizes) <= U8_MAX);
+
+/* A large allocation whose free waits for process context, in its own memory. */
+struct large_deferred {
+	struct llist_node node;
+	unsigned int order;
+};
+
+static LLIST_HEAD(large_deferred);
+
+static void large_free_work_fn(struct work_struct *work)
+{
+	struct llist_node *list = llist_del_all(&large_deferred);
+	struct large_deferred *ld, *next;
+
+	llist_for_each_entry_safe(ld, next, list, node)
+		__free_pages(virt_to_page(ld), ld->order);
+}
+
+static DECLARE_WORK(large_free_work, large_free_work_fn);
 
 static inline struct bslab_cache *class_of(size_t size)
 {
@@ -66,6 +90,8 @@ void *bslab_alloc(size_t size, gfp_t gfp)
 	if (likely(size <= BSLAB_ALLOC_MAX))
 		return bslab_cache_alloc(class_of(size), gfp);
 
+	if (unlikely(!pages_allowed()))
+		return NULL;
 	order = get_order(size);
 	page = alloc_pages(gfp | __GFP_COMP | __GFP_NOWARN, order);
 	if (!page)
@@ -102,6 +128,14 @@ void bslab_free(void *obj, size_t size)
 	}
 	atomic_long_dec(&large_allocs);
 	atomic_long_sub(PAGE_SIZE << order, &large_bytes);
+	if (unlikely(!pages_allowed())) {
+		struct large_deferred *ld = obj;
+
+		ld->order = order;
+		llist_add(&ld->node, &large_deferred);
+		schedule_work(&large_free_work);
+		return;
+	}
 	__free_pages(page, order);
 }
 EXPORT_SYMBOL_GPL(bslab_free);
@@ -117,10 +151,25 @@ void bslab_sizes_large_stats(unsigned long *allocs, unsigned long *bytes)
 	*bytes = atomic_long_read(&large_bytes);
 }
 
+BSLAB_EXPORT_INTERNAL(bslab_sizes_large_stats);
+
+/**
+ * bslab_sizes_flush() - finish the large frees deferred from hard IRQ context
+ *
+ * Context: process context, may sleep.
+ */
+void bslab_sizes_flush(void)
+{
+	flush_work(&large_free_work);
+}
+
+BSLAB_EXPORT_INTERNAL(bslab_sizes_flush);
+
 void bslab_sizes_exit(void)
 {
 	int i;
 
+	bslab_sizes_flush();
 	for (i = ARRAY_SIZE(class_cache) - 1; i >= 0; i--) {
 		bslab_cache_destroy(class_cache[i]);
 		class_cache[i] = NULL;
