@@ -24,6 +24,8 @@ void tst_fill(void *obj, size_t size, u64 tag);
 bool tst_check(const void *obj, size_t size, u64 tag);
 void *tst_alloc_array(struct kunit *test, size_t n, size_t size);
 bool tst_dead_listed(struct bslab_cache *cache);
+u64 tst_log_mark(void);
+__printf(2, 3) bool tst_logged(u64 mark, const char *fmt, ...);
 bool tst_dead_released(struct bslab_cache *cache);
 
 /* xorshift64*: a fixed seed makes every run draw the same numbers. */

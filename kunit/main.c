@@ -5,6 +5,7 @@
  */
 #include <linux/delay.h>
 #include <linux/fs.h>
+#include <linux/kmsg_dump.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -127,6 +128,47 @@ bool tst_dead_released(struct bslab_cache *cache)
 		msleep(20);
 	}
 	return false;
+}
+
+/* Where the kernel log ends now: lines after it are "since" the mark. */
+u64 tst_log_mark(void)
+{
+	struct kmsg_dump_iter iter;
+
+	kmsg_dump_rewind(&iter);
+	return iter.next_seq;
+}
+
+/*
+ * Did the kernel log a line containing the formatted text since @mark?
+ * (The way kfence_test's report_matches() reads the console, but from the
+ * printk ring buffer, which needs no tracepoint.)
+ */
+bool tst_logged(u64 mark, const char *fmt, ...)
+{
+	struct kmsg_dump_iter iter;
+	bool found = false;
+	char *want, *line;
+	va_list ap;
+	size_t len;
+
+	va_start(ap, fmt);
+	want = kvasprintf(GFP_KERNEL, fmt, ap);
+	va_end(ap);
+	line = kmalloc(1024, GFP_KERNEL);
+	if (!want || !line)
+		goto out;
+	kmsg_dump_rewind(&iter);
+	iter.cur_seq = max(iter.cur_seq, mark);
+	while (!found &&
+	       kmsg_dump_get_line(&iter, false, line, 1023, &len)) {
+		line[len] = '\0';
+		found = strstr(line, want);
+	}
+out:
+	kfree(line);
+	kfree(want);
+	return found;
 }
 
 static void vfree_action(void *p)

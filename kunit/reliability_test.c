@@ -40,13 +40,21 @@ module_param(hotplug_seconds, uint, 0444);
 MODULE_PARM_DESC(hotplug_seconds,
 		 "length of the readers x create/destroy x CPU hotplug test (default 180)");
 
+/* Was a free of @obj into the cache @name refused and reported, for @why? */
+static bool reported(u64 mark, const char *name, const void *obj,
+		     const char *why)
+{
+	return tst_logged(mark, "bslab: cache %s: invalid free of %p: %s",
+			  name, obj, why);
+}
+
 /* ---- 2: the free check on the magazine path ---- */
 
 static void magazine_free_check(struct kunit *test)
 {
 	struct bslab_cache *a, *b;
 	void *x, *y, *got[8], *km;
-	u64 stack_word = 0;
+	u64 stack_word = 0, mark;
 	unsigned int i;
 
 	a = tst_cache(test, "t_rel_check_a", 64, 0, NULL, NULL, NULL, 0);
@@ -59,6 +67,7 @@ static void magazine_free_check(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, y);
 	KUNIT_ASSERT_NOT_NULL(test, km);
 
+	mark = tst_log_mark();
 	bslab_cache_free(a, km);		/* kmalloc'd memory */
 	bslab_cache_free(a, &stack_word);	/* a stack address */
 	bslab_cache_free(a, x + 8);		/* an interior pointer */
@@ -66,11 +75,25 @@ static void magazine_free_check(struct kunit *test)
 	bslab_cache_free(a, (void *)a);		/* the cache structure */
 	KUNIT_EXPECT_EQ(test, tst_stat(a, free_invalid), 5);
 	KUNIT_EXPECT_EQ(test, tst_stat(a, buf_magazine), 0);
+	KUNIT_EXPECT_TRUE(test, reported(mark, "t_rel_check_a", km,
+					 "not memory of a bslab slab"));
+	KUNIT_EXPECT_TRUE(test, reported(mark, "t_rel_check_a", &stack_word,
+					 virt_addr_valid(&stack_word) ?
+					 "not memory of a bslab slab" :
+					 "not in the direct map"));
+	KUNIT_EXPECT_TRUE(test, reported(mark, "t_rel_check_a", x + 8,
+					 "not the start of an object"));
+	KUNIT_EXPECT_TRUE(test, reported(mark, "t_rel_check_a", y,
+					 "it belongs to cache t_rel_check_b"));
+	KUNIT_EXPECT_TRUE(test, reported(mark, "t_rel_check_a", a,
+					 "not memory of a bslab slab"));
 
 	bslab_cache_free(a, x);
 	bslab_cache_free(a, x);			/* the naive double free */
 	KUNIT_EXPECT_EQ(test, tst_stat(a, free_invalid), 6);
 	KUNIT_EXPECT_EQ(test, tst_stat(a, buf_magazine), 1);
+	KUNIT_EXPECT_TRUE(test, reported(mark, "t_rel_check_a", x,
+					 "the object is already free (double free)"));
 
 	/* nothing bad was put into a magazine: only x comes back, once */
 	for (i = 0; i < ARRAY_SIZE(got); i++) {
@@ -104,14 +127,17 @@ static void wrong_size_class(struct kunit *test)
 	struct bslab_cache *c16 = bslab_size_class(16);
 	struct bslab_cache *c4k = bslab_size_class(4096);
 	u64 bad16 = tst_stat(c16, free_invalid);
-	u64 bad4k = tst_stat(c4k, free_invalid);
+	u64 bad4k = tst_stat(c4k, free_invalid), mark;
 	void *small, *again[4];
 	unsigned int i;
 
 	small = bslab_alloc(16, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, small);
+	mark = tst_log_mark();
 	bslab_free(small, 4096);
 	KUNIT_EXPECT_EQ(test, tst_stat(c4k, free_invalid), bad4k + 1);
+	KUNIT_EXPECT_TRUE(test, reported(mark, "bslab_alloc_4096", small,
+					 "it belongs to cache bslab_alloc_16"));
 	for (i = 0; i < ARRAY_SIZE(again); i++) {
 		again[i] = bslab_alloc(4096, GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, again[i]);
@@ -152,6 +178,7 @@ static void slab_double_free(struct kunit *test)
 	struct bslab_cache *a;
 	void *x, *y, *z, *w;
 	struct bslab_obj_info info;
+	u64 mark;
 
 	a = tst_cache(test, "t_rel_dfree", 64, 0, NULL, NULL, NULL,
 		      BSLAB_NOMAGAZINE);
@@ -161,10 +188,15 @@ static void slab_double_free(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, y);
 	tst_fill(y, 64, 7);
 
+	mark = tst_log_mark();
 	bslab_cache_free(a, x);
 	bslab_cache_free(a, x);			/* already free */
 	bslab_cache_free(a, x + 64 * 5);	/* never allocated */
 	KUNIT_EXPECT_EQ(test, tst_stat(a, free_invalid), 2);
+	KUNIT_EXPECT_TRUE(test, reported(mark, "t_rel_dfree", x,
+					 "the object is already free (double free)"));
+	KUNIT_EXPECT_TRUE(test, reported(mark, "t_rel_dfree", x + 64 * 5,
+					 "the object was never allocated"));
 	KUNIT_EXPECT_EQ(test, tst_stat(a, buf_inuse), 1);
 	KUNIT_ASSERT_EQ(test, 0, bslab_obj_info(a, y, &info));
 	KUNIT_EXPECT_EQ(test, info.inuse, 1);
@@ -191,6 +223,7 @@ static void slab_double_free(struct kunit *test)
 static void destroy_twice(struct kunit *test)
 {
 	struct bslab_cache *a, *d, *other;
+	u64 mark = tst_log_mark();
 	void *obj;
 
 	other = tst_cache(test, "t_rel_other", 32, 0, NULL, NULL, NULL, 0);
@@ -199,6 +232,8 @@ static void destroy_twice(struct kunit *test)
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, a);
 	bslab_cache_destroy(a);
 	bslab_cache_destroy(a);		/* reported, nothing read of it */
+	KUNIT_EXPECT_TRUE(test, tst_logged(mark, "bslab_cache_destroy(%p): not a live cache",
+					   a));
 
 	/* dead (destroyed with an object) and destroyed again */
 	d = bslab_cache_create("t_rel_twice_dead", 32, 0, NULL, NULL, NULL,
@@ -210,6 +245,8 @@ static void destroy_twice(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, tst_dead_listed(d));
 	bslab_cache_destroy(d);
 	KUNIT_EXPECT_TRUE(test, tst_dead_listed(d));
+	KUNIT_EXPECT_TRUE(test, tst_logged(mark, "cache %s: destroyed twice",
+					   "t_rel_twice_dead"));
 	/* the lists are intact: the name is free, the other cache works */
 	a = bslab_cache_create("t_rel_twice_dead", 32, 0, NULL, NULL, NULL,
 			       NULL, 0);
@@ -225,6 +262,7 @@ static void destroy_twice(struct kunit *test)
 static void dead_cache_released(struct kunit *test)
 {
 	struct bslab_cache *d;
+	u64 mark = tst_log_mark();
 	void *objs[3];
 	int i;
 
@@ -244,6 +282,10 @@ static void dead_cache_released(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, tst_dead_listed(d));
 	bslab_cache_free(d, objs[2]);
 	KUNIT_EXPECT_TRUE(test, tst_dead_released(d));
+	KUNIT_EXPECT_TRUE(test, tst_logged(mark, "cache t_rel_dead: %s",
+					   "destroyed with 3 objects still allocated"));
+	KUNIT_EXPECT_TRUE(test, tst_logged(mark, "cache t_rel_dead: %s",
+					   "the last object of the destroyed cache was freed"));
 }
 
 /*
@@ -304,6 +346,7 @@ static void module_gone(struct kunit *test)
 	struct bslab_cache *empty, *held;
 	int ctor, dtor;
 	void *obj;
+	u64 mark;
 
 	KUNIT_ASSERT_NOT_NULL(test, calls);
 	KUNIT_ASSERT_NOT_NULL(test, fake);
@@ -322,7 +365,12 @@ static void module_gone(struct kunit *test)
 	ctor = atomic_read(&calls->ctor);
 	dtor = atomic_read(&calls->dtor);
 
+	mark = tst_log_mark();
 	bslab_owner_going(fake);	/* what the module notifier does */
+	KUNIT_EXPECT_TRUE(test, tst_logged(mark, "cache %s: module %s is unloading",
+					   "t_rel_owner_held", fake->name));
+	KUNIT_EXPECT_TRUE(test, tst_logged(mark, "cache %s: module %s is unloading",
+					   "t_rel_owner_empty", fake->name));
 
 	/* no callback into the "gone" module, not even to destruct */
 	KUNIT_EXPECT_NULL(test, READ_ONCE(held->ctor));
@@ -532,12 +580,16 @@ static void reserved_names(struct kunit *test)
 	static const char *const names[] = { "kmastat", "kmausers", ".", ".." };
 	struct bslab_cache *c;
 	unsigned int i;
+	u64 mark;
 
 	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		mark = tst_log_mark();
 		c = bslab_cache_create(names[i], 32, 0, NULL, NULL, NULL, NULL,
 				       0);
 		KUNIT_EXPECT_EQ_MSG(test, PTR_ERR(c), -EINVAL, "name %s",
 				    names[i]);
+		KUNIT_EXPECT_TRUE(test, tst_logged(mark, "bslab: cache %s: name is reserved",
+						   names[i]));
 		if (!IS_ERR(c))
 			bslab_cache_destroy(c);
 	}
@@ -562,10 +614,13 @@ static int write_param(const char *name, const char *val)
 
 static void param_ranges(struct kunit *test)
 {
+	u64 mark = tst_log_mark();
 	char *now;
 
 	KUNIT_EXPECT_EQ(test, write_param("reap_interval", "17179870"),
 			-ERANGE);
+	KUNIT_EXPECT_TRUE(test, tst_logged(mark, "bslab: reap_interval=%s: at most %u",
+					   "17179870", 86400));
 	KUNIT_EXPECT_EQ(test, write_param("reap_interval", "86401"), -ERANGE);
 	KUNIT_EXPECT_EQ(test, write_param("reap_interval", "-1"), -EINVAL);
 	now = tst_read_file(test, "/sys/module/bslab/parameters/reap_interval",

@@ -632,14 +632,15 @@ static void dead_cache_reclaim(struct bslab_cache *cp)
 		mutex_unlock(&bslab_setup_mutex);
 		return;
 	}
+	/* reported before it leaves the list, which is what waiters watch */
+	pr_info("bslab: cache %s: the last object of the destroyed cache was freed; cache released\n",
+		cp->name);
 	list_del(&cp->caches);
 	mutex_unlock(&bslab_setup_mutex);
 
 	synchronize_rcu();	/* the last free has left the cache */
 	bslab_slab_teardown(cp);
 	bslab_slab_destroy_deferred(cp);
-	pr_info("bslab: cache %s: the last object of the destroyed cache was freed; cache released\n",
-		cp->name);
 	cache_free(cp);
 }
 
