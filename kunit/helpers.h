@@ -8,6 +8,7 @@
 #define _BSLAB_KUNIT_HELPERS_H
 
 #include <kunit/test.h>
+#include <linux/completion.h>
 #include <bslab.h>
 #include "../mm/internal.h"
 
@@ -24,6 +25,22 @@ void tst_fill(void *obj, size_t size, u64 tag);
 bool tst_check(const void *obj, size_t size, u64 tag);
 void *tst_alloc_array(struct kunit *test, size_t n, size_t size);
 bool tst_dead_listed(struct bslab_cache *cache);
+/* A function run in a kthread bound to one CPU. */
+struct tst_cpu_job {
+	int (*fn)(struct tst_cpu_job *job);
+	struct bslab_cache *cache;
+	unsigned int cpu;
+	unsigned long deadline;
+	struct completion done;
+	bool stop;
+	void *shared;
+	unsigned long bad;
+	unsigned long ops;
+};
+
+void tst_pin(struct kunit *test, unsigned int cpu);
+void tst_need_two_cpus(struct kunit *test);
+void tst_job_start(struct kunit *test, struct tst_cpu_job *job);
 u64 tst_log_mark(void);
 __printf(2, 3) bool tst_logged(u64 mark, const char *fmt, ...);
 bool tst_dead_released(struct bslab_cache *cache);

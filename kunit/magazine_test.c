@@ -3,10 +3,9 @@
  * bslab_magazine: the per-CPU layer and the depot.  Every swap and exchange
  * path, counted exactly; an interrupt entering the cache while the CPU
  * layer is in use; a hard-irq timer and a task sharing a cache on one CPU;
- * two CPUs freeing each other's objects; magazine resize up under forced
- * depot contention and down when idle; the working-set reap; the shrinker
- * through drop_caches; CPU offline/online during allocation; destroy after
- * heavy use; BSLAB_NOMAGAZINE; the magazines file.
+ * two CPUs freeing each other's objects; destroy after heavy use; bulk
+ * calls through the magazines; BSLAB_NOMAGAZINE; the magazines file.  The
+ * reaper, the shrinker and CPU hotplug have files of their own.
  */
 #include <linux/cpu.h>
 #include <linux/delay.h>
@@ -35,59 +34,6 @@ static int tagged_ctor(void *obj, void *priv, gfp_t gfp)
 	return 0;
 }
 
-static void unpin(void *unused)
-{
-	set_cpus_allowed_ptr(current, cpu_possible_mask);
-}
-
-/* Keep the test on @cpu, so that every operation sees the same magazines. */
-static void pin(struct kunit *test, unsigned int cpu)
-{
-	KUNIT_ASSERT_TRUE(test, cpu_online(cpu));
-	KUNIT_ASSERT_EQ(test, 0, set_cpus_allowed_ptr(current,
-						      cpumask_of(cpu)));
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, unpin, NULL));
-}
-
-static void need_two_cpus(struct kunit *test)
-{
-	KUNIT_ASSERT_GE_MSG(test, num_online_cpus(), 2,
-			    "the test kernel boots with -smp 2");
-}
-
-/* A function run in a kthread bound to one CPU. */
-struct cpu_job {
-	int (*fn)(struct cpu_job *job);
-	struct bslab_cache *cache;
-	unsigned int cpu;
-	unsigned long deadline;
-	struct completion done;
-	bool stop;
-	void *shared;
-	unsigned long bad;
-	unsigned long ops;
-};
-
-static int job_thread(void *arg)
-{
-	struct cpu_job *job = arg;
-
-	job->fn(job);
-	complete(&job->done);
-	return 0;
-}
-
-static void job_start(struct kunit *test, struct cpu_job *job)
-{
-	struct task_struct *t;
-
-	init_completion(&job->done);
-	t = kthread_create(job_thread, job, "bslab_test/%u", job->cpu);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
-	kthread_bind(t, job->cpu);
-	wake_up_process(t);
-}
-
 /* ---- every path of the CPU layer, counted ---- */
 
 static void swap_and_exchange_paths(struct kunit *test)
@@ -97,7 +43,7 @@ static void swap_and_exchange_paths(struct kunit *test)
 	struct bslab_stats st;
 	void **objs;
 
-	pin(test, 0);
+	tst_pin(test, 0);
 	cache = tst_cache(test, "t_mag_paths", 64, 0, NULL, NULL, NULL, 0);
 	m = tst_stat(cache, magazine_size);
 	KUNIT_ASSERT_GE(test, m, 2);
@@ -170,7 +116,7 @@ static void interrupt_finds_cpu_busy(struct kunit *test)
 	unsigned int rounds;
 	void *a, *b;
 
-	pin(test, 0);
+	tst_pin(test, 0);
 	cache = tst_cache(test, "t_mag_busy", 128, 0, NULL, NULL, NULL, 0);
 	a = bslab_cache_alloc(cache, GFP_KERNEL);
 	bslab_cache_free(cache, a);	/* a now sits in the loaded magazine */
@@ -243,7 +189,7 @@ static void irq_and_task_share_cpu(struct kunit *test)
 	unsigned int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, ctx);
-	pin(test, 0);
+	tst_pin(test, 0);
 	ctx->cache = tst_cache(test, "t_mag_irq", sizeof(struct tagged), 0,
 			       tagged_ctor, NULL, NULL, 0);
 	bslab_test_hrtimer_setup(&ctx->timer, irq_side, CLOCK_MONOTONIC,
@@ -318,7 +264,7 @@ static struct tagged *xq_pop(struct xqueue *q)
 	return t;
 }
 
-static void xfree(struct cpu_job *job, struct tagged *t, u32 owner)
+static void xfree(struct tst_cpu_job *job, struct tagged *t, u32 owner)
 {
 	if (!t->live || t->owner != owner)
 		job->bad++;
@@ -326,7 +272,7 @@ static void xfree(struct cpu_job *job, struct tagged *t, u32 owner)
 	bslab_cache_free(job->cache, t);
 }
 
-static int cross_worker(struct cpu_job *job)
+static int cross_worker(struct tst_cpu_job *job)
 {
 	struct xqueue *queues = job->shared;
 	struct xqueue *mine = &queues[job->cpu], *peer = &queues[!job->cpu];
@@ -361,7 +307,7 @@ static void cross_cpu_free(struct kunit *test)
 {
 	struct xqueue *queues = kunit_kzalloc(test, 2 * sizeof(*queues),
 					      GFP_KERNEL);
-	struct cpu_job *jobs = kunit_kzalloc(test, 2 * sizeof(*jobs),
+	struct tst_cpu_job *jobs = kunit_kzalloc(test, 2 * sizeof(*jobs),
 					     GFP_KERNEL);
 	struct bslab_cache *cache;
 	unsigned int i, resizes = 0;
@@ -370,15 +316,15 @@ static void cross_cpu_free(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, queues);
 	KUNIT_ASSERT_NOT_NULL(test, jobs);
-	need_two_cpus(test);
+	tst_need_two_cpus(test);
 	cache = tst_cache(test, "t_mag_cross", sizeof(struct tagged), 0,
 			  tagged_ctor, NULL, NULL, 0);
 	for (i = 0; i < 2; i++) {
 		spin_lock_init(&queues[i].lock);
-		jobs[i] = (struct cpu_job){ .fn = cross_worker, .cache = cache,
+		jobs[i] = (struct tst_cpu_job){ .fn = cross_worker, .cache = cache,
 			.cpu = i, .shared = queues,
 			.deadline = jiffies + 3 * HZ };
-		job_start(test, &jobs[i]);
+		tst_job_start(test, &jobs[i]);
 	}
 	while (!completion_done(&jobs[0].done) ||
 	       !completion_done(&jobs[1].done)) {
@@ -406,313 +352,6 @@ static void cross_cpu_free(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tst_stat(cache, mem_total), 0);
 }
 
-/* ---- magazine resize ---- */
-
-static int hog_depot(struct cpu_job *job)
-{
-	unsigned long flags;
-
-	while (!READ_ONCE(job->stop)) {
-		raw_spin_lock_irqsave(&job->cache->depot.lock, flags);
-		mdelay(2);	/* with the lock held: it must spin */
-		raw_spin_unlock_irqrestore(&job->cache->depot.lock, flags);
-		usleep_range(50, 100);
-	}
-	return 0;
-}
-
-/* Depot trips: fill and empty both magazines and one more. */
-static void depot_trips(struct bslab_cache *cache, void **objs,
-			unsigned int n)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
-	for (i = 0; i < n; i++)
-		bslab_cache_free(cache, objs[i]);
-}
-
-static void resize_up_and_down(struct kunit *test)
-{
-	struct cpu_job *hog = kunit_kzalloc(test, sizeof(*hog), GFP_KERNEL);
-	const unsigned int contention = 3, idle = 4;	/* module defaults */
-	struct bslab_cache *cache;
-	unsigned long deadline;
-	unsigned int m, i;
-	void **objs;
-
-	KUNIT_ASSERT_NOT_NULL(test, hog);
-	need_two_cpus(test);
-	pin(test, 0);
-	cache = tst_cache(test, "t_mag_resize", 64, 0, NULL, NULL, NULL, 0);
-	m = tst_stat(cache, magazine_size);
-	objs = tst_alloc_array(test, 4 * 256, sizeof(void *));
-
-	*hog = (struct cpu_job){ .fn = hog_depot, .cache = cache, .cpu = 1 };
-	job_start(test, hog);
-	deadline = jiffies + 10 * HZ;
-	while (tst_stat(cache, depot_contention) <= contention &&
-	       time_before(jiffies, deadline))
-		depot_trips(cache, objs, 4 * m);
-	WRITE_ONCE(hog->stop, true);
-	wait_for_completion(&hog->done);
-	KUNIT_ASSERT_GT(test, tst_stat(cache, depot_contention), contention);
-
-	bslab_reap_tick(cache);
-	KUNIT_EXPECT_EQ(test, tst_stat(cache, magazine_resize_up), 1);
-	KUNIT_EXPECT_GT(test, tst_stat(cache, magazine_size), m);
-
-	/* New magazines have the new size; objects still flow. */
-	depot_trips(cache, objs, 4 * tst_stat(cache, magazine_size));
-	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_inuse), 0);
-
-	/* A tick to see the last allocations, then idle ones. */
-	bslab_reap_tick(cache);
-	for (i = 0; i < idle - 1; i++)
-		bslab_reap_tick(cache);
-	KUNIT_EXPECT_EQ(test, tst_stat(cache, magazine_resize_down), 0);
-	bslab_reap_tick(cache);
-	KUNIT_EXPECT_EQ(test, tst_stat(cache, magazine_resize_down), 1);
-	KUNIT_EXPECT_EQ(test, tst_stat(cache, magazine_size), m);
-	depot_trips(cache, objs, 4 * m);
-	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_inuse), 0);
-}
-
-/* ---- working-set reap ---- */
-
-/*
- * A new cache on this CPU with k full magazines in the depot and two full
- * ones loaded; @objs has room for the (k + 2) * m objects.
- */
-static struct bslab_cache *full_depot(struct kunit *test, const char *name,
-				      unsigned int k, void ***objs)
-{
-	struct bslab_cache *cache;
-	unsigned int n;
-
-	pin(test, 0);
-	cache = tst_cache(test, name, 64, 0, NULL, NULL, NULL, 0);
-	n = (k + 2) * tst_stat(cache, magazine_size);
-	*objs = tst_alloc_array(test, n, sizeof(void *));
-	depot_trips(cache, *objs, n);
-	KUNIT_ASSERT_EQ(test, tst_stat(cache, full_magazines), k);
-	return cache;
-}
-
-static void working_set_reap(struct kunit *test)
-{
-	const unsigned int k = 6, j = 2;
-	struct bslab_cache *cache;
-	unsigned int m, i;
-	void **objs;
-
-	cache = full_depot(test, "t_mag_wss", k, &objs);
-	m = tst_stat(cache, magazine_size);
-
-	/* the depot was never drawn on since create: nothing is surplus */
-	bslab_reap_tick(cache);
-	KUNIT_EXPECT_EQ(test, tst_stat(cache, full_magazines), k);
-	KUNIT_EXPECT_EQ(test, tst_stat(cache, reap_magazines), 0);
-
-	/* this interval uses j of the depot's magazines, and returns them */
-	for (i = 0; i < (j + 2) * m; i++)
-		objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
-	KUNIT_EXPECT_EQ(test, tst_stat(cache, full_magazines), k - j);
-	for (i = 0; i < (j + 2) * m; i++)
-		bslab_cache_free(cache, objs[i]);
-	KUNIT_EXPECT_EQ(test, tst_stat(cache, full_magazines), k);
-
-	/* the k - j never touched are freed; j stay for the working set */
-	bslab_reap_tick(cache);
-	KUNIT_EXPECT_EQ(test, tst_stat(cache, full_magazines), j);
-	KUNIT_EXPECT_EQ(test, tst_stat(cache, reap_objects), (k - j) * m);
-	KUNIT_EXPECT_GE(test, tst_stat(cache, reap_magazines), k - j);
-	KUNIT_EXPECT_EQ(test, tst_stat(cache, slab_empty), 0);
-	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_magazine), (j + 2) * m);
-}
-
-/* ---- the periodic reaper ---- */
-
-static void set_reap_interval(const char *secs)
-{
-	struct file *f;
-	loff_t pos = 0;
-
-	f = filp_open("/sys/module/bslab/parameters/reap_interval", O_WRONLY,
-		      0);
-	if (IS_ERR(f))
-		return;
-	kernel_write(f, secs, strlen(secs), &pos);
-	filp_close(f, NULL);
-}
-
-static void reaper_off(void *unused)
-{
-	set_reap_interval("0");
-}
-
-/*
- * With the reaper on (make check loads bslab with it off), an idle cache's
- * depot surplus goes away by itself: the first tick sees the depot's
- * minimum, the next frees it.
- */
-static void periodic_reaper(struct kunit *test)
-{
-	const unsigned int k = 4;
-	struct bslab_cache *cache;
-	unsigned long deadline;
-	unsigned int m;
-	void **objs;
-
-	cache = full_depot(test, "t_mag_reaper", k, &objs);
-	m = tst_stat(cache, magazine_size);
-
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, reaper_off,
-							   NULL));
-	set_reap_interval("1");
-	deadline = jiffies + 10 * HZ;
-	while (tst_stat(cache, full_magazines) && time_before(jiffies, deadline))
-		msleep(100);
-	KUNIT_EXPECT_EQ(test, tst_stat(cache, full_magazines), 0);
-	KUNIT_EXPECT_EQ(test, tst_stat(cache, reap_objects), k * m);
-	KUNIT_EXPECT_GE(test, tst_stat(cache, reap), 2);
-	/* the loaded and previous magazines are the CPU's, not surplus */
-	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_magazine), 2 * m);
-}
-
-/* ---- the shrinker ---- */
-
-static atomic_t reclaim_calls;
-
-static void count_reclaim(void *priv)
-{
-	atomic_inc(&reclaim_calls);
-}
-
-static void shrinker_and_drop_caches(struct kunit *test)
-{
-	struct bslab_cache *cache;
-	struct bslab_stats st;
-	struct file *f;
-	unsigned int i, n;
-	loff_t pos = 0;
-	void **objs;
-
-	pin(test, 0);
-	atomic_set(&reclaim_calls, 0);
-	cache = bslab_cache_create("t_mag_shrink", 256, 0, NULL, NULL,
-				   count_reclaim, NULL, 0);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, cache);
-	n = 20 * tst_stat(cache, magazine_size);
-	objs = tst_alloc_array(test, n, sizeof(void *));
-	for (i = 0; i < n; i++)
-		objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
-	for (i = 0; i < n; i++)
-		bslab_cache_free(cache, objs[i]);
-	KUNIT_ASSERT_GT(test, tst_stat(cache, full_magazines), 10);
-
-	f = filp_open("/proc/sys/vm/drop_caches", O_WRONLY, 0);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
-	KUNIT_EXPECT_EQ(test, kernel_write(f, "2\n", 2, &pos), 2);
-	filp_close(f, NULL);
-
-	bslab_cache_stats(cache, &st);
-	KUNIT_EXPECT_EQ(test, st.full_magazines, 0);
-	KUNIT_EXPECT_EQ(test, st.empty_magazines, 0);
-	KUNIT_EXPECT_EQ(test, st.slab_empty, 0);
-	KUNIT_EXPECT_GT(test, st.shrink_objects, 0);
-	KUNIT_EXPECT_GT(test, st.shrink_pages, 0);
-	/* only the two loaded magazines' objects keep pages */
-	KUNIT_EXPECT_LE(test, st.buf_total, st.buf_magazine + st.buf_per_slab *
-			(st.slab_full + st.slab_partial));
-	KUNIT_EXPECT_GE(test, atomic_read(&reclaim_calls), 1);
-	bslab_cache_destroy(cache);
-}
-
-/* ---- CPU hotplug ---- */
-
-static int churn(struct cpu_job *job)
-{
-	void *objs[40];
-	unsigned int i;
-
-	while (!READ_ONCE(job->stop)) {
-		for (i = 0; i < ARRAY_SIZE(objs); i++) {
-			objs[i] = bslab_cache_alloc(job->cache, GFP_KERNEL);
-			if (!objs[i])
-				job->bad++;
-		}
-		for (i = 0; i < ARRAY_SIZE(objs); i++)
-			bslab_cache_free(job->cache, objs[i]);
-		job->ops += ARRAY_SIZE(objs);
-		cond_resched();
-	}
-	return 0;
-}
-
-/* Leave objects in this CPU's magazines: one full, one partly full. */
-static int park_objects(struct cpu_job *job)
-{
-	unsigned int m = bslab_magazine_size(job->cache), i;
-	void **objs = job->shared;
-
-	for (i = 0; i < m + m / 2; i++)
-		objs[i] = bslab_cache_alloc(job->cache, GFP_KERNEL);
-	for (i = 0; i < m + m / 2; i++)
-		bslab_cache_free(job->cache, objs[i]);
-	job->ops = m + m / 2;
-	return 0;
-}
-
-static void cpu_offline_online(struct kunit *test)
-{
-	struct cpu_job *jobs = kunit_kzalloc(test, 2 * sizeof(*jobs),
-					     GFP_KERNEL);
-	struct bslab_cpu_cache *cc;
-	struct bslab_cache *cache;
-	struct bslab_stats st;
-	unsigned int round, m;
-
-	KUNIT_ASSERT_NOT_NULL(test, jobs);
-	need_two_cpus(test);
-	pin(test, 0);
-	cache = tst_cache(test, "t_mag_hotplug", 96, 0, NULL, NULL, NULL, 0);
-	m = tst_stat(cache, magazine_size);
-
-	/* CPU 1 holds a full and a half-full magazine; then it goes away */
-	jobs[1] = (struct cpu_job){ .fn = park_objects, .cache = cache,
-		.cpu = 1, .shared = tst_alloc_array(test, 2 * m,
-						     sizeof(void *)) };
-	job_start(test, &jobs[1]);
-	wait_for_completion(&jobs[1].done);
-	KUNIT_ASSERT_EQ(test, tst_stat(cache, buf_magazine), m + m / 2);
-
-	/* meanwhile CPU 0 keeps allocating and freeing */
-	jobs[0] = (struct cpu_job){ .fn = churn, .cache = cache, .cpu = 0 };
-	job_start(test, &jobs[0]);
-	for (round = 0; round < 3; round++) {
-		KUNIT_ASSERT_EQ(test, 0, remove_cpu(1));
-		cc = per_cpu_ptr(cache->cpu, 1);
-		KUNIT_EXPECT_PTR_EQ(test, cc->loaded, &bslab_no_magazine);
-		KUNIT_EXPECT_PTR_EQ(test, cc->prev, &bslab_no_magazine);
-		KUNIT_ASSERT_EQ(test, 0, add_cpu(1));
-		msleep(20);
-	}
-	WRITE_ONCE(jobs[0].stop, true);
-	wait_for_completion(&jobs[0].done);
-
-	bslab_cache_stats(cache, &st);
-	KUNIT_EXPECT_EQ(test, jobs[0].bad, 0);
-	KUNIT_EXPECT_GT(test, jobs[0].ops, 0);
-	KUNIT_EXPECT_EQ(test, st.alloc, st.free);
-	KUNIT_EXPECT_EQ(test, st.alloc, jobs[0].ops + jobs[1].ops);
-	KUNIT_EXPECT_EQ(test, st.buf_inuse, 0);
-	KUNIT_EXPECT_EQ(test, st.free_invalid, 0);
-	bslab_cache_reap(cache);
-	KUNIT_EXPECT_EQ(test, tst_stat(cache, mem_total), 0);
-}
-
 /* ---- destroy after heavy use on every CPU ---- */
 
 static atomic_t heavy_ctor, heavy_dtor;
@@ -728,7 +367,7 @@ static void heavy_dtor_fn(void *obj, void *priv)
 	atomic_inc(&heavy_dtor);
 }
 
-static int heavy_worker(struct cpu_job *job)
+static int heavy_worker(struct tst_cpu_job *job)
 {
 	while (time_before(jiffies, job->deadline) && !job->bad) {
 		void *objs[100];
@@ -751,22 +390,22 @@ static int heavy_worker(struct cpu_job *job)
 
 static void destroy_after_heavy_use(struct kunit *test)
 {
-	struct cpu_job *jobs = kunit_kzalloc(test, 2 * sizeof(*jobs),
+	struct tst_cpu_job *jobs = kunit_kzalloc(test, 2 * sizeof(*jobs),
 					     GFP_KERNEL);
 	struct bslab_cache *cache;
 	unsigned int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, jobs);
-	need_two_cpus(test);
+	tst_need_two_cpus(test);
 	atomic_set(&heavy_ctor, 0);
 	atomic_set(&heavy_dtor, 0);
 	cache = bslab_cache_create("t_mag_heavy", 200, 0, heavy_ctor_fn,
 				   heavy_dtor_fn, NULL, NULL, 0);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, cache);
 	for (i = 0; i < 2; i++) {
-		jobs[i] = (struct cpu_job){ .fn = heavy_worker, .cache = cache,
+		jobs[i] = (struct tst_cpu_job){ .fn = heavy_worker, .cache = cache,
 			.cpu = i, .deadline = jiffies + HZ };
-		job_start(test, &jobs[i]);
+		tst_job_start(test, &jobs[i]);
 	}
 	for (i = 0; i < 2; i++)
 		wait_for_completion(&jobs[i].done);
@@ -789,7 +428,7 @@ static void bulk_through_magazines(struct kunit *test)
 	unsigned int m, i;
 	void **objs, *kept;
 
-	pin(test, 0);
+	tst_pin(test, 0);
 	cache = tst_cache(test, "t_mag_bulk", 64, 0, NULL, NULL, NULL, 0);
 	m = tst_stat(cache, magazine_size);
 	objs = tst_alloc_array(test, 4 * m, sizeof(void *));
@@ -866,7 +505,7 @@ static void magazines_file(struct kunit *test)
 	void *objs[5];
 	int ret, i;
 
-	pin(test, 0);
+	tst_pin(test, 0);
 	cache = tst_cache(test, "t_mag_file", 64, 0, NULL, NULL, NULL, 0);
 	m = tst_stat(cache, magazine_size);
 	for (i = 0; i < 5; i++)
@@ -908,11 +547,6 @@ static struct kunit_case magazine_cases[] = {
 	KUNIT_CASE(interrupt_finds_cpu_busy),
 	KUNIT_CASE_SLOW(irq_and_task_share_cpu),
 	KUNIT_CASE_SLOW(cross_cpu_free),
-	KUNIT_CASE_SLOW(resize_up_and_down),
-	KUNIT_CASE(working_set_reap),
-	KUNIT_CASE_SLOW(periodic_reaper),
-	KUNIT_CASE(shrinker_and_drop_caches),
-	KUNIT_CASE_SLOW(cpu_offline_online),
 	KUNIT_CASE_SLOW(destroy_after_heavy_use),
 	KUNIT_CASE(bulk_through_magazines),
 	KUNIT_CASE(no_magazine),

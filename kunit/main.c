@@ -3,7 +3,9 @@
  * bslab_test module: the KUnit suites of bslab (one file per concern) and
  * the helpers they share.
  */
+#include <linux/cpu.h>
 #include <linux/delay.h>
+#include <linux/kthread.h>
 #include <linux/fs.h>
 #include <linux/kmsg_dump.h>
 #include <linux/module.h>
@@ -169,6 +171,48 @@ out:
 	kfree(line);
 	kfree(want);
 	return found;
+}
+
+static void tst_unpin(void *unused)
+{
+	set_cpus_allowed_ptr(current, cpu_possible_mask);
+}
+
+/* Keep the test on @cpu, so that every operation sees the same magazines. */
+void tst_pin(struct kunit *test, unsigned int cpu)
+{
+	KUNIT_ASSERT_TRUE(test, cpu_online(cpu));
+	KUNIT_ASSERT_EQ(test, 0, set_cpus_allowed_ptr(current,
+						      cpumask_of(cpu)));
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, tst_unpin, NULL));
+}
+
+void tst_need_two_cpus(struct kunit *test)
+{
+	KUNIT_ASSERT_GE_MSG(test, num_online_cpus(), 2,
+			    "the test kernel boots with -smp 2");
+}
+
+/* A struct tst_cpu_job runs its function in a kthread bound to its CPU. */
+static int tst_job_thread(void *arg)
+{
+	struct tst_cpu_job *job = arg;
+
+	job->fn(job);
+	complete(&job->done);
+	return 0;
+}
+
+void tst_job_start(struct kunit *test, struct tst_cpu_job *job)
+{
+	struct task_struct *t;
+
+	init_completion(&job->done);
+	t = kthread_create(tst_job_thread, job, "bslab_test/%u", job->cpu);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	kthread_bind(t, job->cpu);
+	wake_up_process(t);
 }
 
 static void vfree_action(void *p)

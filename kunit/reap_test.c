@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bslab_reap: the reaper's work.  Magazine resize up under forced depot
+ * contention and down when idle; the working-set reap of the depot; the
+ * periodic reaper and its reap_interval parameter
+ */
+#include <linux/cpu.h>
+#include <linux/delay.h>
+#include <linux/fs.h>
+#include <linux/kthread.h>
+#include <linux/sched.h>
+
+#include "helpers.h"
+
+/* ---- magazine resize ---- */
+
+static int hog_depot(struct tst_cpu_job *job)
+{
+	unsigned long flags;
+
+	while (!READ_ONCE(job->stop)) {
+		raw_spin_lock_irqsave(&job->cache->depot.lock, flags);
+		mdelay(2);	/* with the lock held: it must spin */
+		raw_spin_unlock_irqrestore(&job->cache->depot.lock, flags);
+		usleep_range(50, 100);
+	}
+	return 0;
+}
+
+/* Depot trips: fill and empty both magazines and one more. */
+static void depot_trips(struct bslab_cache *cache, void **objs,
+			unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
+	for (i = 0; i < n; i++)
+		bslab_cache_free(cache, objs[i]);
+}
+
+static void resize_up_and_down(struct kunit *test)
+{
+	struct tst_cpu_job *hog = kunit_kzalloc(test, sizeof(*hog), GFP_KERNEL);
+	const unsigned int contention = 3, idle = 4;	/* module defaults */
+	struct bslab_cache *cache;
+	unsigned long deadline;
+	unsigned int m, i;
+	void **objs;
+
+	KUNIT_ASSERT_NOT_NULL(test, hog);
+	tst_need_two_cpus(test);
+	tst_pin(test, 0);
+	cache = tst_cache(test, "t_mag_resize", 64, 0, NULL, NULL, NULL, 0);
+	m = tst_stat(cache, magazine_size);
+	objs = tst_alloc_array(test, 4 * 256, sizeof(void *));
+
+	*hog = (struct tst_cpu_job){ .fn = hog_depot, .cache = cache, .cpu = 1 };
+	tst_job_start(test, hog);
+	deadline = jiffies + 10 * HZ;
+	while (tst_stat(cache, depot_contention) <= contention &&
+	       time_before(jiffies, deadline))
+		depot_trips(cache, objs, 4 * m);
+	WRITE_ONCE(hog->stop, true);
+	wait_for_completion(&hog->done);
+	KUNIT_ASSERT_GT(test, tst_stat(cache, depot_contention), contention);
+
+	bslab_reap_tick(cache);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, magazine_resize_up), 1);
+	KUNIT_EXPECT_GT(test, tst_stat(cache, magazine_size), m);
+
+	/* New magazines have the new size; objects still flow. */
+	depot_trips(cache, objs, 4 * tst_stat(cache, magazine_size));
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_inuse), 0);
+
+	/* A tick to see the last allocations, then idle ones. */
+	bslab_reap_tick(cache);
+	for (i = 0; i < idle - 1; i++)
+		bslab_reap_tick(cache);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, magazine_resize_down), 0);
+	bslab_reap_tick(cache);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, magazine_resize_down), 1);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, magazine_size), m);
+	depot_trips(cache, objs, 4 * m);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_inuse), 0);
+}
+
+/* ---- working-set reap ---- */
+
+/*
+ * A new cache on this CPU with k full magazines in the depot and two full
+ * ones loaded; @objs has room for the (k + 2) * m objects.
+ */
+static struct bslab_cache *full_depot(struct kunit *test, const char *name,
+				      unsigned int k, void ***objs)
+{
+	struct bslab_cache *cache;
+	unsigned int n;
+
+	tst_pin(test, 0);
+	cache = tst_cache(test, name, 64, 0, NULL, NULL, NULL, 0);
+	n = (k + 2) * tst_stat(cache, magazine_size);
+	*objs = tst_alloc_array(test, n, sizeof(void *));
+	depot_trips(cache, *objs, n);
+	KUNIT_ASSERT_EQ(test, tst_stat(cache, full_magazines), k);
+	return cache;
+}
+
+static void working_set_reap(struct kunit *test)
+{
+	const unsigned int k = 6, j = 2;
+	struct bslab_cache *cache;
+	unsigned int m, i;
+	void **objs;
+
+	cache = full_depot(test, "t_mag_wss", k, &objs);
+	m = tst_stat(cache, magazine_size);
+
+	/* the depot was never drawn on since create: nothing is surplus */
+	bslab_reap_tick(cache);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, full_magazines), k);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, reap_magazines), 0);
+
+	/* this interval uses j of the depot's magazines, and returns them */
+	for (i = 0; i < (j + 2) * m; i++)
+		objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, full_magazines), k - j);
+	for (i = 0; i < (j + 2) * m; i++)
+		bslab_cache_free(cache, objs[i]);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, full_magazines), k);
+
+	/* the k - j never touched are freed; j stay for the working set */
+	bslab_reap_tick(cache);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, full_magazines), j);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, reap_objects), (k - j) * m);
+	KUNIT_EXPECT_GE(test, tst_stat(cache, reap_magazines), k - j);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, slab_empty), 0);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_magazine), (j + 2) * m);
+}
+
+/* ---- the periodic reaper ---- */
+
+static void set_reap_interval(const char *secs)
+{
+	struct file *f;
+	loff_t pos = 0;
+
+	f = filp_open("/sys/module/bslab/parameters/reap_interval", O_WRONLY,
+		      0);
+	if (IS_ERR(f))
+		return;
+	kernel_write(f, secs, strlen(secs), &pos);
+	filp_close(f, NULL);
+}
+
+static void reaper_off(void *unused)
+{
+	set_reap_interval("0");
+}
+
+/*
+ * With the reaper on (make check loads bslab with it off), an idle cache's
+ * depot surplus goes away by itself: the first tick sees the depot's
+ * minimum, the next frees it.
+ */
+static void periodic_reaper(struct kunit *test)
+{
+	const unsigned int k = 4;
+	struct bslab_cache *cache;
+	unsigned long deadline;
+	unsigned int m;
+	void **objs;
+
+	cache = full_depot(test, "t_mag_reaper", k, &objs);
+	m = tst_stat(cache, magazine_size);
+
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, reaper_off,
+							   NULL));
+	set_reap_interval("1");
+	deadline = jiffies + 10 * HZ;
+	while (tst_stat(cache, full_magazines) && time_before(jiffies, deadline))
+		msleep(100);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, full_magazines), 0);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, reap_objects), k * m);
+	KUNIT_EXPECT_GE(test, tst_stat(cache, reap), 2);
+	/* the loaded and previous magazines are the CPU's, not surplus */
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_magazine), 2 * m);
+}
+
+static struct kunit_case reap_cases[] = {
+	KUNIT_CASE_SLOW(resize_up_and_down),
+	KUNIT_CASE(working_set_reap),
+	KUNIT_CASE_SLOW(periodic_reaper),
+	{}
+};
+
+static struct kunit_suite reap_suite = {
+	.name = "bslab_reap",
+	.test_cases = reap_cases,
+};
+
+kunit_test_suite(reap_suite);
