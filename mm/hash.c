@@ -15,7 +15,7 @@
  *
  * Rescaling: the table is kept between 1/8 and 2 allocated objects per
  * bucket.  The alloc and free paths only notice that the load left that
- * band and queue the cache's hash_work; the work (or bslab_cache_reap())
+ * band and queue the cache's work item; the work (or bslab_cache_reap())
  * allocates a table of one bucket per allocated object, rounded up to a
  * power of two and at least BSLAB_HASH_MIN, with GFP_KERNEL and no lock
  * held, then moves every bufctl across under cp->lock, so no lookup ever

@@ -11,8 +11,11 @@
  * layer.  Free is the mirror image: push; swap with an empty previous; give
  * the full previous to the depot for an empty one, or allocate a new empty
  * magazine (GFP_NOWAIT), or, if that fails, free to the slab layer.  So a
- * CPU goes to the depot at most once every magazine-size operations, and
- * the depot lock is the only shared lock most operations ever see.
+ * CPU goes to the depot at most once every magazine-size operations, takes
+ * the depot lock once per visit (a new empty magazine is allocated before
+ * it), and the depot lock is the only shared lock most operations ever
+ * see.  The operations on one magazine (pop, push, swap, load) are written
+ * once, as inline helpers beside cpu_layer_enter() in internal.h.
  *
  * The fast path takes no lock, uses no atomic instruction and leaves
  * interrupts on.  Preemption is off, so the task stays on its CPU; the one
