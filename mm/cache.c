@@ -301,6 +301,7 @@ void bslab_cache_destroy(struct bslab_cache *cache)
 	inuse = bslab_slab_teardown(cache);
 	/* after the last free into the slab layer, which may queue it */
 	cancel_work_sync(&cache->work);
+	/* a free of a live object may have deferred a slab to the cancelled work */
 	bslab_slab_destroy_deferred(cache);
 	if (!inuse) {
 		cache_free(cache);
@@ -618,17 +619,12 @@ EXPORT_SYMBOL_GPL(bslab_cache_name);
 /* Free a dead cache whose last object came back; called from its work. */
 static void dead_cache_reclaim(struct bslab_cache *cp)
 {
-	unsigned long flags, inuse;
-
 	mutex_lock(&bslab_setup_mutex);
 	if (!cache_listed(cp, &bslab_dead_caches)) {	/* unload has it */
 		mutex_unlock(&bslab_setup_mutex);
 		return;
 	}
-	raw_spin_lock_irqsave(&cp->lock, flags);
-	inuse = cp->buf_inuse;
-	raw_spin_unlock_irqrestore(&cp->lock, flags);
-	if (inuse) {
+	if (bslab_slab_inuse(cp)) {
 		mutex_unlock(&bslab_setup_mutex);
 		return;
 	}
@@ -640,7 +636,6 @@ static void dead_cache_reclaim(struct bslab_cache *cp)
 
 	synchronize_rcu();	/* the last free has left the cache */
 	bslab_slab_teardown(cp);
-	bslab_slab_destroy_deferred(cp);
 	cache_free(cp);
 }
 
@@ -672,7 +667,6 @@ void bslab_cache_work(struct work_struct *work)
 void bslab_cache_release_dead(void)
 {
 	struct bslab_cache *cp;
-	unsigned long flags, inuse;
 
 	for (;;) {
 		mutex_lock(&bslab_setup_mutex);
@@ -684,11 +678,8 @@ void bslab_cache_release_dead(void)
 		if (!cp)
 			return;
 		cancel_work_sync(&cp->work);
-		raw_spin_lock_irqsave(&cp->lock, flags);
-		inuse = cp->buf_inuse;
-		raw_spin_unlock_irqrestore(&cp->lock, flags);
 		pr_err("bslab: cache %s: %lu objects of the destroyed cache were never freed; releasing its %lu slabs at unload\n",
-		       cp->name, inuse, slab_total(cp));
+		       cp->name, bslab_slab_inuse(cp), slab_total(cp));
 		bslab_slab_release_all(cp);
 		cache_free(cp);
 	}

@@ -58,7 +58,7 @@ static const char *const state_names[] = {
 static void slab_line(struct seq_file *m, const struct bslab_cache *cp,
 		      const struct bslab_slab *sp)
 {
-	seq_printf(m, "%p %6u %6u %6u %s\n", sp->first - sp->color, sp->color,
+	seq_printf(m, "%p %6u %6u %6u %s\n", slab_base(cp, sp), sp->color,
 		   sp->inuse, cp->objs, state_names[sp->state]);
 }
 

@@ -430,6 +430,13 @@ slab_page_owner(const struct page *page)
 	return (const struct bslab_cache *)READ_ONCE(page->lru.next);
 }
 
+/* The address of the first page of @sp, a slab of @cp. */
+static inline void *slab_base(const struct bslab_cache *cp,
+			      const struct bslab_slab *sp)
+{
+	return (void *)((unsigned long)sp->first & cp->slab_mask);
+}
+
 static __always_inline struct bslab_slab *slab_page_slab(const struct page *page)
 {
 	smp_rmb();	/* owner first; see slab_page_clear() */
@@ -503,6 +510,7 @@ size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
 size_t bslab_slab_free_batch(struct bslab_cache *cp, size_t n, void **objs);
 unsigned long bslab_slab_reap(struct bslab_cache *cp);
 unsigned long bslab_slab_teardown(struct bslab_cache *cp);
+unsigned long bslab_slab_inuse(struct bslab_cache *cp);
 void bslab_slab_destroy_deferred(struct bslab_cache *cp);
 void bslab_slab_release_all(struct bslab_cache *cp);
 enum bslab_bad_free bslab_free_diagnose(struct bslab_cache *cp,

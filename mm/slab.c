@@ -200,11 +200,6 @@ static inline void *slab_obj(const struct bslab_cache *cp,
 	return sp->first + (size_t)i * cp->chunk;
 }
 
-static inline void *slab_base(const struct bslab_cache *cp,
-			      const struct bslab_slab *sp)
-{
-	return (void *)((unsigned long)sp->first & cp->slab_mask);
-}
 
 static void slab_account(const struct bslab_cache *cp, struct page *page,
 			 int sign)
@@ -907,20 +902,33 @@ unsigned long bslab_slab_reap(struct bslab_cache *cp)
 }
 
 /**
+ * bslab_slab_inuse() - objects out of a cache's slab layer now
+ * @cp: the cache
+ *
+ * Return: buf_inuse, read under the cache's lock.
+ */
+unsigned long bslab_slab_inuse(struct bslab_cache *cp)
+{
+	unsigned long flags, inuse;
+
+	raw_spin_lock_irqsave(&cp->lock, flags);
+	inuse = cp->buf_inuse;
+	raw_spin_unlock_irqrestore(&cp->lock, flags);
+	return inuse;
+}
+
+/**
  * bslab_slab_teardown() - give back what a dying cache can
  * @cp: the cache, unreachable for new users
+ *
+ * Gives back every empty slab, those deferred by frees included.
  *
  * Return: the number of objects still allocated; their slabs are kept.
  */
 unsigned long bslab_slab_teardown(struct bslab_cache *cp)
 {
-	unsigned long flags, inuse;
-
 	slab_release_empty(cp);
-	raw_spin_lock_irqsave(&cp->lock, flags);
-	inuse = cp->buf_inuse;
-	raw_spin_unlock_irqrestore(&cp->lock, flags);
-	return inuse;
+	return bslab_slab_inuse(cp);
 }
 
 /**
