@@ -200,7 +200,6 @@ static inline void *slab_obj(const struct bslab_cache *cp,
 	return sp->first + (size_t)i * cp->chunk;
 }
 
-
 static void slab_account(const struct bslab_cache *cp, struct page *page,
 			 int sign)
 {
