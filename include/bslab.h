@@ -37,11 +37,11 @@ struct module;
 				 BSLAB_RECLAIMABLE | BSLAB_NOTOUCH)
 
 /**
- * struct bslab_events - the slab layer's counters of one cache
+ * struct bslab_slab_events - the slab layer's counters of one cache
  *
  * One u64 member per BSLAB_EVENT line of <bslab_stat_list.h>.
  */
-struct bslab_events {
+struct bslab_slab_events {
 #define BSLAB_EVENT(name) u64 name
 #include <bslab_stat_list.h>
 };
@@ -68,9 +68,9 @@ struct bslab_cpu_events {
 
 /**
  * struct bslab_stats - a snapshot of one cache's statistics
- * @events: the slab layer's events as one struct
- * @depot: the depot's events as one struct
- * @cpu: the CPU layer's events, summed over CPUs, as one struct
+ * @slab_ev: the slab layer's events as one struct
+ * @depot_ev: the depot's events as one struct
+ * @cpu_ev: the CPU layer's events, summed over CPUs, as one struct
  *
  * One u64 member per line of <bslab_stat_list.h>, in its order and named as
  * in the stats file (/sys/kernel/debug/bslab/<cache>/stats): the gauges,
@@ -81,21 +81,21 @@ struct bslab_stats {
 #define BSLAB_GAUGE(name) u64 name
 #include <bslab_stat_list.h>
 	union {
-		struct bslab_events events;
+		struct bslab_slab_events slab_ev;
 		struct {
 #define BSLAB_EVENT(name) u64 name
 #include <bslab_stat_list.h>
 		};
 	};
 	union {
-		struct bslab_depot_events depot;
+		struct bslab_depot_events depot_ev;
 		struct {
 #define BSLAB_DEPOT_EVENT(name) u64 name
 #include <bslab_stat_list.h>
 		};
 	};
 	union {
-		struct bslab_cpu_events cpu;
+		struct bslab_cpu_events cpu_ev;
 		struct {
 #define BSLAB_CPU_EVENT(name) u64 name
 #include <bslab_stat_list.h>

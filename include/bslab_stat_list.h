@@ -18,7 +18,7 @@ BSLAB_GAUGE(slab_size);		/* bytes of one slab */
 BSLAB_GAUGE(buf_per_slab);	/* objects in one slab */
 BSLAB_GAUGE(buf_inuse);		/* objects allocated by clients now */
 BSLAB_GAUGE(buf_total);		/* objects in all slabs */
-BSLAB_GAUGE(buf_max);		/* most objects out of slabs at once */
+BSLAB_GAUGE(buf_out_max);	/* most objects out of slabs at once */
 BSLAB_GAUGE(buf_constructed);	/* free objects in constructed state */
 BSLAB_GAUGE(buf_magazine);	/* free objects held in magazines */
 BSLAB_GAUGE(slab_full);		/* slabs with no free object */

@@ -59,7 +59,7 @@ static void consistency(struct kunit *test)
 	bslab_cache_stats(cache, &st);
 	KUNIT_EXPECT_EQ(test, st.alloc - st.free, st.buf_inuse);
 	KUNIT_EXPECT_EQ(test, st.buf_inuse, 500 - 167);
-	KUNIT_EXPECT_EQ(test, st.buf_max, 500);
+	KUNIT_EXPECT_EQ(test, st.buf_out_max, 500);
 	KUNIT_EXPECT_EQ(test, st.slab_create - st.slab_destroy,
 			st.slab_full + st.slab_partial + st.slab_empty);
 	KUNIT_EXPECT_EQ(test, st.buf_total, st.buf_per_slab *
@@ -73,7 +73,7 @@ static void consistency(struct kunit *test)
 	bslab_cache_stats(cache, &st);
 	KUNIT_EXPECT_EQ(test, st.alloc, st.free);
 	KUNIT_EXPECT_EQ(test, st.buf_inuse, 0);
-	KUNIT_EXPECT_EQ(test, st.buf_max, 500);
+	KUNIT_EXPECT_EQ(test, st.buf_out_max, 500);
 }
 
 /* stats: every statistic, in table order, one "name value" a line. */

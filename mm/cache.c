@@ -125,10 +125,11 @@ static bool cache_listed(const struct bslab_cache *addr, struct list_head *list)
 	return false;
 }
 
-static void cache_free(struct bslab_cache *cp)
+/* Free a cache's structure and its parts; any part may never have been made. */
+static void cache_struct_destroy(struct bslab_cache *cp)
 {
-	bslab_cpu_layer_free(cp);
-	bslab_hash_fini(cp);
+	bslab_cpu_layer_destroy(cp);
+	bslab_hash_destroy(cp);
 	kfree(cp);
 }
 
@@ -222,6 +223,7 @@ struct bslab_cache *__bslab_cache_create_args(const char *name, size_t size,
 	cp->reclaim = args->reclaim;
 	cp->priv = args->priv;
 	cp->owner = owner == THIS_MODULE ? NULL : owner;
+	cp->internal = owner == THIS_MODULE;
 	raw_spin_lock_init(&cp->lock);
 	cp->partial = RB_ROOT_CACHED;
 	INIT_LIST_HEAD(&cp->full);
@@ -233,23 +235,23 @@ struct bslab_cache *__bslab_cache_create_args(const char *name, size_t size,
 	if (err) {
 		pr_err("bslab: cache %s: an object of %zu bytes aligned to %zu does not fit in a slab\n",
 		       name, size, cp->align);
-		goto free_cache;
+		goto fail;
 	}
 	if (cp->large) {
 		err = bslab_hash_init(cp);
 		if (err)
-			goto free_cache;
+			goto fail;
 	}
 	err = bslab_cpu_layer_init(cp);
 	if (err)
-		goto free_hash;
+		goto fail;
 
 	mutex_lock(&bslab_setup_mutex);
 	if (cache_find(name)) {
 		mutex_unlock(&bslab_setup_mutex);
 		pr_err("bslab: cache %s: a cache of that name exists\n", name);
 		err = -EEXIST;
-		goto free_hash;
+		goto fail;
 	}
 	mutex_lock(&bslab_caches_mutex);
 	list_add_tail_rcu(&cp->caches, &bslab_caches);
@@ -258,14 +260,62 @@ struct bslab_cache *__bslab_cache_create_args(const char *name, size_t size,
 	mutex_unlock(&bslab_setup_mutex);
 	return cp;
 
-free_hash:
-	bslab_cpu_layer_free(cp);
-	bslab_hash_fini(cp);
-free_cache:
-	kfree(cp);
+fail:
+	cache_struct_destroy(cp);
 	return ERR_PTR(err);
 }
 EXPORT_SYMBOL_GPL(__bslab_cache_create_args);
+
+/**
+ * bslab_internal_create() - create a set of bslab's own caches
+ * @caches: where to put them
+ * @n: how many
+ * @describe: fills in the name, size, alignment and flags of cache @i
+ *
+ * The caches are made in order.  If one cannot be, those already made are
+ * destroyed and every slot of @caches is NULL.
+ *
+ * Return: 0 or the error of the create that failed.
+ */
+int bslab_internal_create(struct bslab_cache **caches, unsigned int n,
+			  void (*describe)(unsigned int i,
+					   struct bslab_internal_desc *d))
+{
+	struct bslab_internal_desc d;
+	struct bslab_cache_args args;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		memset(&d, 0, sizeof(d));
+		describe(i, &d);
+		args = (struct bslab_cache_args){ .align = d.align };
+		caches[i] = bslab_cache_create_args(d.name, d.size, &args,
+						    d.flags);
+		if (IS_ERR(caches[i])) {
+			int err = PTR_ERR(caches[i]);
+
+			caches[i] = NULL;
+			bslab_internal_destroy(caches, i);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/**
+ * bslab_internal_destroy() - destroy a set made by bslab_internal_create()
+ * @caches: the caches; NULL slots are skipped
+ * @n: how many
+ *
+ * In reverse order of creation; every slot is NULL afterwards.
+ */
+void bslab_internal_destroy(struct bslab_cache **caches, unsigned int n)
+{
+	while (n--) {
+		bslab_cache_destroy(caches[n]);
+		caches[n] = NULL;
+	}
+}
 
 void bslab_cache_destroy(struct bslab_cache *cache)
 {
@@ -297,14 +347,15 @@ void bslab_cache_destroy(struct bslab_cache *cache)
 	mutex_unlock(&bslab_setup_mutex);
 	synchronize_rcu();	/* the CPU-dead callback no longer sees it */
 
-	bslab_cpu_layer_destroy(cache);
-	inuse = bslab_slab_teardown(cache);
+	bslab_cpu_layer_drain(cache);
+	bslab_slab_release_empty(cache);
+	inuse = bslab_slab_out(cache);
 	/* after the last free into the slab layer, which may queue it */
 	cancel_work_sync(&cache->work);
 	/* a free of a live object may have deferred a slab to the cancelled work */
 	bslab_slab_destroy_deferred(cache);
 	if (!inuse) {
-		cache_free(cache);
+		cache_struct_destroy(cache);
 		return;
 	}
 
@@ -535,7 +586,7 @@ EXPORT_SYMBOL_GPL(bslab_cache_free_bulk);
 void bslab_cache_reap(struct bslab_cache *cache)
 {
 	might_sleep();
-	bslab_cpu_flush_all(cache);
+	bslab_cpu_drain_all(cache);
 	bslab_reap_now(cache, BSLAB_REAP_ALL);
 	if (cache->large)
 		bslab_hash_rescale(cache);
@@ -564,18 +615,18 @@ void bslab_cache_stats(struct bslab_cache *cache, struct bslab_stats *st)
 
 	raw_spin_lock_irqsave(&cache->lock, flags);
 	slabs = slab_total(cache);
-	st->events = cache->count;
+	st->slab_ev = cache->ev;
 	st->slab_full = cache->nr_full;
 	st->slab_partial = cache->nr_partial;
 	st->slab_empty = cache->nr_empty + cache->nr_deferred;
-	out = cache->buf_inuse;
-	st->buf_max = cache->buf_max;
+	out = cache->buf_out;
+	st->buf_out_max = cache->buf_out_max;
 	st->hash_size = cache->large ? 1UL << cache->hash_bits : 0;
 	st->color_next = cache->color_next;
 	raw_spin_unlock_irqrestore(&cache->lock, flags);
 
 	raw_spin_lock_irqsave(&cache->depot.lock, flags);
-	st->depot = cache->depot.ev;
+	st->depot_ev = cache->depot.ev;
 	st->full_magazines = cache->depot.nfull;
 	st->empty_magazines = cache->depot.nempty;
 	raw_spin_unlock_irqrestore(&cache->depot.lock, flags);
@@ -585,7 +636,7 @@ void bslab_cache_stats(struct bslab_cache *cache, struct bslab_stats *st)
 	 * Per-CPU counters are read while CPUs update them: exact when the
 	 * cache is quiet, within a few operations otherwise.
 	 */
-	sum_cpu_events(cache, &st->cpu);
+	sum_cpu_events(cache, &st->cpu_ev);
 	st->alloc = st->alloc_cpu + st->alloc_swap + st->alloc_depot +
 		    st->alloc_slab;
 	st->free = st->free_cpu + st->free_swap + st->free_depot +
@@ -624,7 +675,7 @@ static void dead_cache_reclaim(struct bslab_cache *cp)
 		mutex_unlock(&bslab_setup_mutex);
 		return;
 	}
-	if (bslab_slab_inuse(cp)) {
+	if (bslab_slab_out(cp)) {
 		mutex_unlock(&bslab_setup_mutex);
 		return;
 	}
@@ -635,8 +686,8 @@ static void dead_cache_reclaim(struct bslab_cache *cp)
 	mutex_unlock(&bslab_setup_mutex);
 
 	synchronize_rcu();	/* the last free has left the cache */
-	bslab_slab_teardown(cp);
-	cache_free(cp);
+	bslab_slab_release_empty(cp);
+	cache_struct_destroy(cp);
 }
 
 /**
@@ -679,9 +730,9 @@ void bslab_cache_release_dead(void)
 			return;
 		cancel_work_sync(&cp->work);
 		pr_err("bslab: cache %s: %lu objects of the destroyed cache were never freed; releasing its %lu slabs at unload\n",
-		       cp->name, bslab_slab_inuse(cp), slab_total(cp));
+		       cp->name, bslab_slab_out(cp), slab_total(cp));
 		bslab_slab_release_all(cp);
-		cache_free(cp);
+		cache_struct_destroy(cp);
 	}
 }
 

@@ -51,10 +51,11 @@ int bslab_hash_init(struct bslab_cache *cp)
 }
 
 /**
- * bslab_hash_fini() - free a cache's table
- * @cp: the cache, with no allocated object left in the hash
+ * bslab_hash_destroy() - free a cache's table
+ * @cp: the cache, with no allocated object left in the hash (or one whose
+ *	table was never made)
  */
-void bslab_hash_fini(struct bslab_cache *cp)
+void bslab_hash_destroy(struct bslab_cache *cp)
 {
 	kvfree(cp->hash);
 	cp->hash = NULL;
@@ -82,12 +83,12 @@ static struct bslab_bufctl **hash_search(struct bslab_cache *cp,
 	u64 depth = 1;
 
 	lockdep_assert_held(&cp->lock);
-	cp->count.hash_lookup++;
+	cp->ev.hash_lookup++;
 	for (; *link; link = &(*link)->next, depth++) {
 		if ((*link)->buf == buf)
 			break;
 	}
-	cp->count.hash_lookup_depth += depth;
+	cp->ev.hash_lookup_depth += depth;
 	return link;
 }
 
@@ -139,8 +140,8 @@ bool bslab_hash_wants_rescale_locked(const struct bslab_cache *cp)
 	unsigned long size = 1UL << cp->hash_bits;
 
 	lockdep_assert_held(&cp->lock);
-	return cp->buf_inuse > 2 * size ||
-	       (size > BSLAB_HASH_MIN && cp->buf_inuse < size / 8);
+	return cp->buf_out > 2 * size ||
+	       (size > BSLAB_HASH_MIN && cp->buf_out < size / 8);
 }
 
 /**
@@ -156,7 +157,7 @@ void bslab_hash_rescale(struct bslab_cache *cp)
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&cp->lock, flags);
-	bits = hash_bits_for(cp->buf_inuse);
+	bits = hash_bits_for(cp->buf_out);
 	raw_spin_unlock_irqrestore(&cp->lock, flags);
 	if (bits == READ_ONCE(cp->hash_bits))
 		return;
@@ -176,7 +177,7 @@ void bslab_hash_rescale(struct bslab_cache *cp)
 			bslab_hash_insert_locked(cp, bc);
 		}
 	}
-	cp->count.hash_rescale++;
+	cp->ev.hash_rescale++;
 	raw_spin_unlock_irqrestore(&cp->lock, flags);
 	kvfree(old);
 }

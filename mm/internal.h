@@ -38,7 +38,7 @@
  *   bslab_setup_mutex		create and destroy: names, the cache list's
  *				writers, each cache's debugfs directory, the
  *				dead-cache list, module owners
- *     cpu_hotplug_lock		(readers: bslab_cpu_flush_all())
+ *     cpu_hotplug_lock		(readers: bslab_cpu_drain_all())
  *     bslab_caches_mutex	walkers of the cache list that may sleep: the
  *				reaper, the shrinker (trylock only), the
  *				kmastat and bslabinfo files
@@ -73,6 +73,21 @@
  *    bslab_caches_mutex; destroy runs them with no lock held.
  *  - Functions named *_locked expect the lock their comment names; each
  *    asserts it with lockdep_assert_held().
+ *
+ * Words, each with one meaning in names, comments and stats files:
+ *  - in use: allocated by a client and not yet freed (stats: buf_inuse =
+ *    alloc - free).  out: handed out by the slab layer, so in use or held
+ *    in a magazine (cache->buf_out = buf_inuse + buf_magazine).
+ *  - ev: a struct of event counters (cache->ev for the slab layer,
+ *    depot.ev, a CPU's ev; the stats snapshot's slab_ev, depot_ev, cpu_ev).
+ *  - drain: give a magazine's rounds back to the slab layer (mag_drain(),
+ *    bslab_cpu_drain(), bslab_cpu_layer_drain()).  flush: wait until work
+ *    already queued has run (bslab_sizes_flush(), flush_work()).
+ *  - release: give slabs back to the page allocator.  reap: decide what to
+ *    give back and do it (depot surplus, then empty slabs).
+ *  - init/exit: a part of the module, at load and unload.  init/destroy: a
+ *    part of one cache, at its create and its destroy; a _destroy function
+ *    accepts a part that was never made, so create's unwind is one call.
  */
 #ifndef _BSLAB_INTERNAL_H
 #define _BSLAB_INTERNAL_H
@@ -229,7 +244,8 @@ struct bslab_depot {
  * @order: a slab is 2^@order pages
  * @objs: objects in one slab
  * @large: descriptor and bufctls off-slab, objects found through @hash
- * @internal: one of bslab's own caches, destroyed last at unload
+ * @internal: one of bslab's own caches (created by bslab.ko itself),
+ *	destroyed last at unload
  * @name: name given at create
  * @align: object alignment (at least BSLAB_MIN_ALIGN)
  * @link: small caches: offset of the free-list word in a free object
@@ -241,7 +257,7 @@ struct bslab_depot {
  * @dtor: destructor, or NULL; cleared if @owner goes away
  * @reclaim: reclaim callback, or NULL; cleared if @owner goes away
  * @priv: argument of @ctor, @dtor and @reclaim
- * @lock: the slab layer's lock; covers every member below up to @count
+ * @lock: the slab layer's lock; covers every member below up to @ev
  * @partial: slabs with some free objects, fewest free first
  * @full: slabs with no free object
  * @empty: slabs with no object in use
@@ -250,14 +266,15 @@ struct bslab_depot {
  * @nr_full: slabs on @full
  * @nr_empty: slabs on @empty
  * @nr_deferred: slabs on @deferred
- * @buf_inuse: objects allocated
- * @buf_max: highest @buf_inuse seen
+ * @buf_out: objects out of the slab layer: allocated by clients or held
+ *	in magazines (the stats file's buf_inuse + buf_magazine)
+ * @buf_out_max: highest @buf_out seen
  * @color_next: color of the next slab
  * @hash_bits: @hash has 2^@hash_bits buckets
  * @hash: large caches: the bufctl hash table
  * @dead: destroyed while objects were still allocated (or its module went
  *	away); kept, unlisted, until the last of them is freed
- * @count: the event counters
+ * @ev: the slab layer's event counters
  * @depot: the depot of magazines, its lock first
  * @work: process-context work: hash rescale, deferred slab destruction,
  *	freeing a dead cache whose last object came back
@@ -275,8 +292,8 @@ struct bslab_depot {
  *
  * Everything before @lock is fixed at create, except: @flags gains
  * BSLAB_NOMAGAZINE when the cache is destroyed with objects allocated;
- * @internal is set by bslab for its own caches right after create; @owner
- * and the callbacks are cleared once, when the owning module goes away.
+ * @owner and the callbacks are cleared once, when the owning module goes
+ * away.
  */
 struct bslab_cache {
 	/* read by the fast paths and the free check */
@@ -315,13 +332,13 @@ struct bslab_cache {
 	unsigned long nr_full;
 	unsigned long nr_empty;
 	unsigned long nr_deferred;
-	unsigned long buf_inuse;
-	unsigned long buf_max;
+	unsigned long buf_out;
+	unsigned long buf_out_max;
 	unsigned int color_next;
 	unsigned int hash_bits;
 	struct bslab_bufctl **hash;
 	bool dead;
-	struct bslab_events count;
+	struct bslab_slab_events ev;
 
 	/* the depot */
 	struct bslab_depot depot ____cacheline_aligned_in_smp;
@@ -509,8 +526,8 @@ size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
 			      void **objs);
 size_t bslab_slab_free_batch(struct bslab_cache *cp, size_t n, void **objs);
 unsigned long bslab_slab_reap(struct bslab_cache *cp);
-unsigned long bslab_slab_teardown(struct bslab_cache *cp);
-unsigned long bslab_slab_inuse(struct bslab_cache *cp);
+unsigned long bslab_slab_release_empty(struct bslab_cache *cp);
+unsigned long bslab_slab_out(struct bslab_cache *cp);
 void bslab_slab_destroy_deferred(struct bslab_cache *cp);
 void bslab_slab_release_all(struct bslab_cache *cp);
 enum bslab_bad_free bslab_free_diagnose(struct bslab_cache *cp,
@@ -609,15 +626,15 @@ extern struct bslab_magazine bslab_no_magazine;
 int bslab_magazine_init(void);
 void bslab_magazine_exit(void);
 int bslab_cpu_layer_init(struct bslab_cache *cp);
-void bslab_cpu_layer_destroy(struct bslab_cache *cp);
+void bslab_cpu_layer_drain(struct bslab_cache *cp);
 void *bslab_cpu_alloc_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc);
 bool bslab_cpu_free_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc,
 			 void *obj);
 size_t bslab_cpu_take(struct bslab_cache *cp, size_t n, void **objs);
 size_t bslab_cpu_put(struct bslab_cache *cp, size_t n, void **objs);
 void bslab_cpu_drain(struct bslab_cache *cp, unsigned int cpu);
-void bslab_cpu_flush_all(struct bslab_cache *cp);
-void bslab_cpu_layer_free(struct bslab_cache *cp);
+void bslab_cpu_drain_all(struct bslab_cache *cp);
+void bslab_cpu_layer_destroy(struct bslab_cache *cp);
 unsigned long bslab_depot_purge(struct bslab_cache *cp, bool all,
 				unsigned long *mags);
 void bslab_depot_count(struct bslab_cache *cp, u64 *counter, u64 n);
@@ -640,7 +657,7 @@ void bslab_reap_tick(struct bslab_cache *cp);
 
 /* hash.c: the bufctl hash of large caches; _locked: under cp->lock. */
 int bslab_hash_init(struct bslab_cache *cp);
-void bslab_hash_fini(struct bslab_cache *cp);
+void bslab_hash_destroy(struct bslab_cache *cp);
 void bslab_hash_insert_locked(struct bslab_cache *cp, struct bslab_bufctl *bc);
 struct bslab_bufctl *bslab_hash_remove_locked(struct bslab_cache *cp,
 					      const void *buf);
@@ -651,6 +668,18 @@ void bslab_hash_rescale(struct bslab_cache *cp);
 void bslab_hash_release(struct bslab_cache *cp);
 
 /* cache.c */
+/* How to make one of bslab's own caches: see bslab_internal_create(). */
+struct bslab_internal_desc {
+	char name[BSLAB_NAME_MAX + 1];
+	size_t size;
+	size_t align;
+	unsigned int flags;
+};
+
+int bslab_internal_create(struct bslab_cache **caches, unsigned int n,
+			  void (*describe)(unsigned int i,
+					   struct bslab_internal_desc *d));
+void bslab_internal_destroy(struct bslab_cache **caches, unsigned int n);
 void bslab_cache_work(struct work_struct *work);
 void bslab_cache_release_dead(void);
 void bslab_owner_going(struct module *mod);

@@ -48,7 +48,7 @@
  * interval, so a reap frees that many of each (bslab_depot_purge()).
  *
  * Who may touch a CPU's magazines: that CPU, with preemption off and busy
- * set; a work item running on that CPU (bslab_cpu_flush_all()); anyone once
+ * set; a work item running on that CPU (bslab_cpu_drain_all()); anyone once
  * the CPU is dead (CPU hotplug) or the cache is being destroyed.
  *
  * Rounds that leave a magazine for the slab layer from inside the CPU layer
@@ -141,7 +141,7 @@ static struct bslab_magazine *mag_new(struct bslab_cache *cp, gfp_t gfp)
 }
 
 /* Give a magazine's rounds back to the slab layer; returns how many. */
-static unsigned int mag_flush(struct bslab_cache *cp, struct bslab_magazine *m)
+static unsigned int mag_drain(struct bslab_cache *cp, struct bslab_magazine *m)
 {
 	unsigned int n = m->rounds;
 
@@ -158,7 +158,7 @@ static unsigned int mag_discard(struct bslab_cache *cp,
 
 	if (m == &bslab_no_magazine)
 		return 0;
-	n = mag_flush(cp, m);
+	n = mag_drain(cp, m);
 	bslab_cache_free(mag_cache[mag_index(m->size)], m);
 	return n;
 }
@@ -244,7 +244,7 @@ static void depot_return(struct bslab_cache *cp, struct bslab_magazine *m)
 		return;
 	}
 	if (m->rounds != m->size)
-		mag_flush(cp, m);
+		mag_drain(cp, m);
 	flags = depot_lock(d);
 	depot_push_locked(d, m);
 	depot_unlock(d, flags);
@@ -465,14 +465,14 @@ static long cpu_drain_here(void *arg)
 }
 
 /**
- * bslab_cpu_flush_all() - drain the magazines of every online CPU
+ * bslab_cpu_drain_all() - drain the magazines of every online CPU
  * @cp: the cache
  *
  * Runs the drain on each CPU in turn (work_on_cpu()).
  *
  * Context: process context, may sleep; no bslab lock held.
  */
-void bslab_cpu_flush_all(struct bslab_cache *cp)
+void bslab_cpu_drain_all(struct bslab_cache *cp)
 {
 	unsigned int cpu;
 
@@ -623,12 +623,12 @@ int bslab_cpu_layer_init(struct bslab_cache *cp)
 }
 
 /**
- * bslab_cpu_layer_destroy() - give back every magazine of a dying cache
+ * bslab_cpu_layer_drain() - give back every magazine of a dying cache
  * @cp: the cache, which no one uses any more
  *
  * Every CPU's magazines and the depot are emptied into the slab layer.
  */
-void bslab_cpu_layer_destroy(struct bslab_cache *cp)
+void bslab_cpu_layer_drain(struct bslab_cache *cp)
 {
 	unsigned int cpu;
 
@@ -638,47 +638,29 @@ void bslab_cpu_layer_destroy(struct bslab_cache *cp)
 }
 
 /**
- * bslab_cpu_layer_free() - free the per-CPU part of a destroyed cache
- * @cp: the cache, drained
+ * bslab_cpu_layer_destroy() - free the per-CPU part of a destroyed cache
+ * @cp: the cache, drained, or one whose CPU layer was never made
  */
-void bslab_cpu_layer_free(struct bslab_cache *cp)
+void bslab_cpu_layer_destroy(struct bslab_cache *cp)
 {
 	free_percpu(cp->cpu);
 	cp->cpu = NULL;
 }
 
+static void mag_cache_describe(unsigned int i, struct bslab_internal_desc *d)
+{
+	snprintf(d->name, sizeof(d->name), "bslab_magazine_%u", mag_sizes[i]);
+	d->size = sizeof(struct bslab_magazine) + mag_sizes[i] * sizeof(void *);
+	d->flags = BSLAB_NOMAGAZINE;
+}
+
 int bslab_magazine_init(void)
 {
-	char name[BSLAB_NAME_MAX + 1];
-	unsigned int i;
-
-	size_t size;
-
-	for (i = 0; i < ARRAY_SIZE(mag_sizes); i++) {
-		snprintf(name, sizeof(name), "bslab_magazine_%u", mag_sizes[i]);
-		size = sizeof(struct bslab_magazine) +
-		       mag_sizes[i] * sizeof(void *);
-		mag_cache[i] = bslab_cache_create(name, size, 0, NULL, NULL,
-						  NULL, NULL,
-						  BSLAB_NOMAGAZINE);
-		if (IS_ERR(mag_cache[i])) {
-			int err = PTR_ERR(mag_cache[i]);
-
-			mag_cache[i] = NULL;
-			bslab_magazine_exit();
-			return err;
-		}
-		mag_cache[i]->internal = true;
-	}
-	return 0;
+	return bslab_internal_create(mag_cache, ARRAY_SIZE(mag_cache),
+				     mag_cache_describe);
 }
 
 void bslab_magazine_exit(void)
 {
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(mag_sizes); i++) {
-		bslab_cache_destroy(mag_cache[i]);
-		mag_cache[i] = NULL;
-	}
+	bslab_internal_destroy(mag_cache, ARRAY_SIZE(mag_cache));
 }

@@ -26,6 +26,14 @@ struct bslab_cache *bslab_slab_cache;
 BSLAB_EXPORT_INTERNAL(bslab_slab_cache);
 struct bslab_cache *bslab_bufctl_cache;
 BSLAB_EXPORT_INTERNAL(bslab_bufctl_cache);
+static struct bslab_cache *meta_caches[2];
+
+static void meta_describe(unsigned int i, struct bslab_internal_desc *d)
+{
+	strscpy(d->name, i ? "bslab_bufctl" : "bslab_slab", sizeof(d->name));
+	d->size = i ? sizeof(struct bslab_bufctl) : sizeof(struct bslab_slab);
+	d->flags = BSLAB_NOMAGAZINE;
+}
 
 /* Destroy, and report, every cache a client left behind at unload. */
 static void destroy_leftovers(void)
@@ -55,27 +63,15 @@ static int __init bslab_init(void)
 	int err;
 
 	bslab_debugfs_init();
-	bslab_slab_cache = bslab_cache_create("bslab_slab",
-					      sizeof(struct bslab_slab), 0,
-					      NULL, NULL, NULL, NULL,
-					      BSLAB_NOMAGAZINE);
-	if (IS_ERR(bslab_slab_cache)) {
-		err = PTR_ERR(bslab_slab_cache);
+	err = bslab_internal_create(meta_caches, ARRAY_SIZE(meta_caches),
+				    meta_describe);
+	if (err)
 		goto out_debugfs;
-	}
-	bslab_bufctl_cache = bslab_cache_create("bslab_bufctl",
-						sizeof(struct bslab_bufctl), 0,
-						NULL, NULL, NULL, NULL,
-						BSLAB_NOMAGAZINE);
-	if (IS_ERR(bslab_bufctl_cache)) {
-		err = PTR_ERR(bslab_bufctl_cache);
-		goto out_slab;
-	}
-	bslab_slab_cache->internal = true;
-	bslab_bufctl_cache->internal = true;
+	bslab_slab_cache = meta_caches[0];
+	bslab_bufctl_cache = meta_caches[1];
 	err = bslab_magazine_init();
 	if (err)
-		goto out_bufctl;
+		goto out_meta;
 	err = bslab_sizes_init();
 	if (err)
 		goto out_magazine;
@@ -99,10 +95,8 @@ out_sizes:
 	bslab_sizes_exit();
 out_magazine:
 	bslab_magazine_exit();
-out_bufctl:
-	bslab_cache_destroy(bslab_bufctl_cache);
-out_slab:
-	bslab_cache_destroy(bslab_slab_cache);
+out_meta:
+	bslab_internal_destroy(meta_caches, ARRAY_SIZE(meta_caches));
 out_debugfs:
 	bslab_debugfs_exit();
 	return err;
@@ -117,8 +111,7 @@ static void __exit bslab_exit(void)
 	bslab_sizes_exit();
 	bslab_cache_release_dead();
 	bslab_magazine_exit();
-	bslab_cache_destroy(bslab_bufctl_cache);
-	bslab_cache_destroy(bslab_slab_cache);
+	bslab_internal_destroy(meta_caches, ARRAY_SIZE(meta_caches));
 	bslab_debugfs_exit();
 }
 

@@ -186,7 +186,7 @@ static unsigned long shrink_count(struct shrinker *s,
 		n += READ_ONCE(cp->depot.nfull) * bslab_magazine_size(cp) +
 		     READ_ONCE(cp->nr_empty) * cp->objs;
 		if (READ_ONCE(cp->reclaim))	/* what the client may give back */
-			n += READ_ONCE(cp->buf_inuse);
+			n += READ_ONCE(cp->buf_out);
 	}
 	mutex_unlock(&bslab_caches_mutex);
 	return n ?: SHRINK_EMPTY;

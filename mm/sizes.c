@@ -167,36 +167,32 @@ BSLAB_EXPORT_INTERNAL(bslab_sizes_flush);
 
 void bslab_sizes_exit(void)
 {
-	int i;
-
 	bslab_sizes_flush();
-	for (i = ARRAY_SIZE(class_cache) - 1; i >= 0; i--) {
-		bslab_cache_destroy(class_cache[i]);
-		class_cache[i] = NULL;
-	}
+	bslab_internal_destroy(class_cache, ARRAY_SIZE(class_cache));
+}
+
+/* Power-of-two classes are aligned to their size (up to a page). */
+static void class_describe(unsigned int i, struct bslab_internal_desc *d)
+{
+	unsigned int size = class_sizes[i];
+
+	snprintf(d->name, sizeof(d->name), "bslab_alloc_%u", size);
+	d->size = size;
+	d->align = is_power_of_2(size) ? min_t(unsigned int, size, PAGE_SIZE) :
+					 0;
 }
 
 int bslab_sizes_init(void)
 {
-	char name[BSLAB_NAME_MAX + 1];
-	unsigned int i, s = 0, size, align;
+	unsigned int i, s = 0;
+	int err;
 
-	for (i = 0; i < ARRAY_SIZE(class_sizes); i++) {
-		size = class_sizes[i];
-		align = is_power_of_2(size) ? min_t(unsigned int, size,
-						    PAGE_SIZE) : 0;
-		snprintf(name, sizeof(name), "bslab_alloc_%u", size);
-		class_cache[i] = bslab_cache_create(name, size, align, NULL,
-						    NULL, NULL, NULL, 0);
-		if (IS_ERR(class_cache[i])) {
-			int err = PTR_ERR(class_cache[i]);
-
-			class_cache[i] = NULL;
-			bslab_sizes_exit();
-			return err;
-		}
-		for (; s < size / 8; s++)
+	err = bslab_internal_create(class_cache, ARRAY_SIZE(class_cache),
+				    class_describe);
+	if (err)
+		return err;
+	for (i = 0; i < ARRAY_SIZE(class_sizes); i++)
+		for (; s < class_sizes[i] / 8; s++)
 			size_to_class[s] = i;
-	}
 	return 0;
 }

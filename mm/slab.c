@@ -502,7 +502,7 @@ static struct bslab_slab *slab_put_locked(struct bslab_cache *cp,
 	}
 	slab_unlink_locked(cp, sp);
 	if (!sp->inuse && (cp->nr_empty >= BSLAB_EMPTY_RESERVE || cp->dead)) {
-		cp->count.slab_destroy++;
+		cp->ev.slab_destroy++;
 		return sp;
 	}
 	slab_link_locked(cp, sp);
@@ -679,7 +679,7 @@ void bslab_free_invalid(struct bslab_cache *cp, const void *obj,
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&cp->lock, flags);
-	cp->count.free_invalid++;
+	cp->ev.free_invalid++;
 	raw_spin_unlock_irqrestore(&cp->lock, flags);
 	bslab_report_free(cp, obj, why);
 }
@@ -726,7 +726,7 @@ size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
 			continue;
 		}
 		if (!grow) {
-			cp->count.alloc_fail++;
+			cp->ev.alloc_fail++;
 			break;
 		}
 		color = color_take_locked(cp);
@@ -734,15 +734,15 @@ size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
 		sp = slab_create(cp, color, gfp);
 		raw_spin_lock_irqsave(&cp->lock, flags);
 		if (!sp) {
-			cp->count.alloc_fail++;
+			cp->ev.alloc_fail++;
 			break;
 		}
-		cp->count.slab_create++;
+		cp->ev.slab_create++;
 		slab_link_locked(cp, sp);
 	}
-	cp->count.slab_alloc += i;
-	cp->buf_inuse += i;
-	cp->buf_max = max(cp->buf_max, cp->buf_inuse);
+	cp->ev.slab_alloc += i;
+	cp->buf_out += i;
+	cp->buf_out_max = max(cp->buf_out_max, cp->buf_out);
 	if (cp->large)
 		rescale = bslab_hash_wants_rescale_locked(cp);
 	raw_spin_unlock_irqrestore(&cp->lock, flags);
@@ -783,7 +783,7 @@ size_t bslab_slab_free_batch(struct bslab_cache *cp, size_t n, void **objs)
 			continue;
 		sp = slab_claim_locked(cp, objs[i], &bc, &why);
 		if (!sp) {
-			cp->count.free_invalid++;
+			cp->ev.free_invalid++;
 			raw_spin_unlock_irqrestore(&cp->lock, flags);
 			bslab_report_free(cp, objs[i], why);
 			raw_spin_lock_irqsave(&cp->lock, flags);
@@ -800,11 +800,11 @@ size_t bslab_slab_free_batch(struct bslab_cache *cp, size_t n, void **objs)
 		}
 		freed++;
 	}
-	cp->count.slab_free += freed;
-	cp->buf_inuse -= freed;
+	cp->ev.slab_free += freed;
+	cp->buf_out -= freed;
 	if (cp->large && bslab_hash_wants_rescale_locked(cp))
 		kick = true;
-	if (cp->dead && !cp->buf_inuse)
+	if (cp->dead && !cp->buf_out)
 		kick = true;
 	raw_spin_unlock_irqrestore(&cp->lock, flags);
 
@@ -843,8 +843,17 @@ static unsigned long slabs_take_locked(struct bslab_cache *cp,
 	return n;
 }
 
-/* Unlink every empty slab under the lock, then destroy them without it. */
-static unsigned long slab_release_empty(struct bslab_cache *cp)
+/**
+ * bslab_slab_release_empty() - give every empty slab back to the page allocator
+ * @cp: the cache
+ *
+ * Unlinks every empty slab, those deferred by frees included, under the
+ * lock, then destroys them without it.
+ *
+ * Context: process context, may sleep (destructors run).
+ * Return: the number of slabs given back from the empty list.
+ */
+unsigned long bslab_slab_release_empty(struct bslab_cache *cp)
 {
 	struct bslab_slab *sp, *next;
 	unsigned long flags, n;
@@ -853,7 +862,7 @@ static unsigned long slab_release_empty(struct bslab_cache *cp)
 	might_sleep();
 	raw_spin_lock_irqsave(&cp->lock, flags);
 	n = slabs_take_locked(cp, &cp->empty, &cp->nr_empty, &dead);
-	cp->count.slab_destroy += n;
+	cp->ev.slab_destroy += n;
 	slabs_take_locked(cp, &cp->deferred, &cp->nr_deferred, &dead);
 	raw_spin_unlock_irqrestore(&cp->lock, flags);
 
@@ -895,39 +904,25 @@ unsigned long bslab_slab_reap(struct bslab_cache *cp)
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&cp->lock, flags);
-	cp->count.reap++;
+	cp->ev.reap++;
 	raw_spin_unlock_irqrestore(&cp->lock, flags);
-	return slab_release_empty(cp);
+	return bslab_slab_release_empty(cp);
 }
 
 /**
- * bslab_slab_inuse() - objects out of a cache's slab layer now
+ * bslab_slab_out() - objects out of a cache's slab layer now
  * @cp: the cache
  *
  * Return: buf_inuse, read under the cache's lock.
  */
-unsigned long bslab_slab_inuse(struct bslab_cache *cp)
+unsigned long bslab_slab_out(struct bslab_cache *cp)
 {
 	unsigned long flags, inuse;
 
 	raw_spin_lock_irqsave(&cp->lock, flags);
-	inuse = cp->buf_inuse;
+	inuse = cp->buf_out;
 	raw_spin_unlock_irqrestore(&cp->lock, flags);
 	return inuse;
-}
-
-/**
- * bslab_slab_teardown() - give back what a dying cache can
- * @cp: the cache, unreachable for new users
- *
- * Gives back every empty slab, those deferred by frees included.
- *
- * Return: the number of objects still allocated; their slabs are kept.
- */
-unsigned long bslab_slab_teardown(struct bslab_cache *cp)
-{
-	slab_release_empty(cp);
-	return bslab_slab_inuse(cp);
 }
 
 /**
