@@ -13,9 +13,8 @@ static void create_alloc_destroy(struct kunit *test)
 	struct bslab_stats st;
 	void *obj;
 
-	cache = bslab_cache_create("t_basic", 100, 0, NULL, NULL, NULL, NULL,
-				   0);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, cache);
+	cache = tst_cache_adopt(test, bslab_cache_create("t_basic", 100, 0, NULL,
+							 NULL, NULL, NULL, 0));
 	KUNIT_EXPECT_STREQ(test, bslab_cache_name(cache), "t_basic");
 	bslab_cache_stats(cache, &st);
 	KUNIT_EXPECT_EQ(test, st.buf_size, 100);
@@ -33,14 +32,11 @@ static void create_alloc_destroy(struct kunit *test)
 	bslab_cache_free(cache, obj);
 	bslab_cache_free(cache, NULL);	/* allowed, does nothing */
 	KUNIT_EXPECT_EQ(test, tst_stat(cache, free), 1);
-	bslab_cache_destroy(cache);
+	tst_cache_destroy(test, cache);
 	bslab_cache_destroy(NULL);
 
 	/* The name is free again. */
-	cache = bslab_cache_create("t_basic", 100, 0, NULL, NULL, NULL, NULL,
-				   0);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, cache);
-	bslab_cache_destroy(cache);
+	tst_cache(test, "t_basic", 100, 0, NULL, NULL, NULL, 0);
 }
 
 struct bad_create {
@@ -82,32 +78,15 @@ static void bad_arguments(struct kunit *test)
 		b = &bad_creates[i];
 		cache = bslab_cache_create(b->name, b->size, b->align, NULL,
 					   NULL, NULL, NULL, b->flags);
-		if (!b->err) {
-			KUNIT_EXPECT_FALSE_MSG(test, IS_ERR(cache), "%s",
-					       b->desc);
-			if (!IS_ERR(cache))
-				bslab_cache_destroy(cache);
-			continue;
-		}
-		KUNIT_EXPECT_TRUE_MSG(test, IS_ERR(cache), "%s", b->desc);
-		if (IS_ERR(cache))
-			KUNIT_EXPECT_EQ_MSG(test, PTR_ERR(cache), b->err, "%s",
-					    b->desc);
-		else
-			bslab_cache_destroy(cache);
+		tst_expect_create(test, cache, b->err, b->desc);
 	}
 	/* None of the failures left a cache behind: the name is free. */
-	cache = bslab_cache_create("t_bad", 64, 0, NULL, NULL, NULL, NULL, 0);
-	KUNIT_EXPECT_FALSE(test, IS_ERR(cache));
-	if (!IS_ERR(cache))
-		bslab_cache_destroy(cache);
+	cache = tst_cache(test, "t_bad", 64, 0, NULL, NULL, NULL, 0);
+	tst_cache_destroy(test, cache);
 
 	/* A name of exactly BSLAB_NAME_MAX characters is fine. */
-	cache = bslab_cache_create("t_0123456789abcdef0123456789abc", 64, 0,
-				   NULL, NULL, NULL, NULL, 0);
-	KUNIT_EXPECT_FALSE(test, IS_ERR(cache));
-	if (!IS_ERR(cache))
-		bslab_cache_destroy(cache);
+	tst_cache(test, "t_0123456789abcdef0123456789abc", 64, 0, NULL, NULL,
+		  NULL, 0);
 }
 
 static void duplicate_name(struct kunit *test)
@@ -117,8 +96,7 @@ static void duplicate_name(struct kunit *test)
 
 	a = tst_cache(test, "t_dup", 64, 0, NULL, NULL, NULL, 0);
 	b = bslab_cache_create("t_dup", 128, 0, NULL, NULL, NULL, NULL, 0);
-	KUNIT_ASSERT_TRUE(test, IS_ERR(b));
-	KUNIT_EXPECT_EQ(test, PTR_ERR(b), -EEXIST);
+	tst_expect_create(test, b, -EEXIST, "a second t_dup");
 	/* The first cache is untouched. */
 	obj = bslab_cache_alloc(a, GFP_KERNEL);
 	KUNIT_EXPECT_NOT_NULL(test, obj);
@@ -138,16 +116,12 @@ static void destroy_with_live_objects(struct kunit *test)
 	void *objs[3];
 	int i;
 
-	cache = bslab_cache_create("t_live", 200, 0, NULL, NULL, NULL, NULL,
-				   0);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, cache);
-	for (i = 0; i < 3; i++) {
-		objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+	cache = tst_cache(test, "t_live", 200, 0, NULL, NULL, NULL, 0);
+	tst_alloc_into(test, cache, objs, ARRAY_SIZE(objs));
+	for (i = 0; i < 3; i++)
 		tst_fill(objs[i], 200, i);
-	}
 	bslab_cache_free(cache, objs[2]);
-	bslab_cache_destroy(cache);
+	tst_cache_destroy(test, cache);
 
 	KUNIT_EXPECT_TRUE(test, cache->dead);
 	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_inuse), 2);
@@ -270,16 +244,16 @@ static void create_args(struct kunit *test)
 	struct bslab_cache_args args = {
 		.align = 64, .ctor = args_ctor, .priv = (void *)0x5ab,
 	};
-	struct bslab_cache *a, *p, *none;
+	struct bslab_cache *a, *p, *none, *bad;
 	u64 *x;
 
-	a = bslab_cache_create_args("t_args", 40, &args, 0);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, a);
-	p = bslab_cache_create("t_args_pos", 40, 64, args_ctor, NULL, NULL,
-			       (void *)0x5ab, 0);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p);
-	none = bslab_cache_create_args("t_args_none", 40, NULL, 0);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, none);
+	a = tst_cache_adopt(test, bslab_cache_create_args("t_args", 40, &args,
+							  0));
+	p = tst_cache_adopt(test, bslab_cache_create("t_args_pos", 40, 64,
+						     args_ctor, NULL, NULL,
+						     (void *)0x5ab, 0));
+	none = tst_cache_adopt(test, bslab_cache_create_args("t_args_none", 40,
+							     NULL, 0));
 
 	KUNIT_EXPECT_EQ(test, tst_stat(a, align), 64);
 	KUNIT_EXPECT_EQ(test, tst_stat(p, align), 64);
@@ -295,12 +269,8 @@ static void create_args(struct kunit *test)
 
 	/* a bad alignment in the struct is refused like a positional one */
 	args.align = 24;
-	KUNIT_EXPECT_EQ(test, PTR_ERR(bslab_cache_create_args("t_args_bad", 40,
-							      &args, 0)),
-			-EINVAL);
-	bslab_cache_destroy(a);
-	bslab_cache_destroy(p);
-	bslab_cache_destroy(none);
+	bad = bslab_cache_create_args("t_args_bad", 40, &args, 0);
+	tst_expect_create(test, bad, -EINVAL, "align 24");
 }
 
 static struct kunit_case cache_cases[] = {
@@ -317,6 +287,7 @@ static struct kunit_case cache_cases[] = {
 
 static struct kunit_suite cache_suite = {
 	.name = "bslab_cache",
+	.init = tst_init,
 	.test_cases = cache_cases,
 };
 

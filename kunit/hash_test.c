@@ -122,6 +122,7 @@ static struct kunit_case hash_cases[] = {
 
 static struct kunit_suite hash_suite = {
 	.name = "bslab_hash",
+	.init = tst_init,
 	.test_cases = hash_cases,
 };
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Helpers shared by bslab's KUnit suites: caches that are destroyed when the
- * test ends (even if it fails half-way), stats snapshots, a reproducible
- * PRNG, object patterns and reading a file the way a user would.
+ * test ends (even if it fails half-way), each test's state in test->priv
+ * with callbacks that count into it, stats snapshots, a reproducible PRNG,
+ * object patterns and reading a file the way a user would.
  */
 #ifndef _BSLAB_KUNIT_HELPERS_H
 #define _BSLAB_KUNIT_HELPERS_H
@@ -12,11 +13,50 @@
 #include <bslab.h>
 #include "../mm/internal.h"
 
+struct bslab_cache *tst_cache_owned(struct kunit *test, const char *name,
+				    size_t size,
+				    const struct bslab_cache_args *args,
+				    unsigned int flags, struct module *owner);
+struct bslab_cache *tst_cache_adopt(struct kunit *test,
+				    struct bslab_cache *cache);
+#define tst_cache_args(test, name, size, args, flags) \
+	tst_cache_owned(test, name, size, args, flags, THIS_MODULE)
 struct bslab_cache *tst_cache(struct kunit *test, const char *name,
 			      size_t size, size_t align,
 			      int (*ctor)(void *, void *, gfp_t),
 			      void (*dtor)(void *, void *), void *priv,
 			      unsigned int flags);
+void tst_cache_destroy(struct kunit *test, struct bslab_cache *cache);
+void tst_expect_create(struct kunit *test, struct bslab_cache *cache,
+		       int err, const char *what);
+void tst_cache_forget(struct kunit *test, struct bslab_cache *cache);
+
+/*
+ * Each test's state (test->priv, from tst_init(), every suite's .init):
+ * what the counting callbacks saw when given it as their priv.
+ */
+struct tst_calls {
+	atomic_t ctor;
+	atomic_t ctor_failed;
+	atomic_t dtor;
+	atomic_t dtor_atomic;	/* destructors run where they may not sleep */
+	atomic_t reclaim;
+	int ctor_limit;		/* > 0: constructor calls after that many fail */
+};
+
+int tst_init(struct kunit *test);
+static inline struct tst_calls *tst_calls(struct kunit *test)
+{
+	return test->priv;
+}
+
+int tst_count_ctor(void *obj, void *priv, gfp_t gfp);
+void tst_count_dtor(void *obj, void *priv);
+void tst_count_reclaim(void *priv);
+void tst_alloc_into(struct kunit *test, struct bslab_cache *cache,
+		    void **objs, unsigned int n);
+void **tst_alloc_objs(struct kunit *test, struct bslab_cache *cache,
+		      unsigned int n);
 u64 tst_stat_at(struct bslab_cache *cache, size_t offset);
 #define tst_stat(cache, field) \
 	tst_stat_at(cache, offsetof(struct bslab_stats, field))
@@ -38,6 +78,9 @@ struct tst_cpu_job {
 	unsigned long ops;
 };
 
+int tst_write_file(const char *path, const char *val);
+int tst_write_param(const char *name, const char *val);
+void tst_drop_caches(struct kunit *test);
 void tst_pin(struct kunit *test, unsigned int cpu);
 void tst_need_two_cpus(struct kunit *test);
 void tst_job_start(struct kunit *test, struct tst_cpu_job *job);

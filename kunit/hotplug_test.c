@@ -102,6 +102,7 @@ static struct kunit_case hotplug_cases[] = {
 
 static struct kunit_suite hotplug_suite = {
 	.name = "bslab_hotplug",
+	.init = tst_init,
 	.test_cases = hotplug_cases,
 };
 

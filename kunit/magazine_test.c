@@ -354,19 +354,6 @@ static void cross_cpu_free(struct kunit *test)
 
 /* ---- destroy after heavy use on every CPU ---- */
 
-static atomic_t heavy_ctor, heavy_dtor;
-
-static int heavy_ctor_fn(void *obj, void *priv, gfp_t gfp)
-{
-	atomic_inc(&heavy_ctor);
-	return 0;
-}
-
-static void heavy_dtor_fn(void *obj, void *priv)
-{
-	atomic_inc(&heavy_dtor);
-}
-
 static int heavy_worker(struct tst_cpu_job *job)
 {
 	while (time_before(jiffies, job->deadline) && !job->bad) {
@@ -392,16 +379,14 @@ static void destroy_after_heavy_use(struct kunit *test)
 {
 	struct tst_cpu_job *jobs = kunit_kzalloc(test, 2 * sizeof(*jobs),
 					     GFP_KERNEL);
+	struct tst_calls *calls = tst_calls(test);
 	struct bslab_cache *cache;
 	unsigned int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, jobs);
 	tst_need_two_cpus(test);
-	atomic_set(&heavy_ctor, 0);
-	atomic_set(&heavy_dtor, 0);
-	cache = bslab_cache_create("t_mag_heavy", 200, 0, heavy_ctor_fn,
-				   heavy_dtor_fn, NULL, NULL, 0);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, cache);
+	cache = tst_cache(test, "t_mag_heavy", 200, 0, tst_count_ctor,
+			  tst_count_dtor, calls, 0);
 	for (i = 0; i < 2; i++) {
 		jobs[i] = (struct tst_cpu_job){ .fn = heavy_worker, .cache = cache,
 			.cpu = i, .deadline = jiffies + HZ };
@@ -413,11 +398,11 @@ static void destroy_after_heavy_use(struct kunit *test)
 	KUNIT_EXPECT_GT(test, tst_stat(cache, buf_magazine), 0);
 	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_inuse), 0);
 
-	bslab_cache_destroy(cache);
+	tst_cache_destroy(test, cache);
 	/* every slab was destroyed: every constructed object destructed */
-	KUNIT_EXPECT_GT(test, atomic_read(&heavy_ctor), 0);
-	KUNIT_EXPECT_EQ(test, atomic_read(&heavy_dtor),
-			atomic_read(&heavy_ctor));
+	KUNIT_EXPECT_GT(test, atomic_read(&calls->ctor), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&calls->dtor),
+			atomic_read(&calls->ctor));
 }
 
 /* Bulk calls take from and give to this CPU's magazines first. */
@@ -556,6 +541,7 @@ static struct kunit_case magazine_cases[] = {
 
 static struct kunit_suite magazine_suite = {
 	.name = "bslab_magazine",
+	.init = tst_init,
 	.test_cases = magazine_cases,
 };
 

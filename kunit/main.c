@@ -20,22 +20,145 @@ static void cache_destroy_action(void *cache)
 	bslab_cache_destroy(cache);
 }
 
-/* Create a cache that is destroyed when @test ends; fails the test on error. */
+/**
+ * tst_cache_owned() - create a cache that is destroyed when @test ends
+ * @test: the test
+ * @name: cache name
+ * @size: object size
+ * @args: the optional arguments, or NULL
+ * @flags: BSLAB_* flags
+ * @owner: the module the cache is recorded as created by
+ *
+ * Every cache a test makes comes from here (tst_cache(), tst_cache_args())
+ * or, when the test is of a create call itself, passes through
+ * tst_cache_adopt(): so a failed assertion never leaks one.  The test
+ * fails if the create does.
+ *
+ * Return: the cache.
+ */
+struct bslab_cache *tst_cache_owned(struct kunit *test, const char *name,
+				    size_t size,
+				    const struct bslab_cache_args *args,
+				    unsigned int flags, struct module *owner)
+{
+	return tst_cache_adopt(test, __bslab_cache_create_args(name, size, args,
+								flags, owner));
+}
+
+/**
+ * tst_cache_adopt() - destroy a cache when @test ends
+ * @test: the test
+ * @cache: what a create returned (tests of the create calls themselves)
+ *
+ * Fails the test if @cache is an error.
+ *
+ * Return: @cache.
+ */
+struct bslab_cache *tst_cache_adopt(struct kunit *test,
+				    struct bslab_cache *cache)
+{
+	KUNIT_ASSERT_NOT_ERR_OR_NULL_MSG(test, cache, "create: %ld",
+					 PTR_ERR(cache));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
+							   cache_destroy_action,
+							   cache));
+	return cache;
+}
+
 struct bslab_cache *tst_cache(struct kunit *test, const char *name,
 			      size_t size, size_t align,
 			      int (*ctor)(void *, void *, gfp_t),
 			      void (*dtor)(void *, void *), void *priv,
 			      unsigned int flags)
 {
-	struct bslab_cache *cache;
+	const struct bslab_cache_args args = {
+		.align = align, .ctor = ctor, .dtor = dtor, .priv = priv,
+	};
 
-	cache = bslab_cache_create(name, size, align, ctor, dtor, NULL, priv,
-				   flags);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, cache);
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
-							   cache_destroy_action,
-							   cache));
-	return cache;
+	return tst_cache_args(test, name, size, &args, flags);
+}
+
+/*
+ * Expect a create to have returned @err (0: a cache).  A cache it made is
+ * destroyed at once (and with the test, should an assertion fail first),
+ * so that its name is free again.
+ */
+void tst_expect_create(struct kunit *test, struct bslab_cache *cache,
+		       int err, const char *what)
+{
+	KUNIT_EXPECT_EQ_MSG(test, PTR_ERR_OR_ZERO(cache), err, "%s", what);
+	if (!IS_ERR(cache))
+		tst_cache_destroy(test, tst_cache_adopt(test, cache));
+}
+
+/* Destroy a cache of tst_cache_owned() now rather than when the test ends. */
+void tst_cache_destroy(struct kunit *test, struct bslab_cache *cache)
+{
+	kunit_release_action(test, cache_destroy_action, cache);
+}
+
+/* Something else destroyed the cache (the module notifier): do not again. */
+void tst_cache_forget(struct kunit *test, struct bslab_cache *cache)
+{
+	kunit_remove_action(test, cache_destroy_action, cache);
+}
+
+/* Every suite's .init: test->priv is a zeroed struct tst_calls. */
+int tst_init(struct kunit *test)
+{
+	test->priv = kunit_kzalloc(test, sizeof(struct tst_calls), GFP_KERNEL);
+	return test->priv ? 0 : -ENOMEM;
+}
+
+/* Callbacks that count into the struct tst_calls given as their priv. */
+int tst_count_ctor(void *obj, void *priv, gfp_t gfp)
+{
+	struct tst_calls *calls = priv;
+
+	if (calls->ctor_limit &&
+	    atomic_read(&calls->ctor) >= calls->ctor_limit) {
+		atomic_inc(&calls->ctor_failed);
+		return -ENOMEM;
+	}
+	atomic_inc(&calls->ctor);
+	return 0;
+}
+
+void tst_count_dtor(void *obj, void *priv)
+{
+	struct tst_calls *calls = priv;
+
+	atomic_inc(&calls->dtor);
+	if (!preemptible() || in_interrupt())
+		atomic_inc(&calls->dtor_atomic);
+}
+
+void tst_count_reclaim(void *priv)
+{
+	atomic_inc(&((struct tst_calls *)priv)->reclaim);
+}
+
+/* Allocate @n objects into @objs; fails the test if one cannot be had. */
+void tst_alloc_into(struct kunit *test, struct bslab_cache *cache,
+		    void **objs, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL_MSG(test, objs[i], "object %u of %u",
+					  i, n);
+	}
+}
+
+/* @n objects in a test array (freed with the test; the objects are not). */
+void **tst_alloc_objs(struct kunit *test, struct bslab_cache *cache,
+		      unsigned int n)
+{
+	void **objs = tst_alloc_array(test, n, sizeof(void *));
+
+	tst_alloc_into(test, cache, objs, n);
+	return objs;
 }
 
 /* One statistic, by offset: keeps the snapshot out of the caller's frame. */
@@ -171,6 +294,37 @@ out:
 	kfree(line);
 	kfree(want);
 	return found;
+}
+
+/* Write @val to a file the way an admin would: 0 or the write's -errno. */
+int tst_write_file(const char *path, const char *val)
+{
+	struct file *f;
+	loff_t pos = 0;
+	ssize_t n;
+
+	f = filp_open(path, O_WRONLY, 0);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	n = kernel_write(f, val, strlen(val), &pos);
+	filp_close(f, NULL);
+	return n < 0 ? n : 0;
+}
+
+/* Write one of bslab's module parameters. */
+int tst_write_param(const char *name, const char *val)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "/sys/module/bslab/parameters/%s", name);
+	return tst_write_file(path, val);
+}
+
+/* echo 2 > /proc/sys/vm/drop_caches: the kernel's shrinkers, bslab's too. */
+void tst_drop_caches(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, tst_write_file("/proc/sys/vm/drop_caches", "2\n"),
+			0);
 }
 
 static void tst_unpin(void *unused)

@@ -140,22 +140,9 @@ static void working_set_reap(struct kunit *test)
 
 /* ---- the periodic reaper ---- */
 
-static void set_reap_interval(const char *secs)
-{
-	struct file *f;
-	loff_t pos = 0;
-
-	f = filp_open("/sys/module/bslab/parameters/reap_interval", O_WRONLY,
-		      0);
-	if (IS_ERR(f))
-		return;
-	kernel_write(f, secs, strlen(secs), &pos);
-	filp_close(f, NULL);
-}
-
 static void reaper_off(void *unused)
 {
-	set_reap_interval("0");
+	tst_write_param("reap_interval", "0");
 }
 
 /*
@@ -176,7 +163,7 @@ static void periodic_reaper(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, reaper_off,
 							   NULL));
-	set_reap_interval("1");
+	KUNIT_ASSERT_EQ(test, 0, tst_write_param("reap_interval", "1"));
 	deadline = jiffies + 10 * HZ;
 	while (tst_stat(cache, full_magazines) && time_before(jiffies, deadline))
 		msleep(100);
@@ -196,6 +183,7 @@ static struct kunit_case reap_cases[] = {
 
 static struct kunit_suite reap_suite = {
 	.name = "bslab_reap",
+	.init = tst_init,
 	.test_cases = reap_cases,
 };
 

@@ -227,31 +227,25 @@ static void destroy_twice(struct kunit *test)
 	void *obj;
 
 	other = tst_cache(test, "t_rel_other", 32, 0, NULL, NULL, NULL, 0);
-	a = bslab_cache_create("t_rel_twice", 32, 0, NULL, NULL, NULL, NULL,
-			       0);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, a);
-	bslab_cache_destroy(a);
+	a = tst_cache(test, "t_rel_twice", 32, 0, NULL, NULL, NULL, 0);
+	tst_cache_destroy(test, a);
 	bslab_cache_destroy(a);		/* reported, nothing read of it */
 	KUNIT_EXPECT_TRUE(test, tst_logged(mark, "bslab_cache_destroy(%p): not a live cache",
 					   a));
 
 	/* dead (destroyed with an object) and destroyed again */
-	d = bslab_cache_create("t_rel_twice_dead", 32, 0, NULL, NULL, NULL,
-			       NULL, 0);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, d);
+	d = tst_cache(test, "t_rel_twice_dead", 32, 0, NULL, NULL, NULL, 0);
 	obj = bslab_cache_alloc(d, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, obj);
-	bslab_cache_destroy(d);
+	tst_cache_destroy(test, d);
 	KUNIT_EXPECT_TRUE(test, tst_dead_listed(d));
 	bslab_cache_destroy(d);
 	KUNIT_EXPECT_TRUE(test, tst_dead_listed(d));
 	KUNIT_EXPECT_TRUE(test, tst_logged(mark, "cache %s: destroyed twice",
 					   "t_rel_twice_dead"));
 	/* the lists are intact: the name is free, the other cache works */
-	a = bslab_cache_create("t_rel_twice_dead", 32, 0, NULL, NULL, NULL,
-			       NULL, 0);
-	KUNIT_EXPECT_FALSE(test, IS_ERR(a));
-	bslab_cache_destroy(a);
+	a = tst_cache(test, "t_rel_twice_dead", 32, 0, NULL, NULL, NULL, 0);
+	tst_cache_destroy(test, a);
 	KUNIT_EXPECT_EQ(test, tst_stat(other, free_invalid), 0);
 	bslab_cache_free(d, obj);
 	KUNIT_EXPECT_TRUE(test, tst_dead_released(d));
@@ -264,16 +258,10 @@ static void dead_cache_released(struct kunit *test)
 	struct bslab_cache *d;
 	u64 mark = tst_log_mark();
 	void *objs[3];
-	int i;
 
-	d = bslab_cache_create("t_rel_dead", 700, 0, NULL, NULL, NULL, NULL,
-			       0);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, d);
-	for (i = 0; i < 3; i++) {
-		objs[i] = bslab_cache_alloc(d, GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
-	}
-	bslab_cache_destroy(d);
+	d = tst_cache(test, "t_rel_dead", 700, 0, NULL, NULL, NULL, 0);
+	tst_alloc_into(test, d, objs, ARRAY_SIZE(objs));
+	tst_cache_destroy(test, d);
 	KUNIT_EXPECT_TRUE(test, tst_dead_listed(d));
 	KUNIT_EXPECT_EQ(test, tst_stat(d, buf_inuse), 3);
 	bslab_cache_free(d, objs[0]);
@@ -296,67 +284,32 @@ static void dead_cache_at_unload(struct kunit *test)
 {
 	struct bslab_cache *d;
 
-	d = bslab_cache_create("t_rel_unload_leak", 2000, 0, NULL, NULL, NULL,
-			       NULL, 0);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, d);
+	d = tst_cache(test, "t_rel_unload_leak", 2000, 0, NULL, NULL, NULL, 0);
 	KUNIT_ASSERT_NOT_NULL(test, bslab_cache_alloc(d, GFP_KERNEL));
 	KUNIT_ASSERT_NOT_NULL(test, bslab_cache_alloc(d, GFP_KERNEL));
-	bslab_cache_destroy(d);
+	tst_cache_destroy(test, d);
 	KUNIT_EXPECT_TRUE(test, tst_dead_listed(d));
 }
 
 /* ---- 5: a module that goes away with its caches ---- */
 
-struct owner_calls {
-	atomic_t ctor, dtor, reclaim;
-};
-
-static int owner_ctor(void *obj, void *priv, gfp_t gfp)
-{
-	atomic_inc(&((struct owner_calls *)priv)->ctor);
-	return 0;
-}
-
-static void owner_dtor(void *obj, void *priv)
-{
-	atomic_inc(&((struct owner_calls *)priv)->dtor);
-}
-
-static void owner_reclaim(void *priv)
-{
-	atomic_inc(&((struct owner_calls *)priv)->reclaim);
-}
-
-static void shrink_all(struct kunit *test)
-{
-	struct file *f;
-	loff_t pos = 0;
-
-	f = filp_open("/proc/sys/vm/drop_caches", O_WRONLY, 0);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
-	KUNIT_EXPECT_EQ(test, kernel_write(f, "2\n", 2, &pos), 2);
-	filp_close(f, NULL);
-}
-
 static void module_gone(struct kunit *test)
 {
-	struct owner_calls *calls = kunit_kzalloc(test, sizeof(*calls),
-						  GFP_KERNEL);
+	struct tst_calls *calls = tst_calls(test);
+	const struct bslab_cache_args args = {
+		.ctor = tst_count_ctor, .dtor = tst_count_dtor,
+		.reclaim = tst_count_reclaim, .priv = calls,
+	};
 	struct module *fake = kunit_kzalloc(test, sizeof(*fake), GFP_KERNEL);
 	struct bslab_cache *empty, *held;
 	int ctor, dtor;
 	void *obj;
 	u64 mark;
 
-	KUNIT_ASSERT_NOT_NULL(test, calls);
 	KUNIT_ASSERT_NOT_NULL(test, fake);
 	strscpy(fake->name, "bslab_fake_client", sizeof(fake->name));
-	empty = __bslab_cache_create("t_rel_owner_empty", 48, 0, owner_ctor,
-				     owner_dtor, owner_reclaim, calls, 0, fake);
-	held = __bslab_cache_create("t_rel_owner_held", 48, 0, owner_ctor,
-				    owner_dtor, owner_reclaim, calls, 0, fake);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, empty);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, held);
+	empty = tst_cache_owned(test, "t_rel_owner_empty", 48, &args, 0, fake);
+	held = tst_cache_owned(test, "t_rel_owner_held", 48, &args, 0, fake);
 	obj = bslab_cache_alloc(empty, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, obj);
 	bslab_cache_free(empty, obj);
@@ -367,6 +320,8 @@ static void module_gone(struct kunit *test)
 
 	mark = tst_log_mark();
 	bslab_owner_going(fake);	/* what the module notifier does */
+	tst_cache_forget(test, empty);	/* it destroyed both */
+	tst_cache_forget(test, held);
 	KUNIT_EXPECT_TRUE(test, tst_logged(mark, "cache %s: module %s is unloading",
 					   "t_rel_owner_held", fake->name));
 	KUNIT_EXPECT_TRUE(test, tst_logged(mark, "cache %s: module %s is unloading",
@@ -378,7 +333,7 @@ static void module_gone(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, READ_ONCE(held->reclaim));
 	KUNIT_EXPECT_TRUE(test, tst_dead_listed(held));
 	KUNIT_EXPECT_FALSE(test, tst_dead_listed(empty));	/* freed at once */
-	shrink_all(test);
+	tst_drop_caches(test);
 	KUNIT_EXPECT_EQ(test, atomic_read(&calls->reclaim), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&calls->ctor), ctor);
 	KUNIT_EXPECT_EQ(test, atomic_read(&calls->dtor), dtor);
@@ -392,32 +347,19 @@ static void module_gone(struct kunit *test)
 
 /* ---- 6: destructors only in process context ---- */
 
-static atomic_t dtor_calls, dtor_atomic;
-
-static void context_dtor(void *obj, void *priv)
-{
-	atomic_inc(&dtor_calls);
-	if (!preemptible() || in_interrupt())
-		atomic_inc(&dtor_atomic);
-}
-
 static void dtor_context(struct kunit *test)
 {
+	struct tst_calls *calls = tst_calls(test);
 	struct bslab_cache *cache;
 	unsigned int i, n, round;
 	void **objs;
 
-	atomic_set(&dtor_calls, 0);
-	atomic_set(&dtor_atomic, 0);
-	cache = tst_cache(test, "t_rel_dtor_ctx", 128, 0, NULL, context_dtor,
-			  NULL, 0);
+	cache = tst_cache(test, "t_rel_dtor_ctx", 128, 0, NULL, tst_count_dtor,
+			  calls, 0);
 	n = 8 * tst_stat(cache, magazine_size);
 	objs = tst_alloc_array(test, n, sizeof(void *));
 	for (round = 0; round < 4; round++) {
-		for (i = 0; i < n; i++) {
-			objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
-			KUNIT_ASSERT_NOT_NULL(test, objs[i]);
-		}
+		tst_alloc_into(test, cache, objs, n);
 		/* magazines now come back of another size: discarded */
 		bslab_magazine_resize(cache, round & 1);
 		for (i = 0; i < n; i++)
@@ -425,8 +367,8 @@ static void dtor_context(struct kunit *test)
 		bslab_cache_reap(cache);
 	}
 	flush_work(&cache->work);
-	KUNIT_EXPECT_GT(test, atomic_read(&dtor_calls), 0);
-	KUNIT_EXPECT_EQ(test, atomic_read(&dtor_atomic), 0);
+	KUNIT_EXPECT_GT(test, atomic_read(&calls->dtor), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&calls->dtor_atomic), 0);
 }
 
 /* ---- 7: reclaim callbacks under pressure with nothing cached ---- */
@@ -450,25 +392,22 @@ static void holder_reclaim(void *priv)
 static void reclaim_with_nothing_cached(struct kunit *test)
 {
 	struct holder *h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
+	struct bslab_cache_args args = { .reclaim = holder_reclaim };
 
 	KUNIT_ASSERT_NOT_NULL(test, h);
-	h->cache = bslab_cache_create("t_rel_reclaim", 512, 0, NULL, NULL,
-				      holder_reclaim, h, 0);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, h->cache);
-	for (h->n = 0; h->n < ARRAY_SIZE(h->objs); h->n++) {
-		h->objs[h->n] = bslab_cache_alloc(h->cache, GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL(test, h->objs[h->n]);
-	}
+	args.priv = h;
+	h->cache = tst_cache_args(test, "t_rel_reclaim", 512, &args, 0);
+	tst_alloc_into(test, h->cache, h->objs, ARRAY_SIZE(h->objs));
+	h->n = ARRAY_SIZE(h->objs);
 	bslab_cache_reap(h->cache);	/* bslab itself holds nothing free */
 	KUNIT_ASSERT_EQ(test, tst_stat(h->cache, slab_empty), 0);
 	KUNIT_ASSERT_EQ(test, tst_stat(h->cache, full_magazines), 0);
 
-	shrink_all(test);
+	tst_drop_caches(test);
 	KUNIT_EXPECT_GE(test, atomic_read(&h->calls), 1);
 	KUNIT_EXPECT_GE(test, tst_stat(h->cache, reclaim_calls), 1);
 	KUNIT_EXPECT_EQ(test, h->n, 0);
 	KUNIT_EXPECT_EQ(test, tst_stat(h->cache, buf_inuse), 0);
-	bslab_cache_destroy(h->cache);
 }
 
 /* ---- 8: hard IRQ: no page allocator, no sleeping lock ---- */
@@ -586,30 +525,10 @@ static void reserved_names(struct kunit *test)
 		mark = tst_log_mark();
 		c = bslab_cache_create(names[i], 32, 0, NULL, NULL, NULL, NULL,
 				       0);
-		KUNIT_EXPECT_EQ_MSG(test, PTR_ERR(c), -EINVAL, "name %s",
-				    names[i]);
+		tst_expect_create(test, c, -EINVAL, names[i]);
 		KUNIT_EXPECT_TRUE(test, tst_logged(mark, "bslab: cache %s: name is reserved",
 						   names[i]));
-		if (!IS_ERR(c))
-			bslab_cache_destroy(c);
 	}
-}
-
-/* Write a module parameter of bslab the way an admin would. */
-static int write_param(const char *name, const char *val)
-{
-	char path[96];
-	struct file *f;
-	loff_t pos = 0;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/sys/module/bslab/parameters/%s", name);
-	f = filp_open(path, O_WRONLY, 0);
-	if (IS_ERR(f))
-		return PTR_ERR(f);
-	n = kernel_write(f, val, strlen(val), &pos);
-	filp_close(f, NULL);
-	return n < 0 ? n : 0;
 }
 
 static void param_ranges(struct kunit *test)
@@ -617,18 +536,18 @@ static void param_ranges(struct kunit *test)
 	u64 mark = tst_log_mark();
 	char *now;
 
-	KUNIT_EXPECT_EQ(test, write_param("reap_interval", "17179870"),
+	KUNIT_EXPECT_EQ(test, tst_write_param("reap_interval", "17179870"),
 			-ERANGE);
 	KUNIT_EXPECT_TRUE(test, tst_logged(mark, "bslab: reap_interval=%s: at most %u",
 					   "17179870", 86400));
-	KUNIT_EXPECT_EQ(test, write_param("reap_interval", "86401"), -ERANGE);
-	KUNIT_EXPECT_EQ(test, write_param("reap_interval", "-1"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, tst_write_param("reap_interval", "86401"), -ERANGE);
+	KUNIT_EXPECT_EQ(test, tst_write_param("reap_interval", "-1"), -EINVAL);
 	now = tst_read_file(test, "/sys/module/bslab/parameters/reap_interval",
 			    NULL);
 	KUNIT_EXPECT_STREQ(test, now, "0\n");	/* unchanged (make check sets 0) */
-	KUNIT_EXPECT_EQ(test, write_param("free_check", "maybe"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, tst_write_param("free_check", "maybe"), -EINVAL);
 	/* bslabinfo_mode is load-time only (qemu/init tries bad values) */
-	KUNIT_EXPECT_LT(test, write_param("bslabinfo_mode", "0444"), 0);
+	KUNIT_EXPECT_LT(test, tst_write_param("bslabinfo_mode", "0444"), 0);
 }
 
 /* ---- 1: readers of every file x create/destroy x CPU hotplug ---- */
@@ -676,6 +595,11 @@ static void storm_dtor(void *obj, void *priv)
 	might_sleep();
 }
 
+/*
+ * Creates and destroys caches itself, in a thread of its own, where a KUnit
+ * assertion may not be used: so not through tst_cache(); it destroys every
+ * cache it made on any way out.
+ */
 static int storm_churn(void *arg)
 {
 	struct storm *s = arg;
@@ -783,6 +707,7 @@ static struct kunit_case reliability_cases[] = {
 
 static struct kunit_suite reliability_suite = {
 	.name = "bslab_reliability",
+	.init = tst_init,
 	.test_cases = reliability_cases,
 };
 

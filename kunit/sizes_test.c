@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * bslab_sizes: bslab_alloc()/bslab_free() for every size up to the largest
- * class and past it; bulk allocation and free.
+ * class and past it.
  */
 #include <linux/mm.h>
 
@@ -77,96 +77,16 @@ static void past_largest(struct kunit *test)
 	bslab_free(NULL, 100);
 }
 
-static void bulk(struct kunit *test)
-{
-	static const size_t sizes[] = { 32, 256, 1500 };
-	const size_t n = 300;
-	struct bslab_cache *cache;
-	struct bslab_stats st;
-	unsigned int s, i, j;
-	void **objs, *kept;
-
-	objs = tst_alloc_array(test, n, sizeof(void *));
-	for (s = 0; s < ARRAY_SIZE(sizes); s++) {
-		cache = tst_cache(test, s == 0 ? "t_bulk0" : s == 1 ?
-				  "t_bulk1" : "t_bulk2", sizes[s], 0, NULL,
-				  NULL, NULL, 0);
-		KUNIT_ASSERT_EQ(test, n, bslab_cache_alloc_bulk(cache,
-								GFP_KERNEL, n,
-								objs));
-		bslab_cache_stats(cache, &st);
-		KUNIT_EXPECT_EQ(test, st.alloc, n);
-		KUNIT_EXPECT_EQ(test, st.buf_inuse, n);
-		for (i = 0; i < n; i++)
-			tst_fill(objs[i], sizes[s], i);
-		for (i = 0; i < n; i++) {
-			KUNIT_EXPECT_TRUE(test, tst_check(objs[i], sizes[s], i));
-			for (j = i + 1; j < n; j += 37)
-				KUNIT_EXPECT_PTR_NE(test, objs[i], objs[j]);
-		}
-		kept = objs[7];
-		objs[7] = NULL;		/* NULL entries are skipped */
-		bslab_cache_free_bulk(cache, n, objs);
-		bslab_cache_stats(cache, &st);
-		KUNIT_EXPECT_EQ(test, st.free, n - 1);
-		KUNIT_EXPECT_EQ(test, st.buf_inuse, 1);
-		KUNIT_EXPECT_TRUE(test, tst_check(kept, sizes[s], 7));
-		bslab_cache_free(cache, kept);
-	}
-}
-
-static atomic_t bulk_ctor_calls;
-
-static int bulk_ctor(void *obj, void *priv, gfp_t gfp)
-{
-	/* the second slab's objects cannot be constructed */
-	if (atomic_inc_return(&bulk_ctor_calls) > *(unsigned int *)priv)
-		return -ENOMEM;
-	return 0;
-}
-
-/* All or nothing: a bulk allocation that cannot finish keeps nothing. */
-static void bulk_failure(struct kunit *test)
-{
-	unsigned int *per_slab = kunit_kzalloc(test, sizeof(*per_slab),
-					       GFP_KERNEL);
-	struct bslab_cache *cache;
-	struct bslab_stats st;
-	void **objs;
-
-	KUNIT_ASSERT_NOT_NULL(test, per_slab);
-	*per_slab = UINT_MAX;
-	atomic_set(&bulk_ctor_calls, 0);
-	cache = tst_cache(test, "t_bulk_fail", 128, 0, bulk_ctor, NULL,
-			  per_slab, 0);
-	*per_slab = tst_stat(cache, buf_per_slab);
-	objs = tst_alloc_array(test, 2 * *per_slab, sizeof(void *));
-
-	KUNIT_EXPECT_EQ(test, 0, bslab_cache_alloc_bulk(cache, GFP_KERNEL,
-							2 * *per_slab, objs));
-	bslab_cache_stats(cache, &st);
-	KUNIT_EXPECT_EQ(test, st.buf_inuse, 0);
-	KUNIT_EXPECT_EQ(test, st.alloc_fail, 1);
-	KUNIT_EXPECT_EQ(test, st.alloc, st.free);
-	KUNIT_EXPECT_EQ(test, st.slab_create, 1);
-	/* what one slab can serve still works */
-	KUNIT_EXPECT_EQ(test, *per_slab,
-			bslab_cache_alloc_bulk(cache, GFP_KERNEL, *per_slab,
-					       objs));
-	bslab_cache_free_bulk(cache, *per_slab, objs);
-}
-
 static struct kunit_case sizes_cases[] = {
 	KUNIT_CASE(every_size),
 	KUNIT_CASE(class_names),
 	KUNIT_CASE(past_largest),
-	KUNIT_CASE(bulk),
-	KUNIT_CASE(bulk_failure),
 	{}
 };
 
 static struct kunit_suite sizes_suite = {
 	.name = "bslab_sizes",
+	.init = tst_init,
 	.test_cases = sizes_cases,
 };
 

@@ -92,11 +92,7 @@ static void empty_reserve(struct kunit *test)
 	cache = tst_cache(test, "t_reserve", 128, 0, NULL, NULL, NULL,
 			  BSLAB_NOMAGAZINE);
 	n = tst_stat(cache, buf_per_slab);
-	objs = tst_alloc_array(test, n * nslabs, sizeof(void *));
-	for (i = 0; i < n * nslabs; i++) {
-		objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
-	}
+	objs = tst_alloc_objs(test, cache, n * nslabs);
 	expect_lists(test, cache, nslabs, 0, 0);
 	for (i = 0; i < n * nslabs; i++)
 		bslab_cache_free(cache, objs[i]);
@@ -125,11 +121,7 @@ static void fullest_partial_first(struct kunit *test)
 	cache = tst_cache(test, "t_fullest", 64, 0, NULL, NULL, NULL,
 			  BSLAB_NOMAGAZINE);
 	n = tst_stat(cache, buf_per_slab);
-	objs = tst_alloc_array(test, n * nslabs, sizeof(void *));
-	for (i = 0; i < n * nslabs; i++) {
-		objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
-	}
+	objs = tst_alloc_objs(test, cache, n * nslabs);
 	/* Slabs fill one at a time: objects [k*n, (k+1)*n) share slab k. */
 	for (k = 0; k < nslabs; k++) {
 		bases[k] = info_of(test, cache, objs[k * n]).slab_base;
@@ -258,9 +250,8 @@ static void ctor_dtor_one(struct kunit *test, const char *name, size_t size)
 	void **objs;
 
 	KUNIT_ASSERT_NOT_NULL(test, cc);
-	cache = bslab_cache_create(name, size, 0, count_ctor, count_dtor,
-				   NULL, cc, BSLAB_NOMAGAZINE);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, cache);
+	cache = tst_cache(test, name, size, 0, count_ctor, count_dtor, cc,
+			  BSLAB_NOMAGAZINE);
 	n = tst_stat(cache, buf_per_slab);
 
 	t = bslab_cache_alloc(cache, GFP_KERNEL);
@@ -302,7 +293,7 @@ static void ctor_dtor_one(struct kunit *test, const char *name, size_t size)
 	KUNIT_EXPECT_EQ(test, atomic_read(&cc->dtor),
 			(3 - BSLAB_EMPTY_RESERVE) * n);
 
-	bslab_cache_destroy(cache);
+	tst_cache_destroy(test, cache);
 	KUNIT_EXPECT_EQ(test, atomic_read(&cc->dtor), 3 * n);
 }
 
@@ -413,9 +404,8 @@ static void alignment(struct kunit *test)
 		for (a = 0; a < ARRAY_SIZE(aligns); a++) {
 			size = sizes[s];
 			align = max_t(size_t, aligns[a], BSLAB_MIN_ALIGN);
-			cache = bslab_cache_create("t_align", size, aligns[a],
-						   NULL, NULL, NULL, NULL, 0);
-			KUNIT_ASSERT_NOT_ERR_OR_NULL(test, cache);
+			cache = tst_cache(test, "t_align", size, aligns[a],
+					  NULL, NULL, NULL, 0);
 			for (i = 0; i < count; i++) {
 				objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
 				KUNIT_ASSERT_NOT_NULL(test, objs[i]);
@@ -436,7 +426,7 @@ static void alignment(struct kunit *test)
 			}
 			for (i = 0; i < count; i++)
 				bslab_cache_free(cache, objs[i]);
-			bslab_cache_destroy(cache);
+			tst_cache_destroy(test, cache);
 		}
 	}
 }
@@ -454,16 +444,15 @@ static void slab_waste(struct kunit *test)
 	u64 waste;
 
 	for (s = 0; s < ARRAY_SIZE(sizes); s++) {
-		cache = bslab_cache_create("t_waste", sizes[s], 0, NULL, NULL,
-					   NULL, NULL, 0);
-		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, cache);
+		cache = tst_cache(test, "t_waste", sizes[s], 0, NULL, NULL,
+				  NULL, 0);
 		bslab_cache_stats(cache, &st);
 		waste = st.slab_size - st.buf_per_slab * st.chunk_size;
 		KUNIT_EXPECT_LE_MSG(test, waste * 8, st.slab_size,
 				    "size %zu: %llu of %llu bytes unused",
 				    sizes[s], waste, st.slab_size);
 		KUNIT_EXPECT_EQ(test, st.offslab, sizes[s] >= BSLAB_LARGE_MIN);
-		bslab_cache_destroy(cache);
+		tst_cache_destroy(test, cache);
 	}
 }
 
@@ -482,6 +471,7 @@ static struct kunit_case slab_cases[] = {
 
 static struct kunit_suite slab_suite = {
 	.name = "bslab_slab",
+	.init = tst_init,
 	.test_cases = slab_cases,
 };
 

@@ -29,13 +29,9 @@ static void stat_names(const char **names)
 static void **populate(struct kunit *test, struct bslab_cache *cache,
 		       unsigned int n)
 {
-	void **objs = tst_alloc_array(test, n, sizeof(void *));
+	void **objs = tst_alloc_objs(test, cache, n);
 	unsigned int i;
 
-	for (i = 0; i < n; i++) {
-		objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
-	}
 	for (i = 0; i < n; i += 3) {
 		bslab_cache_free(cache, objs[i]);
 		objs[i] = NULL;
@@ -326,7 +322,7 @@ static void meminfo_accounting(struct kunit *test)
 	const long slack = 2048;	/* per-CPU vmstat deltas, others */
 	struct bslab_cache *cache;
 	long before, slab_before, grown, delta, peak;
-	unsigned int k, i;
+	unsigned int k;
 	void **objs;
 
 	objs = tst_alloc_array(test, n, sizeof(void *));
@@ -335,10 +331,7 @@ static void meminfo_accounting(struct kunit *test)
 				  NULL, kinds[k].flags);
 		before = meminfo_kb(test, kinds[k].field);
 		slab_before = meminfo_kb(test, "Slab:");
-		for (i = 0; i < n; i++) {
-			objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
-			KUNIT_ASSERT_NOT_NULL(test, objs[i]);
-		}
+		tst_alloc_into(test, cache, objs, n);
 		grown = tst_stat(cache, mem_total) / 1024;
 		peak = meminfo_kb(test, kinds[k].field);
 		delta = peak - before;
@@ -369,6 +362,7 @@ static struct kunit_case stats_cases[] = {
 
 static struct kunit_suite stats_suite = {
 	.name = "bslab_stats",
+	.init = tst_init,
 	.test_cases = stats_cases,
 };
 

@@ -136,6 +136,7 @@ static struct kunit_case stress_cases[] = {
 
 static struct kunit_suite stress_suite = {
 	.name = "bslab_stress",
+	.init = tst_init,
 	.test_cases = stress_cases,
 };
 
