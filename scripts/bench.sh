@@ -12,17 +12,11 @@
 # then write build/bench/results.json and build/bench/results.txt.
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
-out=$top/build/bench
-
-"$top/scripts/deps.sh"
-kdir=${KDIR_PERF:-$("$top/scripts/kernel.sh" perf | tail -n 1)}
+. "$(dirname "$0")/common.sh"
+bslab_setup bench perf "${KDIR_PERF:-}"
 rm -rf "$out"
-mkdir -p "$out/src"
-cp -r "$top"/{Kbuild,include,mm,bench,demo} "$out/src/"
-echo "bench: building modules against $kdir"
-make -C "$kdir" M="$out/src" modules >"$out/build.log" 2>&1 ||
-	{ tail -30 "$out/build.log"; echo "bench: module build failed"; exit 1; }
+mkdir -p "$out"
+bslab_build_copy "$kdir"
 kos=("$out/src/bslab.ko" "$out/src/bench/bslab_bench.ko")
 
 for mode in single nocheck smp; do

@@ -8,18 +8,15 @@
 # "N passed, M failed"; exits non-zero on any failure.
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
-out=$top/build/check
+. "$(dirname "$0")/common.sh"
 fail() {
 	echo "FAIL: $*"
 	echo "0 passed, 1 failed"
 	exit 1
 }
 
-"$top/scripts/deps.sh"
-kdir=${KDIR:-$("$top/scripts/kernel.sh" debug | tail -n 1)}
+bslab_setup check debug "${KDIR:-}"
 ksrc=$(readlink -f "$kdir/source" 2>/dev/null || echo "$kdir")
-mkdir -p "$out"
 
 echo "check: building modules against $kdir"
 "$top/scripts/modules.sh" "$kdir" "$out/build.log" ||

@@ -7,14 +7,10 @@
 # Slab lines of /proc/meminfo.  The whole console is in build/run/serial.log.
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
-out=$top/build/run
-
-"$top/scripts/deps.sh"
-kdir=${KDIR:-$("$top/scripts/kernel.sh" debug | tail -n 1)}
-mkdir -p "$out"
+. "$(dirname "$0")/common.sh"
+bslab_setup run debug "${KDIR:-}"
 "$top/scripts/modules.sh" "$kdir" "$out/build.log" ||
-	{ tail -30 "$out/build.log"; echo "run: module build failed"; exit 1; }
+	bslab_fail_log "$out/build.log" "module build failed"
 echo "run: booting QEMU with bslab and bslab_demo (about ten seconds under TCG)"
 "$top/scripts/boot.sh" "$kdir" "$out" run "$top/bslab.ko" "$top/demo/bslab_demo.ko" ||
 	{ echo "run: QEMU failed or timed out; see $out/serial.log"; exit 1; }

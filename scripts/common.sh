@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# common.sh - sourced (not run) by the scripts behind make's targets: what
+# each of them starts with, written once.
+#
+#   bslab_setup NAME FLAVOUR [KDIR]
+#	top: the checkout; out: build/NAME; the dependencies installed;
+#	kdir: KDIR if given, else the cached kernel of FLAVOUR (debug or
+#	perf), built first if it is not cached.
+#   bslab_build_copy KDIR [make arguments...]
+#	build every module from a copy of the sources in $out/src, so that
+#	a build against another kernel, or with other flags, leaves the
+#	checkout's objects alone; the log is $out/build.log.
+#   bslab_fail_log LOG MESSAGE
+#	show the end of LOG, say "NAME: MESSAGE (see LOG)", exit 1.
+
+bslab_setup() {
+	bslab_name=$1
+	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+	out=$top/build/$1
+	"$top/scripts/deps.sh"
+	kdir=${3:-$("$top/scripts/kernel.sh" "$2" | tail -n 1)}
+	mkdir -p "$out"
+}
+
+bslab_fail_log() {
+	tail -30 "$1"
+	echo "$bslab_name: $2 (see $1)"
+	exit 1
+}
+
+bslab_build_copy() {
+	local k=$1
+
+	shift
+	rm -rf "$out/src"
+	mkdir -p "$out/src"
+	cp -r "$top"/{Kbuild,include,mm,kunit,bench,demo} "$out/src/"
+	# objects of the checkout's build are for another kernel: never reuse
+	find "$out/src" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' \
+		-o -name '*.mod' -o -name '*.mod.c' \) -type f -delete
+	echo "$bslab_name: building modules against $k"
+	make -C "$k" M="$out/src" "$@" modules >"$out/build.log" 2>&1 ||
+		bslab_fail_log "$out/build.log" "module build failed"
+}
