@@ -33,8 +33,10 @@ struct module;
 #define BSLAB_HWCACHE_ALIGN	0x0002u	/* align objects to the cache line */
 #define BSLAB_RECLAIMABLE	0x0004u	/* pages count as SReclaimable */
 #define BSLAB_NOTOUCH		0x0008u	/* never write into a free object */
+#define BSLAB_FAILSLAB		0x0010u	/* fault injection may fail allocations */
 #define BSLAB_FLAGS_VALID	(BSLAB_NOMAGAZINE | BSLAB_HWCACHE_ALIGN | \
-				 BSLAB_RECLAIMABLE | BSLAB_NOTOUCH)
+				 BSLAB_RECLAIMABLE | BSLAB_NOTOUCH | \
+				 BSLAB_FAILSLAB)
 
 /**
  * struct bslab_slab_events - the slab layer's counters of one cache

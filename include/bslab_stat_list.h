@@ -40,6 +40,7 @@ BSLAB_GAUGE(free);		/* frees of allocated objects */
 BSLAB_EVENT(slab_alloc);	/* objects the slab layer handed out */
 BSLAB_EVENT(slab_free);		/* objects given back to the slab layer */
 BSLAB_EVENT(alloc_fail);	/* allocations that returned NULL */
+BSLAB_EVENT(fail_injected);	/* ... of them failed by fault injection */
 BSLAB_EVENT(free_invalid);	/* frees of pointers not in the cache */
 BSLAB_EVENT(slab_create);	/* slabs taken from the page allocator */
 BSLAB_EVENT(slab_destroy);	/* slabs given back to it */

@@ -134,7 +134,9 @@ static void cache_struct_destroy(struct bslab_cache *cp)
 }
 
 /* Names that are files of bslab's own in its debugfs directory, or not names. */
-static const char *const reserved_names[] = { ".", "..", "kmastat", "kmausers" };
+static const char *const reserved_names[] = {
+	".", "..", "kmastat", "kmausers", "failslab",
+};
 
 static int check_name(const char *name)
 {
@@ -224,6 +226,8 @@ struct bslab_cache *__bslab_cache_create_args(const char *name, size_t size,
 	cp->priv = args->priv;
 	cp->owner = owner == THIS_MODULE ? NULL : owner;
 	cp->internal = owner == THIS_MODULE;
+	if (flags & BSLAB_FAILSLAB)
+		cp->debug = BSLAB_DBG_FAILSLAB;
 	raw_spin_lock_init(&cp->lock);
 	cp->partial = RB_ROOT_CACHED;
 	INIT_LIST_HEAD(&cp->full);
@@ -393,6 +397,9 @@ static noinline void *cache_alloc_slow(struct bslab_cache *cache, gfp_t gfp)
 		return NULL;
 	}
 	might_alloc(gfp);
+	if (unlikely(READ_ONCE(cache->debug)) &&
+	    bslab_debug_alloc_fails(cache, gfp))
+		return NULL;
 
 	if (cpu_layer_enter(cache, &cc)) {
 		m = cc->loaded;
@@ -539,6 +546,9 @@ int bslab_cache_alloc_bulk(struct bslab_cache *cache, gfp_t gfp, size_t n,
 		return 0;
 	}
 	might_alloc(gfp);
+	if (unlikely(READ_ONCE(cache->debug)) &&
+	    bslab_debug_alloc_fails(cache, gfp))
+		return 0;
 	while (got < n) {
 		got += bslab_cpu_take(cache, n - got, objs + got);
 		if (got == n ||

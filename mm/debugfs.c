@@ -12,6 +12,8 @@
  *   <cache>/magazines	per online CPU the rounds and size of the loaded and
  *			previous magazine (read on that CPU by a cross-call,
  *			so the numbers are exact), then the depot
+ *   <cache>/failslab	0 or 1: fault injection on the cache (debug.c)
+ *   failslab/		the fault-injection attributes (debug.c)
  *
  * Readers only take snapshots: a cache's statistics under its lock
  * (bslab_cache_stats()), the cache list under bslab_caches_mutex.  Files of
@@ -201,6 +203,7 @@ void bslab_debugfs_add(struct bslab_cache *cp)
 	debugfs_create_file("slabs", 0400, cp->debugfs, cp, &slabs_fops);
 	debugfs_create_file("magazines", 0400, cp->debugfs, cp,
 			    &magazines_fops);
+	bslab_debug_files(cp, cp->debugfs);
 }
 
 /**
@@ -223,6 +226,7 @@ int bslab_debugfs_init(void)
 	bslab_debugfs_root = debugfs_create_dir("bslab", NULL);
 	debugfs_create_file("kmastat", 0400, bslab_debugfs_root, NULL,
 			    &kmastat_fops);
+	bslab_debug_init(bslab_debugfs_root);
 	return 0;
 }
 

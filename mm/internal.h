@@ -38,6 +38,7 @@
  *   bslab_setup_mutex		create and destroy: names, the cache list's
  *				writers, each cache's debugfs directory, the
  *				dead-cache list, module owners
+ *     bslab_debug_mutex	switching debug modes (debug.c)
  *     cpu_hotplug_lock		(readers: bslab_cpu_drain_all())
  *     bslab_caches_mutex	walkers of the cache list that may sleep: the
  *				reaper, the shrinker (trylock only), the
@@ -101,6 +102,7 @@
 #include <linux/bitops.h>
 #include <linux/jump_label.h>
 #include <linux/preempt.h>
+#include <linux/fault-inject.h>
 #include <bslab.h>
 
 #include "compat.h"
@@ -246,6 +248,8 @@ struct bslab_depot {
  * @large: descriptor and bufctls off-slab, objects found through @hash
  * @internal: one of bslab's own caches (created by bslab.ko itself),
  *	destroyed last at unload
+ * @debug: BSLAB_DBG_* bits; any bit set keeps the cache off its CPU layer
+ *	(see debug.c)
  * @name: name given at create
  * @align: object alignment (at least BSLAB_MIN_ALIGN)
  * @link: small caches: offset of the free-list word in a free object
@@ -292,8 +296,9 @@ struct bslab_depot {
  *
  * Everything before @lock is fixed at create, except: @flags gains
  * BSLAB_NOMAGAZINE when the cache is destroyed with objects allocated;
- * @owner and the callbacks are cleared once, when the owning module goes
- * away.
+ * @debug changes under bslab_debug_mutex (read-mostly: the slow paths read
+ * it); @owner and the callbacks are cleared once, when the owning module
+ * goes away.
  */
 struct bslab_cache {
 	/* read by the fast paths and the free check */
@@ -308,6 +313,7 @@ struct bslab_cache {
 	unsigned int objs;
 	bool large;
 	bool internal;
+	u8 debug;
 
 	/* the rest of what create fixes */
 	char name[BSLAB_NAME_MAX + 1];
@@ -683,6 +689,17 @@ void bslab_internal_destroy(struct bslab_cache **caches, unsigned int n);
 void bslab_cache_work(struct work_struct *work);
 void bslab_cache_release_dead(void);
 void bslab_owner_going(struct module *mod);
+
+/* debug.c: the debug path, fault injection. */
+#define BSLAB_DBG_FAILSLAB	0x01	/* allocations may fail by injection */
+
+extern struct fault_attr bslab_failslab;
+
+void bslab_debug_set(struct bslab_cache *cp, unsigned int set,
+		     unsigned int clear);
+bool bslab_debug_alloc_fails(struct bslab_cache *cp, gfp_t gfp);
+void bslab_debug_files(struct bslab_cache *cp, struct dentry *dir);
+void bslab_debug_init(struct dentry *root);
 
 /* sizes.c: bslab_alloc() size classes. */
 int bslab_sizes_init(void);

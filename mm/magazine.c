@@ -221,6 +221,15 @@ static void depot_push_locked(struct bslab_depot *d, struct bslab_magazine *m)
 	}
 }
 
+/*
+ * May the slow paths load magazines from the depot?  Not without a CPU
+ * layer, and not while the cache is debugged (debug.c drains them).
+ */
+static bool loads_magazines(const struct bslab_cache *cp)
+{
+	return !(cp->flags & BSLAB_NOMAGAZINE) && !READ_ONCE(cp->debug);
+}
+
 static bool mag_current(const struct bslab_cache *cp,
 			const struct bslab_magazine *m)
 {
@@ -272,7 +281,7 @@ void *bslab_cpu_alloc_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc)
 		cc->ev.alloc_swap++;
 		return mag_pop(cc->loaded);
 	}
-	if (cp->flags & BSLAB_NOMAGAZINE)
+	if (!loads_magazines(cp))
 		return NULL;
 
 	flags = depot_lock(d);
@@ -321,7 +330,7 @@ bool bslab_cpu_free_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc,
 		mag_push(cc->loaded, obj);
 		return true;
 	}
-	if (cp->flags & BSLAB_NOMAGAZINE)
+	if (!loads_magazines(cp))
 		return false;
 
 	keep_prev = mag_current(cp, p);
