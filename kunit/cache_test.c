@@ -160,6 +160,13 @@ static void bad_frees(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, y);
 	KUNIT_ASSERT_NOT_NULL(test, z);
 
+	tst_expect_report("BUG t_free_b: invalid free of %p: it belongs to cache t_free_a",
+			  x);
+	tst_expect_report("BUG t_free_a: invalid free of %p: not the start", x + 1);
+	tst_expect_report("BUG t_free_a: invalid free of %p: it belongs to cache t_free_big",
+			  z);
+	tst_expect_report("BUG t_free_big: invalid free of %p: not the start",
+			  z + 64);
 	bslab_cache_free(b, x);			/* wrong cache */
 	bslab_cache_free(a, x + 1);		/* inside an object */
 	bslab_cache_free(a, z);			/* another cache's large object */
@@ -173,6 +180,10 @@ static void bad_frees(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sa.buf_inuse + sbig.buf_inuse, 3);
 
 	/* Double frees that can be seen cheaply: emptied slab, large object. */
+	tst_expect_report("BUG t_free_a: invalid free of %p: the object is already free",
+			  y);
+	tst_expect_report("BUG t_free_big: invalid free of %p: the object is already free",
+			  z);
 	bslab_cache_free(a, x);
 	bslab_cache_free(a, y);
 	bslab_cache_free(a, y);

@@ -85,7 +85,9 @@ void tst_pin(struct kunit *test, unsigned int cpu);
 void tst_need_two_cpus(struct kunit *test);
 void tst_job_start(struct kunit *test, struct tst_cpu_job *job);
 u64 tst_log_mark(void);
-__printf(2, 3) bool tst_logged(u64 mark, const char *fmt, ...);
+__printf(2, 3) unsigned int tst_log_count(u64 mark, const char *fmt, ...);
+#define tst_logged(mark, ...) (tst_log_count(mark, __VA_ARGS__) > 0)
+__printf(1, 2) void tst_expect_report(const char *fmt, ...);
 bool tst_dead_released(struct bslab_cache *cache);
 
 /* xorshift64*: a fixed seed makes every run draw the same numbers. */

@@ -40,12 +40,19 @@ module_param(hotplug_seconds, uint, 0444);
 MODULE_PARM_DESC(hotplug_seconds,
 		 "length of the readers x create/destroy x CPU hotplug test (default 180)");
 
-/* Was a free of @obj into the cache @name refused and reported, for @why? */
+#define REFUSED "bslab: BUG %s: invalid free of %p: %s"
+
+/* Tell the log judge that a free of @obj into @name will be refused. */
+static void announce(const char *name, const void *obj, const char *why)
+{
+	tst_expect_report(REFUSED, name, obj, why);
+}
+
+/* Was a free of @obj into the cache @name refused and reported once, for @why? */
 static bool reported(u64 mark, const char *name, const void *obj,
 		     const char *why)
 {
-	return tst_logged(mark, "bslab: cache %s: invalid free of %p: %s",
-			  name, obj, why);
+	return tst_log_count(mark, REFUSED, name, obj, why) == 1;
 }
 
 /* ---- 2: the free check on the magazine path ---- */
@@ -55,6 +62,9 @@ static void magazine_free_check(struct kunit *test)
 	struct bslab_cache *a, *b;
 	void *x, *y, *got[8], *km;
 	u64 stack_word = 0, mark;
+	const char *stack_why = virt_addr_valid(&stack_word) ?
+				"not memory of a bslab slab" :
+				"not in the direct map";
 	unsigned int i;
 
 	a = tst_cache(test, "t_rel_check_a", 64, 0, NULL, NULL, NULL, 0);
@@ -68,6 +78,11 @@ static void magazine_free_check(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, km);
 
 	mark = tst_log_mark();
+	announce("t_rel_check_a", km, "not memory of a bslab slab");
+	announce("t_rel_check_a", &stack_word, stack_why);
+	announce("t_rel_check_a", x + 8, "not the start of an object");
+	announce("t_rel_check_a", y, "it belongs to cache t_rel_check_b");
+	announce("t_rel_check_a", a, "not memory of a bslab slab");
 	bslab_cache_free(a, km);		/* kmalloc'd memory */
 	bslab_cache_free(a, &stack_word);	/* a stack address */
 	bslab_cache_free(a, x + 8);		/* an interior pointer */
@@ -78,9 +93,7 @@ static void magazine_free_check(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, reported(mark, "t_rel_check_a", km,
 					 "not memory of a bslab slab"));
 	KUNIT_EXPECT_TRUE(test, reported(mark, "t_rel_check_a", &stack_word,
-					 virt_addr_valid(&stack_word) ?
-					 "not memory of a bslab slab" :
-					 "not in the direct map"));
+					 stack_why));
 	KUNIT_EXPECT_TRUE(test, reported(mark, "t_rel_check_a", x + 8,
 					 "not the start of an object"));
 	KUNIT_EXPECT_TRUE(test, reported(mark, "t_rel_check_a", y,
@@ -89,6 +102,7 @@ static void magazine_free_check(struct kunit *test)
 					 "not memory of a bslab slab"));
 
 	bslab_cache_free(a, x);
+	announce("t_rel_check_a", x, "the object is already free (double free)");
 	bslab_cache_free(a, x);			/* the naive double free */
 	KUNIT_EXPECT_EQ(test, tst_stat(a, free_invalid), 6);
 	KUNIT_EXPECT_EQ(test, tst_stat(a, buf_magazine), 1);
@@ -112,7 +126,14 @@ static void magazine_free_check(struct kunit *test)
 	got[0] = bslab_cache_alloc(a, GFP_KERNEL);
 	got[1] = km;
 	got[2] = y;
+	mark = tst_log_mark();
+	announce("t_rel_check_a", km, "not memory of a bslab slab");
+	announce("t_rel_check_a", y, "it belongs to cache t_rel_check_b");
 	bslab_cache_free_bulk(a, 3, got);
+	KUNIT_EXPECT_TRUE(test, reported(mark, "t_rel_check_a", km,
+					 "not memory of a bslab slab"));
+	KUNIT_EXPECT_TRUE(test, reported(mark, "t_rel_check_a", y,
+					 "it belongs to cache t_rel_check_b"));
 	KUNIT_EXPECT_EQ(test, tst_stat(a, free_invalid), 8);
 	KUNIT_EXPECT_EQ(test, tst_stat(a, buf_inuse), 0);
 	KUNIT_EXPECT_EQ(test, tst_stat(b, free_invalid), 0);
@@ -134,6 +155,7 @@ static void wrong_size_class(struct kunit *test)
 	small = bslab_alloc(16, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, small);
 	mark = tst_log_mark();
+	announce("bslab_alloc_4096", small, "it belongs to cache bslab_alloc_16");
 	bslab_free(small, 4096);
 	KUNIT_EXPECT_EQ(test, tst_stat(c4k, free_invalid), bad4k + 1);
 	KUNIT_EXPECT_TRUE(test, reported(mark, "bslab_alloc_4096", small,
@@ -166,6 +188,7 @@ static void free_check_off(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tst_stat(a, free), 2);
 	KUNIT_EXPECT_EQ(test, tst_stat(a, free_invalid), 0);
 	/* the slab layer still refuses the second copy */
+	announce("t_rel_nocheck", x, "the object is already free (double free)");
 	bslab_cache_reap(a);
 	KUNIT_EXPECT_EQ(test, tst_stat(a, free_invalid), 1);
 	KUNIT_EXPECT_EQ(test, tst_stat(a, mem_total), 0);
@@ -190,6 +213,8 @@ static void slab_double_free(struct kunit *test)
 
 	mark = tst_log_mark();
 	bslab_cache_free(a, x);
+	announce("t_rel_dfree", x, "the object is already free (double free)");
+	announce("t_rel_dfree", x + 64 * 5, "the object was never allocated");
 	bslab_cache_free(a, x);			/* already free */
 	bslab_cache_free(a, x + 64 * 5);	/* never allocated */
 	KUNIT_EXPECT_EQ(test, tst_stat(a, free_invalid), 2);

@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bslab debugging: how a cache is switched into the debug path, and fault
- * injection (failslab) on it.
+ * bslab debugging: how bugs are reported, how a cache is switched into the
+ * debug path, and fault injection (failslab) on it.
+ *
+ * Reports: every bug bslab finds in a caller's use of memory (an invalid or
+ * double free today) goes through bslab_bug(), in one form, "bslab: BUG
+ * <cache>: <what>" and the stack that found it, rate-limited, tainting the
+ * kernel; each kind has its counter (free_invalid).
  *
  * The debug path.  A cache with any bit of cache->debug set does not use
  * its CPU layer: its slow paths never load a magazine, so once its
@@ -37,16 +42,68 @@
 #include <linux/debugfs.h>
 #include <linux/fault-inject.h>
 #include <linux/fs.h>
+#include <linux/ratelimit.h>
 #include <linux/rcupdate.h>
+#include <linux/stacktrace.h>
 #include <linux/seq_file.h>
 #include <linux/uio.h>
 
 #include "internal.h"
 
 static DEFINE_MUTEX(bslab_debug_mutex);
+
+/* The stack of the caller, @skip frames up, as report detail. */
+static noinline void print_stack(unsigned int skip)
+{
+#ifdef CONFIG_STACKTRACE
+	unsigned long entries[16];
+	unsigned int n;
+
+	n = stack_trace_save(entries, ARRAY_SIZE(entries), skip + 1);
+	stack_trace_print(entries, n, 1);
+#endif
+}
+
 /* The fault-injection attributes; tests set them directly. */
 DECLARE_FAULT_ATTR(bslab_failslab);
 BSLAB_EXPORT_INTERNAL(bslab_failslab);
+
+/*
+ * Reports: at most 100 every 5 seconds (the printk default of 10 would drop
+ * reports of one bug burst; SLUB does not limit its reports at all).
+ */
+static DEFINE_RATELIMIT_STATE(bslab_bug_rs, 5 * HZ, 100);
+
+/**
+ * bslab_bug() - report a bug a caller made with a cache's memory
+ * @cp: the cache
+ * @fmt: what is wrong, printf-style
+ *
+ * Every report has one form: a line "bslab: BUG <cache>: <what>", then the
+ * stack of the call that found it.  The kernel is tainted 'B' (bad page) as
+ * SLUB does, but lockdep stays on: bslab never reuses the memory in
+ * question, so its own state is sound.  The caller counts the report in
+ * the counter of its kind.
+ *
+ * Return: true if the report was printed (not rate-limited); details a
+ * caller adds are printed only then.
+ */
+bool bslab_bug(struct bslab_cache *cp, const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	add_taint(TAINT_BAD_PAGE, LOCKDEP_STILL_OK);
+	if (!__ratelimit(&bslab_bug_rs))
+		return false;
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	pr_err("bslab: BUG %s: %pV\n", cp->name, &vaf);
+	va_end(args);
+	print_stack(1);
+	return true;
+}
 
 /**
  * bslab_debug_set() - switch debug modes of a cache on and off

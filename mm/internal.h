@@ -698,6 +698,7 @@ extern struct fault_attr bslab_failslab;
 void bslab_debug_set(struct bslab_cache *cp, unsigned int set,
 		     unsigned int clear);
 bool bslab_debug_alloc_fails(struct bslab_cache *cp, gfp_t gfp);
+__printf(2, 3) bool bslab_bug(struct bslab_cache *cp, const char *fmt, ...);
 void bslab_debug_files(struct bslab_cache *cp, struct dentry *dir);
 void bslab_debug_init(struct dentry *root);
 

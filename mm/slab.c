@@ -75,7 +75,6 @@
 #include <linux/vmstat.h>
 #include <linux/mmzone.h>
 #include <linux/log2.h>
-#include <linux/ratelimit.h>
 
 #include "internal.h"
 
@@ -626,13 +625,6 @@ enum bslab_bad_free bslab_free_diagnose(struct bslab_cache *cp,
 	return slab_locate(cp, obj, &sp, &idx) ?: BSLAB_FREE_DOUBLE;
 }
 
-/*
- * One line per refused free, at most 100 every 5 seconds (the printk
- * default of 10 would drop reports of one bug burst; SLUB does not limit
- * its reports at all).
- */
-static DEFINE_RATELIMIT_STATE(bad_free_rs, 5 * HZ, 100);
-
 static const char *const bad_free_reasons[] = {
 	[BSLAB_FREE_NOT_MAPPED] = "not in the direct map (a stack, vmalloc or module address?)",
 	[BSLAB_FREE_NOT_SLAB] = "not memory of a bslab slab (kmalloc, page or static memory?)",
@@ -647,24 +639,21 @@ static const char *const bad_free_reasons[] = {
  * @obj: the pointer
  * @why: what is wrong with it
  *
- * One line, rate-limited (100 every 5 seconds):
- * "bslab: cache <name>: invalid free of <ptr>: <why>".
+ * Through bslab_bug(): "bslab: BUG <name>: invalid free of <ptr>: <why>",
+ * then the stack of the free.
  */
 void bslab_report_free(struct bslab_cache *cp, const void *obj,
 		       enum bslab_bad_free why)
 {
 	const struct bslab_cache *other;
 
-	if (!__ratelimit(&bad_free_rs))
-		return;
 	if (why == BSLAB_FREE_OTHER_CACHE) {
 		other = owner_of(obj);
-		pr_err("bslab: cache %s: invalid free of %p: it belongs to cache %s\n",
-		       cp->name, obj, other ? other->name : "(gone)");
+		bslab_bug(cp, "invalid free of %p: it belongs to cache %s", obj,
+			  other ? other->name : "(gone)");
 		return;
 	}
-	pr_err("bslab: cache %s: invalid free of %p: %s\n", cp->name, obj,
-	       bad_free_reasons[why]);
+	bslab_bug(cp, "invalid free of %p: %s", obj, bad_free_reasons[why]);
 }
 
 /**

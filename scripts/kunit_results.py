@@ -9,8 +9,13 @@ kernel's own tools/testing/kunit/kunit.py parse reads that and writes
 OUTDIR/results.json; the tests are counted from the JSON (a parameterized
 test counts once, failed if any of its cases failed).  The run fails on any
 failed test, on any kernel splat anywhere in the log (WARNING, BUG, Oops,
-KASAN, lockdep, sleeping in atomic context...), on an init error, or if init
-never finished.  The last line printed is "N passed, M failed".
+KASAN, lockdep, sleeping in atomic context, a bslab report...), on an init
+error, or if init never finished.  The last line printed is "N passed, M
+failed".
+
+A test that provokes a report on purpose announces it first: a log line
+"BSLAB-EXPECT: <text>" forgives the next report line that contains <text>,
+once.  An announced report that never comes fails the run too.
 """
 import json
 import os
@@ -25,7 +30,9 @@ SPLATS = [
     r"sleeping function called from invalid context",
     r"Kernel panic", r"kernel BUG at", r"general protection fault",
     r"Call Trace:", r"INFO: task .* blocked", r"rcu_.*stall",
+    r"bslab: BUG ",
 ]
+EXPECT = re.compile(r"BSLAB-EXPECT: (.*)$")
 STAMP = re.compile(r"^\[\s*\d+\.\d+\]\s?")
 
 
@@ -68,13 +75,24 @@ def main():
         lines = [STAMP.sub("", l.rstrip("\r\n")) for l in f]
 
     problems = []
+    expected = []  # (line number, text) announced and not yet seen
     for i, line in enumerate(lines):
+        m = EXPECT.search(line)
+        if m:
+            expected.append((i + 1, m.group(1).strip()))
+            continue
         for pat in SPLATS:
             if re.search(pat, line):
-                problems.append(f"kernel report at serial.log line {i + 1}: {line.strip()}")
+                hit = next((e for e in expected if e[1] in line), None)
+                if hit:
+                    expected.remove(hit)
+                else:
+                    problems.append(f"kernel report at serial.log line {i + 1}: {line.strip()}")
                 break
         if line.startswith("BSLAB-ERROR:"):
             problems.append(line)
+    for n, text in expected:
+        problems.append(f"report announced at serial.log line {n} never came: {text}")
     if "BSLAB-DONE" not in lines:
         problems.append("init did not finish (crash or timeout); see serial.log")
 
