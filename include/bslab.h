@@ -34,9 +34,10 @@ struct module;
 #define BSLAB_RECLAIMABLE	0x0004u	/* pages count as SReclaimable */
 #define BSLAB_NOTOUCH		0x0008u	/* never write into a free object */
 #define BSLAB_FAILSLAB		0x0010u	/* fault injection may fail allocations */
+#define BSLAB_DEBUG_POISON	0x0020u	/* poison free objects, check on alloc */
 #define BSLAB_FLAGS_VALID	(BSLAB_NOMAGAZINE | BSLAB_HWCACHE_ALIGN | \
 				 BSLAB_RECLAIMABLE | BSLAB_NOTOUCH | \
-				 BSLAB_FAILSLAB)
+				 BSLAB_FAILSLAB | BSLAB_DEBUG_POISON)
 
 /**
  * struct bslab_slab_events - the slab layer's counters of one cache

@@ -199,7 +199,7 @@ struct bslab_cache *__bslab_cache_create_args(const char *name, size_t size,
 	static const struct bslab_cache_args none;
 	size_t align;
 	struct bslab_cache *cp;
-	int err;
+	int err, debug;
 
 	if (!args)
 		args = &none;
@@ -210,6 +210,9 @@ struct bslab_cache *__bslab_cache_create_args(const char *name, size_t size,
 		err = check_args(name, size, align, flags);
 	if (err)
 		return ERR_PTR(err);
+	debug = bslab_debug_at_create(name, flags, args->ctor || args->dtor);
+	if (debug < 0)
+		return ERR_PTR(debug);
 
 	cp = kzalloc(sizeof(*cp), GFP_KERNEL);
 	if (!cp)
@@ -226,8 +229,7 @@ struct bslab_cache *__bslab_cache_create_args(const char *name, size_t size,
 	cp->priv = args->priv;
 	cp->owner = owner == THIS_MODULE ? NULL : owner;
 	cp->internal = owner == THIS_MODULE;
-	if (flags & BSLAB_FAILSLAB)
-		cp->debug = BSLAB_DBG_FAILSLAB;
+	cp->debug = debug;
 	raw_spin_lock_init(&cp->lock);
 	cp->partial = RB_ROOT_CACHED;
 	INIT_LIST_HEAD(&cp->full);

@@ -42,6 +42,9 @@
 #include <linux/debugfs.h>
 #include <linux/fault-inject.h>
 #include <linux/fs.h>
+#include <linux/glob.h>
+#include <linux/moduleparam.h>
+#include <linux/string.h>
 #include <linux/ratelimit.h>
 #include <linux/rcupdate.h>
 #include <linux/stacktrace.h>
@@ -105,30 +108,189 @@ bool bslab_bug(struct bslab_cache *cp, const char *fmt, ...)
 	return true;
 }
 
+/* ---- switching ---- */
+
+static const char *const mode_names[] = { "failslab", "poison" };
+static const unsigned int mode_bits[] = {
+	BSLAB_DBG_FAILSLAB, BSLAB_DBG_POISON,
+};
+
+/**
+ * bslab_debug_check_modes() - may a cache have these debug modes?
+ * @name: the cache's name, for the message
+ * @modes: BSLAB_DBG_* modes wanted
+ * @flags: the cache's BSLAB_* flags
+ * @constructed: the cache has a constructor or destructor
+ *
+ * Poison writes into free objects, so it is refused for caches whose free
+ * objects must keep their contents (a constructor, a destructor or
+ * BSLAB_NOTOUCH).
+ *
+ * Return: 0 or -EINVAL, with a message naming the cache.
+ */
+int bslab_debug_check_modes(const char *name, unsigned int modes,
+			    unsigned int flags, bool constructed)
+{
+	if ((modes & BSLAB_DBG_POISON) &&
+	    (constructed || (flags & BSLAB_NOTOUCH))) {
+		pr_err("bslab: cache %s: poison would destroy the contents its free objects keep (constructor, destructor or BSLAB_NOTOUCH)\n",
+		       name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Write cache->debug where the slab layer reads it: under its lock. */
+static void set_debug_bits(struct bslab_cache *cp, unsigned int debug)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&cp->lock, flags);
+	WRITE_ONCE(cp->debug, debug);
+	raw_spin_unlock_irqrestore(&cp->lock, flags);
+}
+
 /**
  * bslab_debug_set() - switch debug modes of a cache on and off
  * @cp: the cache, live
- * @set: BSLAB_DBG_* bits to switch on
- * @clear: BSLAB_DBG_* bits to switch off
+ * @set: BSLAB_DBG_* modes to switch on
+ * @clear: BSLAB_DBG_* modes to switch off
  *
  * Context: process context, may sleep; no bslab lock held.
+ * Return: 0, or -EINVAL if the cache cannot have a mode asked for.
  */
-void bslab_debug_set(struct bslab_cache *cp, unsigned int set,
-		     unsigned int clear)
+int bslab_debug_set(struct bslab_cache *cp, unsigned int set,
+		    unsigned int clear)
 {
-	unsigned int old;
+	unsigned int old, new;
+	int err;
 
 	might_sleep();
+	err = bslab_debug_check_modes(cp->name, set & ~clear, cp->flags,
+				      cp->ctor || cp->dtor);
+	if (err)
+		return err;
 	mutex_lock(&bslab_debug_mutex);
 	old = cp->debug;
-	WRITE_ONCE(cp->debug, (old | set) & ~clear);
-	if (!old && cp->debug) {
+	new = (old | set) & ~clear;
+	if (!(new & BSLAB_DBG_POISON))
+		new &= ~BSLAB_DBG_POISON_CHECK;
+	set_debug_bits(cp, new);
+	if (!old && new) {
 		/* slow paths that saw no debug bit have left: drain */
 		synchronize_rcu();
 		bslab_cpu_drain_all(cp);
 		bslab_reap_now(cp, BSLAB_REAP_ALL);
 	}
+	if ((new & BSLAB_DBG_POISON) && !(old & BSLAB_DBG_POISON))
+		bslab_slab_poison_all(cp);
 	mutex_unlock(&bslab_debug_mutex);
+	return 0;
+}
+
+/* ---- poison ---- */
+
+/*
+ * Free objects hold POISON_FREED, objects never handed out POISON_NEW (and
+ * so does an object just allocated, until its user writes it), Solaris'
+ * 0xdeadbeef and 0xbaddcafe, as bytes in memory order.  A small cache's
+ * free-list word, when it lives inside the object, is left alone.
+ */
+#define POISON_FREED	0xdeadbeefU
+#define POISON_NEW	0xbaddcafeU
+
+static u8 pattern_byte(u32 pattern, size_t i)
+{
+	return pattern >> (8 * (i & 3));
+}
+
+/* The free-list word inside a small cache's free object: [*lo, *hi). */
+static void link_word(const struct bslab_cache *cp, size_t *lo, size_t *hi)
+{
+	*lo = *hi = 0;
+	if (!cp->large && cp->link < cp->size) {
+		*lo = cp->link;
+		*hi = cp->link + sizeof(void *);
+	}
+}
+
+static void fill(u8 *obj, size_t size, u32 pattern, size_t lo, size_t hi)
+{
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		if (i < lo || i >= hi)
+			obj[i] = pattern_byte(pattern, i);
+}
+
+/* The first byte of @obj that does not hold @pattern; size if none. */
+static size_t mismatch(const u8 *obj, size_t size, u32 pattern, size_t lo,
+		       size_t hi)
+{
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		if ((i < lo || i >= hi) && obj[i] != pattern_byte(pattern, i))
+			return i;
+	return size;
+}
+
+/**
+ * bslab_poison_free() - fill a free object with its pattern
+ * @cp: a poisoned cache
+ * @obj: the object, free or being freed
+ * @fresh: never handed out (POISON_NEW) rather than freed (POISON_FREED)
+ */
+void bslab_poison_free(struct bslab_cache *cp, void *obj, bool fresh)
+{
+	size_t lo, hi;
+
+	link_word(cp, &lo, &hi);
+	fill(obj, cp->size, fresh ? POISON_NEW : POISON_FREED, lo, hi);
+}
+
+/**
+ * bslab_poison_check() - check an object being handed out
+ * @cp: a poisoned cache
+ * @obj: the object, just taken from a slab
+ *
+ * A free object must hold POISON_FREED, or POISON_NEW if it was never
+ * handed out.  A byte that holds neither was written after the object was
+ * freed: reported (the offset, and the bytes around it), counted in
+ * write_after_free.  The object is handed out either way, filled with
+ * POISON_NEW, so its user never sees stale data or a free-list word.
+ */
+void bslab_poison_check(struct bslab_cache *cp, void *obj)
+{
+	size_t lo, hi, freed, fresh, at, row;
+	unsigned long flags;
+	char prefix[32];
+	u8 *p = obj;
+	u8 want;
+
+	link_word(cp, &lo, &hi);
+	freed = mismatch(p, cp->size, POISON_FREED, lo, hi);
+	fresh = freed < cp->size ? mismatch(p, cp->size, POISON_NEW, lo, hi) :
+				   cp->size;
+	if (freed < cp->size && fresh < cp->size) {
+		/* the pattern that held longer is the one that was there */
+		at = max(freed, fresh);
+		want = pattern_byte(at == freed ? POISON_FREED : POISON_NEW, at);
+		raw_spin_lock_irqsave(&cp->lock, flags);
+		cp->ev.write_after_free++;
+		raw_spin_unlock_irqrestore(&cp->lock, flags);
+		if (!bslab_bug(cp,
+			       "write after free: object %p, byte %zu of %zu is %#04x, not %#04x",
+			       obj, at, cp->size, p[at], want))
+			goto out;
+		/* the bytes from the row of the first bad one, by object offset */
+		row = at & ~15UL;
+		snprintf(prefix, sizeof(prefix), "bslab:   %zu+", row);
+		print_hex_dump(KERN_ERR, prefix, DUMP_PREFIX_OFFSET, 16, 1,
+			       p + row, min_t(size_t, 32, cp->size - row), false);
+	}
+out:
+	fill(obj, cp->size, POISON_NEW, 0, 0);
 }
 
 /**
@@ -152,55 +314,318 @@ bool bslab_debug_alloc_fails(struct bslab_cache *cp, gfp_t gfp)
 	return true;
 }
 
-/*
- * <cache>/failslab: "0" or "1".  Its own read_iter and write_iter (debugfs's
- * simple attributes have neither), so that kernel code, bslab's tests, can
- * write it as well as write(2) can.  Created "unsafe", so each access to
- * the cache holds the file against removal itself.
- */
-static int failslab_show(struct seq_file *m, void *v)
-{
-	struct bslab_cache *cp = m->private;
-	struct dentry *d = m->file->f_path.dentry;
+/* ---- the debug= parameter ---- */
 
-	if (debugfs_file_get(d))
-		return -EIO;
-	seq_printf(m, "%d\n", !!(READ_ONCE(cp->debug) & BSLAB_DBG_FAILSLAB));
-	debugfs_file_put(d);
+/*
+ * debug=<modes>[,<cache>...][;<modes>[,<cache>...]...], as slub_debug=:
+ * mode letters P (poison) and A (failslab); cache names may use shell
+ * wildcards (glob_match(), on kernels with CONFIG_GLOB); no name means every
+ * cache.  Checked when
+ * written, applied to each cache created afterwards (the size classes at
+ * load included).
+ */
+static char debug_param[256];
+
+static unsigned int letter_modes(const char *s, size_t n, bool *bad)
+{
+	unsigned int modes = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		switch (s[i]) {
+		case 'P':
+			modes |= BSLAB_DBG_POISON;
+			break;
+		case 'A':
+			modes |= BSLAB_DBG_FAILSLAB;
+			break;
+		case '-':
+			break;
+		default:
+			*bad = true;
+		}
+	}
+	return modes;
+}
+
+/* The first @c in [@s, @end), or @end. */
+static const char *find_char(const char *s, const char *end, char c)
+{
+	const char *hit = memchr(s, c, end - s);
+
+	return hit ?: end;
+}
+
+/*
+ * Shell wildcards where the kernel has them (CONFIG_GLOB; Debian's kernels
+ * do), else the exact name.
+ */
+static bool name_matches(const char *pat, const char *name)
+{
+	if (IS_ENABLED(CONFIG_GLOB))
+		return glob_match(pat, name);
+	return !strcmp(pat, name);
+}
+
+/* The modes debug= gives @name (with @name NULL: only check the syntax). */
+static unsigned int param_modes(const char *param, const char *name,
+				bool *bad)
+{
+	char pat[BSLAB_NAME_MAX + 2];
+	unsigned int modes = 0, these;
+	const char *g, *end, *p, *q;
+	bool named, match;
+
+	for (g = param; *g; g = *end ? end + 1 : end) {
+		end = strchrnul(g, ';');
+		p = find_char(g, end, ',');
+		these = letter_modes(g, p - g, bad);
+		named = false;
+		match = false;
+		while (p < end) {
+			p++;
+			q = find_char(p, end, ',');
+			if (q - p > BSLAB_NAME_MAX || q == p) {
+				*bad = true;
+			} else {
+				strscpy(pat, p, q - p + 1);
+				named = true;
+				match |= name && name_matches(pat, name);
+			}
+			p = q;
+		}
+		if (!named || match)
+			modes |= these;
+	}
+	return modes;
+}
+
+static int debug_param_set(const char *val, const struct kernel_param *kp)
+{
+	char buf[sizeof(debug_param)];
+	bool bad = false;
+
+	if (strscpy(buf, val, sizeof(buf)) < 0) {
+		pr_err("bslab: debug=: longer than %zu characters\n",
+		       sizeof(buf) - 1);
+		return -EINVAL;
+	}
+	strim(buf);
+	param_modes(buf, NULL, &bad);
+	if (bad) {
+		pr_err("bslab: debug=%s: want <P|A...>[,<cache>...][;...]\n", buf);
+		return -EINVAL;
+	}
+	mutex_lock(&bslab_debug_mutex);
+	strscpy(debug_param, buf, sizeof(debug_param));
+	mutex_unlock(&bslab_debug_mutex);
 	return 0;
 }
 
-static int failslab_open(struct inode *inode, struct file *file)
+static const struct kernel_param_ops debug_param_ops = {
+	.set = debug_param_set,
+	.get = param_get_string,
+};
+
+static struct kparam_string debug_param_str = {
+	.maxlen = sizeof(debug_param),
+	.string = debug_param,
+};
+
+module_param_cb(debug, &debug_param_ops, &debug_param_str, 0644);
+MODULE_PARM_DESC(debug,
+		 "debug modes for caches created from now on, as slub_debug=: <P(oison)|A(failslab)...>[,<cache glob>...][;...]");
+
+/**
+ * bslab_debug_at_create() - the debug modes a new cache starts with
+ * @name: its name
+ * @flags: its BSLAB_* flags
+ * @constructed: it has a constructor or destructor
+ *
+ * The modes its flags ask for, and those the debug= parameter gives its
+ * name.  A mode the cache cannot have is an error if its flags ask for it;
+ * if only debug= does, it is left out with a message.
+ *
+ * Return: BSLAB_DBG_* bits, or a negative errno.
+ */
+int bslab_debug_at_create(const char *name, unsigned int flags,
+			  bool constructed)
 {
-	return single_open(file, failslab_show, inode->i_private);
+	unsigned int asked = 0, given;
+	bool bad = false;
+	int err;
+
+	if (flags & BSLAB_FAILSLAB)
+		asked |= BSLAB_DBG_FAILSLAB;
+	if (flags & BSLAB_DEBUG_POISON)
+		asked |= BSLAB_DBG_POISON;
+	err = bslab_debug_check_modes(name, asked, flags, constructed);
+	if (err)
+		return err;
+	mutex_lock(&bslab_debug_mutex);
+	given = param_modes(debug_param, name, &bad) & ~asked;
+	mutex_unlock(&bslab_debug_mutex);
+	if (bslab_debug_check_modes(name, given, flags, constructed))
+		given &= ~BSLAB_DBG_POISON;
+	asked |= given;
+	/* no object exists yet: every one will be poisoned */
+	if (asked & BSLAB_DBG_POISON)
+		asked |= BSLAB_DBG_POISON_CHECK;
+	return asked;
 }
 
-static ssize_t failslab_write(struct kiocb *iocb, struct iov_iter *from)
+/* ---- files ---- */
+
+/*
+ * Per-cache control files with their own read_iter and write_iter
+ * (debugfs's simple attributes have neither), so that kernel code, bslab's
+ * tests, can write them as well as write(2) can.  Created "unsafe", so each
+ * access to the cache holds the file against removal itself.
+ *
+ *   <cache>/debug	the modes on ("poison failslab", or "none"); takes
+ *			"+mode", "-mode", "mode" (= +mode) or "none", several
+ *			separated by spaces
+ *   <cache>/failslab	"0" or "1": the failslab mode alone
+ */
+struct ctl_file {
+	int (*show)(struct seq_file *m, struct bslab_cache *cp);
+	int (*store)(struct bslab_cache *cp, char *buf);
+};
+
+static int ctl_show(struct seq_file *m, void *v)
 {
-	struct file *file = iocb->ki_filp;
+	const struct ctl_file *ctl = m->private;
+	struct dentry *d = m->file->f_path.dentry;
+	int err;
+
+	err = debugfs_file_get(d);
+	if (err)
+		return err;
+	err = ctl->show(m, file_inode(m->file)->i_private);
+	debugfs_file_put(d);
+	return err;
+}
+
+static ssize_t ctl_write(struct file *file, const struct ctl_file *ctl,
+			 struct iov_iter *from)
+{
 	struct bslab_cache *cp = file_inode(file)->i_private;
 	struct dentry *d = file->f_path.dentry;
 	size_t len = iov_iter_count(from);
-	char buf[8] = {};
-	bool on;
+	char buf[64];
 	int err;
 
 	if (len >= sizeof(buf))
 		return -EINVAL;
 	if (copy_from_iter(buf, len, from) != len)
 		return -EFAULT;
-	err = kstrtobool(buf, &on);
-	if (err)
-		return err;
+	buf[len] = '\0';
 	err = debugfs_file_get(d);
 	if (err)
 		return err;
-	if (on)
-		bslab_debug_set(cp, BSLAB_DBG_FAILSLAB, 0);
-	else
-		bslab_debug_set(cp, 0, BSLAB_DBG_FAILSLAB);
+	err = ctl->store(cp, strim(buf));
 	debugfs_file_put(d);
-	return len;
+	return err ?: len;
+}
+
+static int debug_show(struct seq_file *m, struct bslab_cache *cp)
+{
+	unsigned int modes = READ_ONCE(cp->debug), i;
+	bool any = false;
+
+	for (i = 0; i < ARRAY_SIZE(mode_bits); i++) {
+		if (modes & mode_bits[i]) {
+			seq_printf(m, "%s%s", any ? " " : "", mode_names[i]);
+			any = true;
+		}
+	}
+	seq_puts(m, any ? "\n" : "none\n");
+	return 0;
+}
+
+static int debug_store(struct bslab_cache *cp, char *buf)
+{
+	unsigned int set = 0, clear = 0, i;
+	char *word;
+	bool off;
+
+	while ((word = strsep(&buf, " ,\n"))) {
+		if (!*word)
+			continue;
+		if (!strcmp(word, "none")) {
+			clear |= BSLAB_DBG_MODES;
+			continue;
+		}
+		off = *word == '-';
+		word += *word == '-' || *word == '+';
+		for (i = 0; i < ARRAY_SIZE(mode_names); i++)
+			if (!strcmp(word, mode_names[i]))
+				break;
+		if (i == ARRAY_SIZE(mode_names)) {
+			pr_err("bslab: cache %s: debug: no mode \"%s\" (modes: failslab, poison)\n",
+			       cp->name, word);
+			return -EINVAL;
+		}
+		if (off)
+			clear |= mode_bits[i];
+		else
+			set |= mode_bits[i];
+	}
+	return bslab_debug_set(cp, set & ~clear, clear);
+}
+
+static const struct ctl_file debug_ctl = {
+	.show = debug_show, .store = debug_store,
+};
+
+static int debug_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, ctl_show, (void *)&debug_ctl);
+}
+
+static ssize_t debug_write(struct kiocb *iocb, struct iov_iter *from)
+{
+	return ctl_write(iocb->ki_filp, &debug_ctl, from);
+}
+
+static const struct file_operations debug_fops = {
+	.owner = THIS_MODULE,
+	.open = debug_open,
+	.read_iter = seq_read_iter,
+	.write_iter = debug_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+static int failslab_show(struct seq_file *m, struct bslab_cache *cp)
+{
+	seq_printf(m, "%d\n", !!(READ_ONCE(cp->debug) & BSLAB_DBG_FAILSLAB));
+	return 0;
+}
+
+static int failslab_store(struct bslab_cache *cp, char *buf)
+{
+	bool on;
+	int err = kstrtobool(buf, &on);
+
+	if (err)
+		return err;
+	return bslab_debug_set(cp, on ? BSLAB_DBG_FAILSLAB : 0,
+			       on ? 0 : BSLAB_DBG_FAILSLAB);
+}
+
+static const struct ctl_file failslab_ctl = {
+	.show = failslab_show, .store = failslab_store,
+};
+
+static int failslab_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, ctl_show, (void *)&failslab_ctl);
+}
+
+static ssize_t failslab_write(struct kiocb *iocb, struct iov_iter *from)
+{
+	return ctl_write(iocb->ki_filp, &failslab_ctl, from);
 }
 
 static const struct file_operations failslab_fops = {
@@ -219,6 +644,7 @@ static const struct file_operations failslab_fops = {
  */
 void bslab_debug_files(struct bslab_cache *cp, struct dentry *dir)
 {
+	debugfs_create_file_unsafe("debug", 0600, dir, cp, &debug_fops);
 	if (IS_ENABLED(CONFIG_FAULT_INJECTION))
 		debugfs_create_file_unsafe("failslab", 0600, dir, cp,
 					   &failslab_fops);

@@ -12,6 +12,7 @@
  *   <cache>/magazines	per online CPU the rounds and size of the loaded and
  *			previous magazine (read on that CPU by a cross-call,
  *			so the numbers are exact), then the depot
+ *   <cache>/debug	the debug modes on; "+mode -mode" switches (debug.c)
  *   <cache>/failslab	0 or 1: fault injection on the cache (debug.c)
  *   failslab/		the fault-injection attributes (debug.c)
  *

@@ -692,11 +692,21 @@ void bslab_owner_going(struct module *mod);
 
 /* debug.c: the debug path, fault injection. */
 #define BSLAB_DBG_FAILSLAB	0x01	/* allocations may fail by injection */
+#define BSLAB_DBG_POISON	0x02	/* free objects are filled with a pattern */
+#define BSLAB_DBG_POISON_CHECK	0x04	/* ... all of them: allocations check it */
+#define BSLAB_DBG_MODES		(BSLAB_DBG_FAILSLAB | BSLAB_DBG_POISON)
 
 extern struct fault_attr bslab_failslab;
 
-void bslab_debug_set(struct bslab_cache *cp, unsigned int set,
-		     unsigned int clear);
+int bslab_debug_set(struct bslab_cache *cp, unsigned int set,
+		    unsigned int clear);
+int bslab_debug_check_modes(const char *name, unsigned int modes,
+			    unsigned int flags, bool constructed);
+int bslab_debug_at_create(const char *name, unsigned int flags,
+			  bool constructed);
+void bslab_poison_free(struct bslab_cache *cp, void *obj, bool fresh);
+void bslab_poison_check(struct bslab_cache *cp, void *obj);
+void bslab_slab_poison_all(struct bslab_cache *cp);
 bool bslab_debug_alloc_fails(struct bslab_cache *cp, gfp_t gfp);
 __printf(2, 3) bool bslab_bug(struct bslab_cache *cp, const char *fmt, ...);
 void bslab_debug_files(struct bslab_cache *cp, struct dentry *dir);

@@ -697,6 +697,63 @@ static unsigned int color_take_locked(struct bslab_cache *cp)
  * not be made (no memory, a failed constructor, or a context where the page
  * allocator may not be called).
  */
+/* Poison every object of a new slab as never handed out (POISON mode). */
+static void slab_poison_new_locked(struct bslab_cache *cp,
+				   struct bslab_slab *sp)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&cp->lock);
+	for (i = 0; i < cp->objs; i++)
+		bslab_poison_free(cp, slab_obj(cp, sp, i), true);
+}
+
+/**
+ * bslab_slab_poison_all() - poison every free object of a cache, then check
+ * @cp: a cache whose POISON bit was just set, magazines drained
+ *
+ * Frees poison from the moment the bit is set; this fills the objects that
+ * were free before, then sets BSLAB_DBG_POISON_CHECK, all under the lock, so
+ * an allocation checks only objects that hold the pattern.  The lock is held
+ * across the whole cache: a debug switch, not a fast operation.
+ */
+void bslab_slab_poison_all(struct bslab_cache *cp)
+{
+	struct bslab_slab *sp, *list_sp;
+	struct bslab_bufctl *bc;
+	struct rb_node *node;
+	unsigned long flags;
+	unsigned int i;
+
+	raw_spin_lock_irqsave(&cp->lock, flags);
+	node = rb_first_cached(&cp->partial);
+	list_sp = list_first_entry_or_null(&cp->empty, struct bslab_slab, list);
+	for (;;) {
+		if (node) {
+			sp = rb_entry(node, struct bslab_slab, node);
+			node = rb_next(node);
+		} else if (list_sp) {
+			sp = list_sp;
+			list_sp = list_is_last(&sp->list, &cp->empty) ? NULL :
+				  list_next_entry(sp, list);
+		} else {
+			break;
+		}
+		if (cp->large) {
+			for (bc = sp->freelist; bc; bc = bc->next)
+				bslab_poison_free(cp, bc->buf, false);
+			continue;
+		}
+		for (i = 0; i < cp->objs; i++)
+			if (!test_bit(i, sp->out))
+				bslab_poison_free(cp, slab_obj(cp, sp, i),
+						  i >= sp->fresh);
+	}
+	if (cp->debug & BSLAB_DBG_POISON)
+		WRITE_ONCE(cp->debug, cp->debug | BSLAB_DBG_POISON_CHECK);
+	raw_spin_unlock_irqrestore(&cp->lock, flags);
+}
+
 size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
 			      void **objs)
 {
@@ -704,10 +761,12 @@ size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
 	struct bslab_slab *sp;
 	unsigned long flags;
 	unsigned int color;
-	bool rescale = false;
-	size_t i = 0;
+	bool rescale = false, check;
+	size_t i = 0, j;
 
 	raw_spin_lock_irqsave(&cp->lock, flags);
+	/* read under the lock: see bslab_slab_poison_all() */
+	check = cp->debug & BSLAB_DBG_POISON_CHECK;
 	while (i < n) {
 		sp = slab_pick_locked(cp);
 		if (sp) {
@@ -727,6 +786,10 @@ size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
 			break;
 		}
 		cp->ev.slab_create++;
+		if (cp->debug & BSLAB_DBG_POISON)
+			slab_poison_new_locked(cp, sp);
+		/* objects taken before the lock was dropped may predate poison */
+		check = check && (cp->debug & BSLAB_DBG_POISON_CHECK);
 		slab_link_locked(cp, sp);
 	}
 	cp->ev.slab_alloc += i;
@@ -736,6 +799,9 @@ size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
 		rescale = bslab_hash_wants_rescale_locked(cp);
 	raw_spin_unlock_irqrestore(&cp->lock, flags);
 
+	if (unlikely(check))
+		for (j = 0; j < i; j++)
+			bslab_poison_check(cp, objs[j]);
 	if (rescale)
 		schedule_work(&cp->work);
 	return i;
@@ -778,6 +844,8 @@ size_t bslab_slab_free_batch(struct bslab_cache *cp, size_t n, void **objs)
 			raw_spin_lock_irqsave(&cp->lock, flags);
 			continue;
 		}
+		if (unlikely(cp->debug & BSLAB_DBG_POISON))
+			bslab_poison_free(cp, objs[i], false);
 		gone = slab_put_locked(cp, sp, objs[i], bc);
 		if (gone && defer) {
 			gone->state = BSLAB_SLAB_DEFERRED;

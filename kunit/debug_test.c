@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bslab_debug: the debug modes and how they are switched: poison catches a
+ * write after free (one report, the right offset and byte) on small and
+ * large caches; poison switched on and off a cache in use on two CPUs
+ * gives no false report and loses nothing; the <cache>/debug file and the
+ * debug= parameter, bad input included.
+ */
+#include <linux/delay.h>
+
+#include "helpers.h"
+
+#define DEBUGFS "/sys/kernel/debug/bslab/"
+
+static int debug_write(const char *cache, const char *val)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), DEBUGFS "%s/debug", cache);
+	return tst_write_file(path, val);
+}
+
+static void expect_debug(struct kunit *test, const char *cache,
+			 const char *want)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), DEBUGFS "%s/debug", cache);
+	KUNIT_EXPECT_STREQ(test, tst_read_file(test, path, NULL), want);
+}
+
+/* Does every byte of @obj (but the free-list word) hold @pattern? */
+static bool holds(const u8 *obj, size_t size, u32 pattern, size_t skip)
+{
+	size_t i;
+
+	for (i = skip; i < size; i++)
+		if (obj[i] != (u8)(pattern >> (8 * (i & 3))))
+			return false;
+	return true;
+}
+
+/* Write after free of @size-byte objects, at @at: found by the next alloc. */
+static void write_after_free_one(struct kunit *test, const char *name,
+				 size_t size, size_t at)
+{
+	struct bslab_cache *cache;
+	static const char *const what =
+		"BUG %s: write after free: object %p, byte %zu of %zu is 0x41";
+	u8 *x, *again;
+	u64 mark;
+
+	cache = tst_cache(test, name, size, 0, NULL, NULL, NULL,
+			  BSLAB_DEBUG_POISON);
+	expect_debug(test, name, "poison\n");
+	x = bslab_cache_alloc(cache, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, x);
+	/* a new object holds 0xbaddcafe until its user writes it */
+	KUNIT_EXPECT_TRUE(test, holds(x, size, 0xbaddcafe, 0));
+	memset(x, 0x11, size);
+	bslab_cache_free(cache, x);
+	/* freed: 0xdeadbeef, but for a small cache's free-list word */
+	KUNIT_EXPECT_TRUE(test, holds(x, size, 0xdeadbeef, size < 512 ? 8 : 0));
+
+	x[at] = 0x41;				/* the bug */
+	mark = tst_log_mark();
+	tst_expect_report(what, name, x, at, size);
+	again = bslab_cache_alloc(cache, GFP_KERNEL);
+	KUNIT_ASSERT_PTR_EQ(test, again, x);	/* the slab hands x out again */
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, write_after_free), 1);
+	KUNIT_EXPECT_EQ(test, tst_log_count(mark, what, name, x, at, size), 1);
+	KUNIT_EXPECT_TRUE(test, holds(again, size, 0xbaddcafe, 0));
+	bslab_cache_free(cache, again);
+	/* a clean alloc after a clean free is not reported */
+	again = bslab_cache_alloc(cache, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, write_after_free), 1);
+	bslab_cache_free(cache, again);
+}
+
+static void poison_write_after_free(struct kunit *test)
+{
+	write_after_free_one(test, "t_dbg_poison", 64, 20);
+	BUILD_BUG_ON(BSLAB_LARGE_MIN > 2000);
+	write_after_free_one(test, "t_dbg_poison_big", 2000, 1500);
+}
+
+/* Allocate and free tagged objects on one CPU; a bad tag is a lost object. */
+static int poison_worker(struct tst_cpu_job *job)
+{
+	const u64 cpu_tag = (u64)job->cpu << 32;
+	void *objs[32];
+	unsigned int i;
+
+	while (!READ_ONCE(job->stop)) {
+		for (i = 0; i < ARRAY_SIZE(objs); i++) {
+			objs[i] = bslab_cache_alloc(job->cache, GFP_KERNEL);
+			if (!objs[i]) {
+				job->bad++;
+				continue;
+			}
+			tst_fill(objs[i], 128, cpu_tag | (job->ops + i));
+		}
+		for (i = 0; i < ARRAY_SIZE(objs); i++) {
+			if (!objs[i])
+				continue;
+			if (!tst_check(objs[i], 128, cpu_tag | (job->ops + i)))
+				job->bad++;
+			bslab_cache_free(job->cache, objs[i]);
+		}
+		job->ops += ARRAY_SIZE(objs);
+		cond_resched();
+	}
+	return 0;
+}
+
+/* Poison on and off 100 times under two CPUs: no false report, no loss. */
+static void poison_live_switch(struct kunit *test)
+{
+	struct tst_cpu_job *jobs = kunit_kzalloc(test, 2 * sizeof(*jobs),
+					     GFP_KERNEL);
+	struct bslab_cache *cache;
+	struct bslab_stats st;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, jobs);
+	tst_need_two_cpus(test);
+	cache = tst_cache(test, "t_dbg_live", 128, 0, NULL, NULL, NULL, 0);
+	for (i = 0; i < 2; i++) {
+		jobs[i] = (struct tst_cpu_job){ .fn = poison_worker,
+			.cache = cache, .cpu = i };
+		tst_job_start(test, &jobs[i]);
+	}
+	for (i = 0; i < 100; i++) {
+		KUNIT_EXPECT_EQ(test, 0, debug_write("t_dbg_live",
+						     i & 1 ? "-poison" : "+poison"));
+		usleep_range(1000, 2000);
+	}
+	for (i = 0; i < 2; i++)
+		WRITE_ONCE(jobs[i].stop, true);
+	for (i = 0; i < 2; i++)
+		wait_for_completion(&jobs[i].done);
+
+	bslab_cache_stats(cache, &st);
+	KUNIT_EXPECT_EQ(test, jobs[0].bad + jobs[1].bad, 0);
+	KUNIT_EXPECT_GT(test, jobs[0].ops + jobs[1].ops, 0);
+	KUNIT_EXPECT_EQ(test, st.write_after_free, 0);
+	KUNIT_EXPECT_EQ(test, st.alloc, jobs[0].ops + jobs[1].ops);
+	KUNIT_EXPECT_EQ(test, st.buf_inuse, 0);
+	KUNIT_EXPECT_EQ(test, st.slab_alloc - st.slab_free, st.buf_magazine);
+	expect_debug(test, "t_dbg_live", "none\n");
+	bslab_cache_reap(cache);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, mem_total), 0);
+}
+
+static int keep_ctor(void *obj, void *priv, gfp_t gfp)
+{
+	return 0;
+}
+
+/* <cache>/debug: what it shows, what it takes, what it refuses. */
+static void debug_file(struct kunit *test)
+{
+	u64 mark;
+
+	tst_cache(test, "t_dbg_file", 64, 0, NULL, NULL, NULL, 0);
+	tst_cache(test, "t_dbg_ctor", 64, 0, keep_ctor, NULL, NULL, 0);
+	expect_debug(test, "t_dbg_file", "none\n");
+	KUNIT_EXPECT_EQ(test, debug_write("t_dbg_file", "+poison failslab"), 0);
+	expect_debug(test, "t_dbg_file", "failslab poison\n");
+	KUNIT_EXPECT_EQ(test, debug_write("t_dbg_file", "-failslab\n"), 0);
+	expect_debug(test, "t_dbg_file", "poison\n");
+	KUNIT_EXPECT_EQ(test, debug_write("t_dbg_file", "none"), 0);
+	expect_debug(test, "t_dbg_file", "none\n");
+
+	mark = tst_log_mark();
+	KUNIT_EXPECT_EQ(test, debug_write("t_dbg_file", "+bogus"), -EINVAL);
+	KUNIT_EXPECT_TRUE(test, tst_logged(mark, "cache t_dbg_file: debug: no mode \"bogus\""));
+	KUNIT_EXPECT_EQ(test, debug_write("t_dbg_ctor", "+poison"), -EINVAL);
+	KUNIT_EXPECT_TRUE(test, tst_logged(mark, "cache t_dbg_ctor: poison would destroy"));
+	expect_debug(test, "t_dbg_ctor", "none\n");
+	tst_expect_create(test, bslab_cache_create("t_dbg_ctor2", 64, 0,
+						   keep_ctor, NULL, NULL, NULL,
+						   BSLAB_DEBUG_POISON),
+			  -EINVAL, "BSLAB_DEBUG_POISON with a constructor");
+}
+
+static void param_restore(void *unused)
+{
+	tst_write_param("debug", "");
+}
+
+/* debug=: modes for caches created afterwards, by name pattern. */
+static void debug_param(struct kunit *test)
+{
+	u64 mark = tst_log_mark();
+
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, param_restore,
+							   NULL));
+	KUNIT_EXPECT_EQ(test, tst_write_param("debug", "Q,t_dbg_x"), -EINVAL);
+	KUNIT_EXPECT_TRUE(test, tst_logged(mark, "bslab: debug=Q,t_dbg_x: want"));
+	KUNIT_ASSERT_EQ(test, 0, tst_write_param("debug",
+						 "P,t_dbg_p*;A,t_dbg_pa,t_dbg_a"));
+	tst_cache(test, "t_dbg_p1", 64, 0, NULL, NULL, NULL, 0);
+	tst_cache(test, "t_dbg_pa", 64, 0, NULL, NULL, NULL, 0);
+	tst_cache(test, "t_dbg_a", 64, 0, NULL, NULL, NULL, 0);
+	tst_cache(test, "t_dbg_none", 64, 0, NULL, NULL, NULL, 0);
+	/* a constructed cache the pattern names is made, without poison */
+	tst_cache(test, "t_dbg_pctor", 64, 0, keep_ctor, NULL, NULL, 0);
+	expect_debug(test, "t_dbg_p1", "poison\n");
+	expect_debug(test, "t_dbg_pa", "failslab poison\n");
+	expect_debug(test, "t_dbg_a", "failslab\n");
+	expect_debug(test, "t_dbg_none", "none\n");
+	expect_debug(test, "t_dbg_pctor", "none\n");
+	KUNIT_EXPECT_TRUE(test, tst_logged(mark, "cache t_dbg_pctor: poison would destroy"));
+}
+
+static struct kunit_case debug_cases[] = {
+	KUNIT_CASE(poison_write_after_free),
+	KUNIT_CASE_SLOW(poison_live_switch),
+	KUNIT_CASE(debug_file),
+	KUNIT_CASE(debug_param),
+	{}
+};
+
+static struct kunit_suite debug_suite = {
+	.name = "bslab_debug",
+	.init = tst_init,
+	.test_cases = debug_cases,
+};
+
+kunit_test_suite(debug_suite);
