@@ -128,6 +128,7 @@ static bool cache_listed(const struct bslab_cache *addr, struct list_head *list)
 /* Free a cache's structure and its parts; any part may never have been made. */
 static void cache_struct_destroy(struct bslab_cache *cp)
 {
+	bslab_debug_forget(cp);
 	bslab_cpu_layer_destroy(cp);
 	bslab_hash_destroy(cp);
 	kfree(cp);
@@ -230,6 +231,8 @@ struct bslab_cache *__bslab_cache_create_args(const char *name, size_t size,
 	cp->owner = owner == THIS_MODULE ? NULL : owner;
 	cp->internal = owner == THIS_MODULE;
 	cp->debug = debug;
+	if (debug)
+		static_branch_inc(&bslab_debugging);
 	raw_spin_lock_init(&cp->lock);
 	cp->partial = RB_ROOT_CACHED;
 	INIT_LIST_HEAD(&cp->full);
@@ -399,8 +402,7 @@ static noinline void *cache_alloc_slow(struct bslab_cache *cache, gfp_t gfp)
 		return NULL;
 	}
 	might_alloc(gfp);
-	if (unlikely(READ_ONCE(cache->debug)) &&
-	    bslab_debug_alloc_fails(cache, gfp))
+	if (debug_modes(cache) && bslab_debug_alloc_fails(cache, gfp))
 		return NULL;
 
 	if (cpu_layer_enter(cache, &cc)) {
@@ -548,8 +550,7 @@ int bslab_cache_alloc_bulk(struct bslab_cache *cache, gfp_t gfp, size_t n,
 		return 0;
 	}
 	might_alloc(gfp);
-	if (unlikely(READ_ONCE(cache->debug)) &&
-	    bslab_debug_alloc_fails(cache, gfp))
+	if (debug_modes(cache) && bslab_debug_alloc_fails(cache, gfp))
 		return 0;
 	while (got < n) {
 		got += bslab_cpu_take(cache, n - got, objs + got);

@@ -54,6 +54,7 @@
 #include "internal.h"
 
 static DEFINE_MUTEX(bslab_debug_mutex);
+DEFINE_STATIC_KEY_FALSE(bslab_debugging);
 
 /* The stack of the caller, @skip frames up, as report detail. */
 static noinline void print_stack(unsigned int skip)
@@ -175,7 +176,11 @@ int bslab_debug_set(struct bslab_cache *cp, unsigned int set,
 	new = (old | set) & ~clear;
 	if (!(new & BSLAB_DBG_POISON))
 		new &= ~BSLAB_DBG_POISON_CHECK;
+	if (!old && new)		/* before the bits: see debug_modes() */
+		static_branch_inc(&bslab_debugging);
 	set_debug_bits(cp, new);
+	if (old && !new)
+		static_branch_dec(&bslab_debugging);
 	if (!old && new) {
 		/* slow paths that saw no debug bit have left: drain */
 		synchronize_rcu();
@@ -186,6 +191,19 @@ int bslab_debug_set(struct bslab_cache *cp, unsigned int set,
 		bslab_slab_poison_all(cp);
 	mutex_unlock(&bslab_debug_mutex);
 	return 0;
+}
+
+/**
+ * bslab_debug_forget() - a cache with debug modes is being freed
+ * @cp: the cache
+ *
+ * Context: process context; the cache is unreachable.
+ */
+void bslab_debug_forget(struct bslab_cache *cp)
+{
+	if (cp->debug)
+		static_branch_dec(&bslab_debugging);
+	cp->debug = 0;
 }
 
 /* ---- poison ---- */

@@ -697,6 +697,21 @@ void bslab_owner_going(struct module *mod);
 #define BSLAB_DBG_MODES		(BSLAB_DBG_FAILSLAB | BSLAB_DBG_POISON)
 
 extern struct fault_attr bslab_failslab;
+/* On while any cache has a debug mode: see debug_modes(). */
+DECLARE_STATIC_KEY_FALSE(bslab_debugging);
+
+/*
+ * The debug modes of @cp.  While no cache has any, this is a no-op and 0,
+ * so the slow paths and the slab layer pay nothing for debugging.
+ */
+static __always_inline unsigned int debug_modes(const struct bslab_cache *cp)
+{
+	if (!static_branch_unlikely(&bslab_debugging))
+		return 0;
+	return READ_ONCE(cp->debug);
+}
+
+void bslab_debug_forget(struct bslab_cache *cp);
 
 int bslab_debug_set(struct bslab_cache *cp, unsigned int set,
 		    unsigned int clear);

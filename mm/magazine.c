@@ -227,7 +227,7 @@ static void depot_push_locked(struct bslab_depot *d, struct bslab_magazine *m)
  */
 static bool loads_magazines(const struct bslab_cache *cp)
 {
-	return !(cp->flags & BSLAB_NOMAGAZINE) && !READ_ONCE(cp->debug);
+	return !(cp->flags & BSLAB_NOMAGAZINE) && !debug_modes(cp);
 }
 
 static bool mag_current(const struct bslab_cache *cp,

@@ -766,7 +766,7 @@ size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
 
 	raw_spin_lock_irqsave(&cp->lock, flags);
 	/* read under the lock: see bslab_slab_poison_all() */
-	check = cp->debug & BSLAB_DBG_POISON_CHECK;
+	check = debug_modes(cp) & BSLAB_DBG_POISON_CHECK;
 	while (i < n) {
 		sp = slab_pick_locked(cp);
 		if (sp) {
@@ -786,10 +786,10 @@ size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
 			break;
 		}
 		cp->ev.slab_create++;
-		if (cp->debug & BSLAB_DBG_POISON)
+		if (debug_modes(cp) & BSLAB_DBG_POISON)
 			slab_poison_new_locked(cp, sp);
 		/* objects taken before the lock was dropped may predate poison */
-		check = check && (cp->debug & BSLAB_DBG_POISON_CHECK);
+		check = check && (debug_modes(cp) & BSLAB_DBG_POISON_CHECK);
 		slab_link_locked(cp, sp);
 	}
 	cp->ev.slab_alloc += i;
@@ -844,7 +844,7 @@ size_t bslab_slab_free_batch(struct bslab_cache *cp, size_t n, void **objs)
 			raw_spin_lock_irqsave(&cp->lock, flags);
 			continue;
 		}
-		if (unlikely(cp->debug & BSLAB_DBG_POISON))
+		if (debug_modes(cp) & BSLAB_DBG_POISON)
 			bslab_poison_free(cp, objs[i], false);
 		gone = slab_put_locked(cp, sp, objs[i], bc);
 		if (gone && defer) {
