@@ -35,9 +35,12 @@ struct module;
 #define BSLAB_NOTOUCH		0x0008u	/* never write into a free object */
 #define BSLAB_FAILSLAB		0x0010u	/* fault injection may fail allocations */
 #define BSLAB_DEBUG_POISON	0x0020u	/* poison free objects, check on alloc */
+#define BSLAB_DEBUG_AUDIT	0x0040u	/* record who allocated and freed each */
+#define BSLAB_DEBUG_REDZONE	0x0080u	/* guard bytes after each object */
 #define BSLAB_FLAGS_VALID	(BSLAB_NOMAGAZINE | BSLAB_HWCACHE_ALIGN | \
 				 BSLAB_RECLAIMABLE | BSLAB_NOTOUCH | \
-				 BSLAB_FAILSLAB | BSLAB_DEBUG_POISON)
+				 BSLAB_FAILSLAB | BSLAB_DEBUG_POISON | \
+				 BSLAB_DEBUG_AUDIT | BSLAB_DEBUG_REDZONE)
 
 /**
  * struct bslab_slab_events - the slab layer's counters of one cache
@@ -114,7 +117,10 @@ struct bslab_stats {
  *	slab before any of them is handed out, with the gfp flags of the
  *	allocation that grew the cache, in the context of that allocation
  *	(never hard IRQ: no slab is made there).  Returns 0 or a negative
- *	errno; a failure fails that allocation and gives the slab back.
+ *	errno; a failure fails that allocation and gives the slab back.  In a
+ *	cache with BSLAB_DEBUG_POISON it is also called on each object as it
+ *	is handed out, in that allocation's context and with its gfp flags
+ *	(a failure fails that allocation).
  * @dtor: destructor or NULL.  Called on every object of a slab before its
  *	pages go back to the page allocator.  Context: always process
  *	context with no bslab spinlock held; it may sleep.  (A free that

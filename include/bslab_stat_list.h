@@ -43,6 +43,8 @@ BSLAB_EVENT(alloc_fail);	/* allocations that returned NULL */
 BSLAB_EVENT(fail_injected);	/* ... of them failed by fault injection */
 BSLAB_EVENT(free_invalid);	/* frees of pointers not in the cache */
 BSLAB_EVENT(write_after_free);	/* poisoned objects found written */
+BSLAB_EVENT(redzone_damaged);	/* frees that found a redzone written */
+BSLAB_EVENT(audit_lost);	/* allocations audit had no memory to record */
 BSLAB_EVENT(slab_create);	/* slabs taken from the page allocator */
 BSLAB_EVENT(slab_destroy);	/* slabs given back to it */
 BSLAB_EVENT(hash_lookup);	/* bufctl hash lookups */

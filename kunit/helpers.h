@@ -10,6 +10,7 @@
 
 #include <kunit/test.h>
 #include <linux/completion.h>
+#include <linux/kasan.h>
 #include <bslab.h>
 #include "../mm/internal.h"
 

@@ -319,8 +319,10 @@ static void cross_cpu_free(struct kunit *test)
 	tst_need_two_cpus(test);
 	cache = tst_cache(test, "t_mag_cross", sizeof(struct tagged), 0,
 			  tagged_ctor, NULL, NULL, 0);
-	for (i = 0; i < 2; i++) {
+	/* each worker uses both queues: both are ready before either starts */
+	for (i = 0; i < 2; i++)
 		spin_lock_init(&queues[i].lock);
+	for (i = 0; i < 2; i++) {
 		jobs[i] = (struct tst_cpu_job){ .fn = cross_worker, .cache = cache,
 			.cpu = i, .shared = queues,
 			.deadline = jiffies + 3 * HZ };

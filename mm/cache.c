@@ -137,6 +137,7 @@ static void cache_struct_destroy(struct bslab_cache *cp)
 /* Names that are files of bslab's own in its debugfs directory, or not names. */
 static const char *const reserved_names[] = {
 	".", "..", "kmastat", "kmausers", "failslab",
+	"verify",
 };
 
 static int check_name(const char *name)
@@ -211,7 +212,7 @@ struct bslab_cache *__bslab_cache_create_args(const char *name, size_t size,
 		err = check_args(name, size, align, flags);
 	if (err)
 		return ERR_PTR(err);
-	debug = bslab_debug_at_create(name, flags, args->ctor || args->dtor);
+	debug = bslab_debug_at_create(name, flags, args->ctor, args->dtor);
 	if (debug < 0)
 		return ERR_PTR(debug);
 
@@ -232,13 +233,18 @@ struct bslab_cache *__bslab_cache_create_args(const char *name, size_t size,
 	cp->internal = owner == THIS_MODULE;
 	cp->debug = debug;
 	if (debug)
-		static_branch_inc(&bslab_debugging);
+		static_branch_deferred_inc(&bslab_debugging);
 	raw_spin_lock_init(&cp->lock);
 	cp->partial = RB_ROOT_CACHED;
 	INIT_LIST_HEAD(&cp->full);
 	INIT_LIST_HEAD(&cp->empty);
 	INIT_LIST_HEAD(&cp->deferred);
 	INIT_WORK(&cp->work, bslab_cache_work);
+	if (debug & BSLAB_DBG_AUDIT) {
+		err = bslab_audit_start(cp);
+		if (err)
+			goto fail;
+	}
 
 	err = bslab_slab_layout(cp);
 	if (err) {
@@ -307,6 +313,7 @@ int bslab_internal_create(struct bslab_cache **caches, unsigned int n,
 			bslab_internal_destroy(caches, i);
 			return err;
 		}
+		caches[i]->metadata = d.metadata;	/* no object exists yet */
 	}
 	return 0;
 }
@@ -370,6 +377,7 @@ void bslab_cache_destroy(struct bslab_cache *cache)
 
 	pr_err("bslab: cache %s: destroyed with %lu objects still allocated; keeping their %lu slabs until they are freed\n",
 	       cache->name, inuse, slab_total(cache));
+	bslab_audit_leaks(cache);
 	/* later frees of those objects go straight to the slabs */
 	cache->flags |= BSLAB_NOMAGAZINE;
 	mutex_lock(&bslab_setup_mutex);
@@ -424,6 +432,7 @@ static noinline void *cache_alloc_slow(struct bslab_cache *cache, gfp_t gfp)
 			return NULL;
 		this_cpu_inc(cache->cpu->ev.alloc_slab);
 	}
+	bslab_san_alloc(cache, obj, gfp);
 	if (gfp & __GFP_ZERO)
 		memset(obj, 0, cache->size);
 	return obj;
@@ -498,7 +507,7 @@ void *bslab_cache_alloc(struct bslab_cache *cache, gfp_t gfp)
 	}
 	if (unlikely(!obj))
 		return cache_alloc_slow(cache, gfp);
-	return obj;
+	return bslab_san_alloc(cache, obj, gfp);
 }
 EXPORT_SYMBOL_GPL(bslab_cache_alloc);
 
@@ -510,10 +519,17 @@ void bslab_cache_free(struct bslab_cache *cache, void *obj)
 
 	if (unlikely(!obj))
 		return;
-	if (static_branch_likely(&bslab_free_check) &&
-	    unlikely(!free_check_ok(cache, obj))) {
-		cache_free_refused(cache, obj);
-		return;
+	if (static_branch_likely(&bslab_free_check)) {
+		if (unlikely(!free_check_ok(cache, obj))) {
+			cache_free_refused(cache, obj);
+			return;
+		}
+		if (unlikely(!bslab_san_free(cache, obj))) {
+			bslab_free_invalid(cache, obj, BSLAB_FREE_DOUBLE);
+			return;
+		}
+	} else {
+		bslab_san_free_unchecked(cache, obj);
 	}
 	if (likely(cpu_layer_enter(cache, &cc))) {
 		m = cc->loaded;
@@ -553,7 +569,9 @@ int bslab_cache_alloc_bulk(struct bslab_cache *cache, gfp_t gfp, size_t n,
 	if (debug_modes(cache) && bslab_debug_alloc_fails(cache, gfp))
 		return 0;
 	while (got < n) {
-		got += bslab_cpu_take(cache, n - got, objs + got);
+		more = bslab_cpu_take(cache, n - got, objs + got);
+		for (; more; more--, got++)
+			bslab_san_alloc(cache, objs[got], gfp);
 		if (got == n ||
 		    !READ_ONCE(cache->depot.nfull))	/* nothing to exchange */
 			break;
@@ -567,6 +585,8 @@ int bslab_cache_alloc_bulk(struct bslab_cache *cache, gfp_t gfp, size_t n,
 	more = bslab_slab_alloc_batch(cache, gfp, n - got, objs + got);
 	if (more == n - got) {
 		this_cpu_add(cache->cpu->ev.alloc_slab, more);
+		for (; got < n; got++)
+			bslab_san_alloc(cache, objs[got], gfp);
 		return n;
 	}
 	bslab_slab_free_batch(cache, more, objs + got);
@@ -582,6 +602,11 @@ void bslab_cache_free_bulk(struct bslab_cache *cache, size_t n, void **objs)
 	size_t i = 0;
 
 	if (cache->flags & BSLAB_NOMAGAZINE) {
+		if (BSLAB_SANITIZERS) {		/* each free seen on its own */
+			for (; i < n; i++)
+				bslab_cache_free(cache, objs[i]);
+			return;
+		}
 		preempt_disable();	/* see cache_free_slow() */
 		this_cpu_add(cache->cpu->ev.free_slab,
 			     bslab_slab_free_batch(cache, n, objs));
@@ -699,6 +724,12 @@ static void dead_cache_reclaim(struct bslab_cache *cp)
 	mutex_unlock(&bslab_setup_mutex);
 
 	synchronize_rcu();	/* the last free has left the cache */
+	/*
+	 * That free may have queued this work again while it ran (the work
+	 * destroy queued, say); nothing can queue it any more, and its
+	 * memory is about to go.
+	 */
+	cancel_work(&cp->work);
 	bslab_slab_release_empty(cp);
 	cache_struct_destroy(cp);
 }
@@ -717,6 +748,8 @@ void bslab_cache_work(struct work_struct *work)
 
 	if (cp->large)
 		bslab_hash_rescale(cp);
+	if (READ_ONCE(cp->audit))
+		bslab_audit_rescale(cp);
 	bslab_slab_destroy_deferred(cp);
 	if (READ_ONCE(cp->dead))
 		dead_cache_reclaim(cp);
@@ -744,6 +777,7 @@ void bslab_cache_release_dead(void)
 		cancel_work_sync(&cp->work);
 		pr_err("bslab: cache %s: %lu objects of the destroyed cache were never freed; releasing its %lu slabs at unload\n",
 		       cp->name, bslab_slab_out(cp), slab_total(cp));
+		bslab_audit_leaks(cp);
 		bslab_slab_release_all(cp);
 		cache_struct_destroy(cp);
 	}

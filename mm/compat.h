@@ -11,6 +11,7 @@
 #include <linux/export.h>
 #include <linux/module.h>
 #include <linux/shrinker.h>
+#include <linux/stackdepot.h>
 
 /*
  * Symbols exported only for bslab's own test module live in a namespace.
@@ -50,5 +51,38 @@ static inline void bslab_shrinker_destroy(struct shrinker *s)
 {
 	shrinker_free(s);
 }
+
+/*
+ * Save a stack in the stack depot without sleeping; may the depot take
+ * pages for it (@can_alloc)?  6.8 turned the can_alloc argument of
+ * __stack_depot_save() into a flag of stack_depot_save_flags().  Kernels
+ * without CONFIG_STACKDEPOT keep no stacks (handle 0).
+ */
+static inline depot_stack_handle_t
+bslab_stack_save(unsigned long *entries, unsigned int n, bool can_alloc)
+{
+#if !IS_ENABLED(CONFIG_STACKDEPOT)
+	return 0;
+#elif KERNEL_VERSION(6, 8, 0) <= LINUX_VERSION_CODE
+	return stack_depot_save_flags(entries, n, GFP_NOWAIT | __GFP_NOWARN,
+				      can_alloc ? STACK_DEPOT_FLAG_CAN_ALLOC : 0);
+#else
+	return __stack_depot_save(entries, n, GFP_NOWAIT | __GFP_NOWARN,
+				  can_alloc);
+#endif
+}
+
+/*
+ * KASAN's shadow, written the way mm/kasan/ writes it for slab objects.
+ * kasan_poison() is exported (for KASAN's own test module) but declared
+ * only in mm/kasan/kasan.h; the shadow values are generic KASAN's.
+ */
+#define BSLAB_KASAN_FREE	0xFB	/* KASAN_SLAB_FREE */
+#define BSLAB_KASAN_REDZONE	0xFC	/* KASAN_SLAB_REDZONE */
+#ifdef CONFIG_KASAN_GENERIC
+#include <linux/kasan.h>
+void kasan_poison(const void *addr, size_t size, u8 value, bool init);
+#define BSLAB_KASAN_GRANULE	BIT(KASAN_SHADOW_SCALE_SHIFT)
+#endif
 
 #endif /* _BSLAB_COMPAT_H */

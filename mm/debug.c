@@ -4,9 +4,13 @@
  * debug path, and fault injection (failslab) on it.
  *
  * Reports: every bug bslab finds in a caller's use of memory (an invalid or
- * double free today) goes through bslab_bug(), in one form, "bslab: BUG
- * <cache>: <what>" and the stack that found it, rate-limited, tainting the
- * kernel; each kind has its counter (free_invalid).
+ * double free, a write after free) goes through bslab_bug(), in one form,
+ * "bslab: BUG <cache>: <what>" and the stack that found it, rate-limited,
+ * tainting the kernel; each kind has its counter (free_invalid,
+ * write_after_free).  For an audited cache the report goes on with where
+ * the object was last allocated and freed (audit.c).
+ *
+ * Modes: poison (below), audit (audit.c) and failslab (below).
  *
  * The debug path.  A cache with any bit of cache->debug set does not use
  * its CPU layer: its slow paths never load a magazine, so once its
@@ -23,7 +27,11 @@
  * are drained.  After that no magazine of the cache holds a round and none
  * is loaded again while a bit is set.  Switching the last bit off needs
  * nothing: the slow paths start loading magazines again.  Objects allocated
- * before a switch are freed like any other.
+ * before a switch are freed like any other.  The slow paths and the slab
+ * layer read cache->debug only behind the bslab_debugging static key (on
+ * while any cache has a bit; see debug_modes()), which is switched off a
+ * second after the last bit goes, so that switching in a loop does not
+ * patch code each time.
  *
  * Fault injection uses the kernel's framework (lib/fault-inject.c): one set
  * of attributes for all of bslab in /sys/kernel/debug/bslab/failslab/
@@ -54,7 +62,12 @@
 #include "internal.h"
 
 static DEFINE_MUTEX(bslab_debug_mutex);
-DEFINE_STATIC_KEY_FALSE(bslab_debugging);
+/*
+ * Switched off a second after the last debugged cache goes: a cache whose
+ * modes are switched on and off in a loop does not patch the kernel's code
+ * each time (the key's users are only in the slow paths).
+ */
+DEFINE_STATIC_KEY_DEFERRED_FALSE(bslab_debugging, HZ);
 
 /* The stack of the caller, @skip frames up, as report detail. */
 static noinline void print_stack(unsigned int skip)
@@ -111,9 +124,12 @@ bool bslab_bug(struct bslab_cache *cp, const char *fmt, ...)
 
 /* ---- switching ---- */
 
-static const char *const mode_names[] = { "failslab", "poison" };
+static const char *const mode_names[] = {
+	"failslab", "poison", "audit", "redzone",
+};
+
 static const unsigned int mode_bits[] = {
-	BSLAB_DBG_FAILSLAB, BSLAB_DBG_POISON,
+	BSLAB_DBG_FAILSLAB, BSLAB_DBG_POISON, BSLAB_DBG_AUDIT, BSLAB_DBG_REDZONE,
 };
 
 /**
@@ -121,20 +137,44 @@ static const unsigned int mode_bits[] = {
  * @name: the cache's name, for the message
  * @modes: BSLAB_DBG_* modes wanted
  * @flags: the cache's BSLAB_* flags
- * @constructed: the cache has a constructor or destructor
+ * @ctor: its constructor, or NULL
+ * @dtor: its destructor, or NULL
+ * @live: switched on a live cache (else at create)
  *
- * Poison writes into free objects, so it is refused for caches whose free
- * objects must keep their contents (a constructor, a destructor or
- * BSLAB_NOTOUCH).
+ * Poison writes into free objects.  BSLAB_NOTOUCH forbids that.  A cache
+ * with a constructor gets poison only at create: its free objects lose
+ * their constructed state and each is constructed again as it is handed
+ * out (illumos does the same); switched off on a live cache, objects
+ * poisoned meanwhile would be handed out unconstructed.  A cache with a
+ * destructor cannot have it at all: an object would have to be destructed
+ * when freed, and frees come from any context while destructors run only
+ * in process context.  Audit needs the kernel's stack depot.
  *
  * Return: 0 or -EINVAL, with a message naming the cache.
  */
 int bslab_debug_check_modes(const char *name, unsigned int modes,
-			    unsigned int flags, bool constructed)
+			    unsigned int flags, const void *ctor,
+			    const void *dtor, bool live)
 {
-	if ((modes & BSLAB_DBG_POISON) &&
-	    (constructed || (flags & BSLAB_NOTOUCH))) {
-		pr_err("bslab: cache %s: poison would destroy the contents its free objects keep (constructor, destructor or BSLAB_NOTOUCH)\n",
+	if ((modes & BSLAB_DBG_AUDIT) && !IS_ENABLED(CONFIG_STACKDEPOT)) {
+		pr_err("bslab: cache %s: audit needs a kernel with CONFIG_STACKDEPOT\n",
+		       name);
+		return -EINVAL;
+	}
+	if (!(modes & BSLAB_DBG_POISON))
+		return 0;
+	if (flags & BSLAB_NOTOUCH) {
+		pr_err("bslab: cache %s: poison would write into free objects, which BSLAB_NOTOUCH forbids\n",
+		       name);
+		return -EINVAL;
+	}
+	if (dtor) {
+		pr_err("bslab: cache %s: poison would destroy the state its destructor expects (objects would be destructed at every free, from any context; destructors run only in process context)\n",
+		       name);
+		return -EINVAL;
+	}
+	if (ctor && live) {
+		pr_err("bslab: cache %s: poison on a cache with a constructor is chosen at create (BSLAB_DEBUG_POISON, or debug=P before): objects poisoned while it is on would be handed out unconstructed after\n",
 		       name);
 		return -EINVAL;
 	}
@@ -167,8 +207,15 @@ int bslab_debug_set(struct bslab_cache *cp, unsigned int set,
 	int err;
 
 	might_sleep();
-	err = bslab_debug_check_modes(cp->name, set & ~clear, cp->flags,
-				      cp->ctor || cp->dtor);
+	if ((set | clear) & BSLAB_DBG_REDZONE) {
+		pr_err("bslab: cache %s: redzone changes where objects lie in a slab: it is set when the cache is created (BSLAB_DEBUG_REDZONE, or debug=Z before), not on a live cache\n",
+		       cp->name);
+		return -EINVAL;
+	}
+	/* switching poison off a constructed cache is as impossible as on */
+	err = bslab_debug_check_modes(cp->name, (set & ~clear) |
+				      (clear & cp->debug & BSLAB_DBG_POISON),
+				      cp->flags, cp->ctor, cp->dtor, true);
 	if (err)
 		return err;
 	mutex_lock(&bslab_debug_mutex);
@@ -176,11 +223,18 @@ int bslab_debug_set(struct bslab_cache *cp, unsigned int set,
 	new = (old | set) & ~clear;
 	if (!(new & BSLAB_DBG_POISON))
 		new &= ~BSLAB_DBG_POISON_CHECK;
+	/* the audit table is there whenever the bit is: see audit.c */
+	if ((new & ~old & BSLAB_DBG_AUDIT) && bslab_audit_start(cp)) {
+		mutex_unlock(&bslab_debug_mutex);
+		return -ENOMEM;
+	}
 	if (!old && new)		/* before the bits: see debug_modes() */
-		static_branch_inc(&bslab_debugging);
+		static_branch_deferred_inc(&bslab_debugging);
 	set_debug_bits(cp, new);
 	if (old && !new)
-		static_branch_dec(&bslab_debugging);
+		static_branch_slow_dec_deferred(&bslab_debugging);
+	if (old & ~new & BSLAB_DBG_AUDIT)
+		bslab_audit_stop(cp);
 	if (!old && new) {
 		/* slow paths that saw no debug bit have left: drain */
 		synchronize_rcu();
@@ -197,13 +251,16 @@ int bslab_debug_set(struct bslab_cache *cp, unsigned int set,
  * bslab_debug_forget() - a cache with debug modes is being freed
  * @cp: the cache
  *
+ * Its audit records, if any, are freed.
+ *
  * Context: process context; the cache is unreachable.
  */
 void bslab_debug_forget(struct bslab_cache *cp)
 {
 	if (cp->debug)
-		static_branch_dec(&bslab_debugging);
+		static_branch_slow_dec_deferred(&bslab_debugging);
 	cp->debug = 0;
+	bslab_audit_stop(cp);
 }
 
 /* ---- poison ---- */
@@ -268,6 +325,36 @@ void bslab_poison_free(struct bslab_cache *cp, void *obj, bool fresh)
 }
 
 /**
+ * bslab_poison_damage() - where a free object's poison is damaged
+ * @cp: a poisoned cache
+ * @obj: a free object, poisoned
+ * @want: set to the byte that should be there, if one is damaged
+ *
+ * A free object holds POISON_FREED, or POISON_NEW if it was never handed
+ * out (either is accepted: the pattern that holds longest is taken to be
+ * the one written).
+ *
+ * Return: the offset of the first damaged byte, or the object's size.
+ */
+size_t bslab_poison_damage(const struct bslab_cache *cp, const void *obj,
+			   u8 *want)
+{
+	size_t lo, hi, freed, fresh, at;
+
+	link_word(cp, &lo, &hi);
+	freed = mismatch(obj, cp->size, POISON_FREED, lo, hi);
+	if (freed == cp->size)
+		return freed;
+	fresh = mismatch(obj, cp->size, POISON_NEW, lo, hi);
+	if (fresh == cp->size)
+		return fresh;
+	/* the pattern that held longer is the one that was there */
+	at = max(freed, fresh);
+	*want = pattern_byte(at == freed ? POISON_FREED : POISON_NEW, at);
+	return at;
+}
+
+/**
  * bslab_poison_check() - check an object being handed out
  * @cp: a poisoned cache
  * @obj: the object, just taken from a slab
@@ -280,20 +367,15 @@ void bslab_poison_free(struct bslab_cache *cp, void *obj, bool fresh)
  */
 void bslab_poison_check(struct bslab_cache *cp, void *obj)
 {
-	size_t lo, hi, freed, fresh, at, row;
 	unsigned long flags;
 	char prefix[32];
+	size_t at, row, n;
 	u8 *p = obj;
+	u8 bytes[32];
 	u8 want;
 
-	link_word(cp, &lo, &hi);
-	freed = mismatch(p, cp->size, POISON_FREED, lo, hi);
-	fresh = freed < cp->size ? mismatch(p, cp->size, POISON_NEW, lo, hi) :
-				   cp->size;
-	if (freed < cp->size && fresh < cp->size) {
-		/* the pattern that held longer is the one that was there */
-		at = max(freed, fresh);
-		want = pattern_byte(at == freed ? POISON_FREED : POISON_NEW, at);
+	at = bslab_poison_damage(cp, obj, &want);
+	if (at < cp->size) {
 		raw_spin_lock_irqsave(&cp->lock, flags);
 		cp->ev.write_after_free++;
 		raw_spin_unlock_irqrestore(&cp->lock, flags);
@@ -303,12 +385,81 @@ void bslab_poison_check(struct bslab_cache *cp, void *obj)
 			goto out;
 		/* the bytes from the row of the first bad one, by object offset */
 		row = at & ~15UL;
+		n = min_t(size_t, sizeof(bytes), cp->size - row);
+		/* copied here, where KASAN does not look: the object is free */
+		memcpy(bytes, p + row, n);
 		snprintf(prefix, sizeof(prefix), "bslab:   %zu+", row);
 		print_hex_dump(KERN_ERR, prefix, DUMP_PREFIX_OFFSET, 16, 1,
-			       p + row, min_t(size_t, 32, cp->size - row), false);
+			       bytes, n, false);
+		bslab_audit_report(cp, obj);
 	}
 out:
 	fill(obj, cp->size, POISON_NEW, 0, 0);
+}
+
+/* ---- redzone ---- */
+
+/*
+ * The guard after each object of a REDZONE cache holds Solaris'
+ * 0xfeedface (bytes by their offset in the chunk, as the poison patterns).
+ * It is written when the slab is made and checked on every free (every
+ * free of a debugged cache reaches the slab layer) and by verify.  Redzone
+ * changes where objects lie, so it is chosen when the cache is created.
+ */
+#define REDZONE_PATTERN	0xfeedfaceU
+
+/**
+ * bslab_redzone_fill() - write an object's guard bytes
+ * @cp: a REDZONE cache
+ * @obj: the object
+ */
+void bslab_redzone_fill(const struct bslab_cache *cp, void *obj)
+{
+	u8 *rz = (u8 *)obj + cp->redzone;
+	size_t i;
+
+	for (i = 0; i < cp->redzone_len; i++)
+		rz[i] = pattern_byte(REDZONE_PATTERN, cp->redzone + i);
+}
+
+/**
+ * bslab_redzone_damage() - the first damaged guard byte of an object
+ * @cp: a REDZONE cache
+ * @obj: the object
+ * @want: set to what that byte should hold
+ *
+ * Return: its offset in the guard, or @cp->redzone_len if intact.
+ */
+size_t bslab_redzone_damage(const struct bslab_cache *cp, const void *obj,
+			    u8 *want)
+{
+	const u8 *rz = (const u8 *)obj + cp->redzone;
+	size_t i;
+
+	for (i = 0; i < cp->redzone_len; i++) {
+		*want = pattern_byte(REDZONE_PATTERN, cp->redzone + i);
+		if (rz[i] != *want)
+			return i;
+	}
+	return i;
+}
+
+/**
+ * bslab_redzone_report() - report an overwritten guard
+ * @cp: the cache
+ * @obj: the object being freed
+ * @at: offset of the first damaged byte in the guard
+ * @found: what it held
+ * @want: what it should have held
+ */
+void bslab_redzone_report(struct bslab_cache *cp, const void *obj, size_t at,
+			  u8 found, u8 want)
+{
+	if (bslab_bug(cp,
+		      "redzone overwritten: object %p, byte %zu (%zu past its end) is %#04x, not %#04x",
+		      obj, cp->redzone + at, cp->redzone + at - cp->size, found,
+		      want))
+		bslab_audit_report(cp, obj);
 }
 
 /**
@@ -336,7 +487,8 @@ bool bslab_debug_alloc_fails(struct bslab_cache *cp, gfp_t gfp)
 
 /*
  * debug=<modes>[,<cache>...][;<modes>[,<cache>...]...], as slub_debug=:
- * mode letters P (poison) and A (failslab); cache names may use shell
+ * mode letters P (poison), U (audit, "user tracking" in slub_debug), Z
+ * (redzone) and A (failslab); cache names may use shell
  * wildcards (glob_match(), on kernels with CONFIG_GLOB); no name means every
  * cache.  Checked when
  * written, applied to each cache created afterwards (the size classes at
@@ -356,6 +508,12 @@ static unsigned int letter_modes(const char *s, size_t n, bool *bad)
 			break;
 		case 'A':
 			modes |= BSLAB_DBG_FAILSLAB;
+			break;
+		case 'U':
+			modes |= BSLAB_DBG_AUDIT;
+			break;
+		case 'Z':
+			modes |= BSLAB_DBG_REDZONE;
 			break;
 		case '-':
 			break;
@@ -431,7 +589,7 @@ static int debug_param_set(const char *val, const struct kernel_param *kp)
 	strim(buf);
 	param_modes(buf, NULL, &bad);
 	if (bad) {
-		pr_err("bslab: debug=%s: want <P|A...>[,<cache>...][;...]\n", buf);
+		pr_err("bslab: debug=%s: want <P|U|Z|A...>[,<cache>...][;...]\n", buf);
 		return -EINVAL;
 	}
 	mutex_lock(&bslab_debug_mutex);
@@ -452,13 +610,14 @@ static struct kparam_string debug_param_str = {
 
 module_param_cb(debug, &debug_param_ops, &debug_param_str, 0644);
 MODULE_PARM_DESC(debug,
-		 "debug modes for caches created from now on, as slub_debug=: <P(oison)|A(failslab)...>[,<cache glob>...][;...]");
+		 "debug modes for caches created from now on, as slub_debug=: <P(oison)|U(audit)|Z(redzone)|A(failslab)...>[,<cache glob>...][;...]");
 
 /**
  * bslab_debug_at_create() - the debug modes a new cache starts with
  * @name: its name
  * @flags: its BSLAB_* flags
- * @constructed: it has a constructor or destructor
+ * @ctor: its constructor, or NULL
+ * @dtor: its destructor, or NULL
  *
  * The modes its flags ask for, and those the debug= parameter gives its
  * name.  A mode the cache cannot have is an error if its flags ask for it;
@@ -467,7 +626,7 @@ MODULE_PARM_DESC(debug,
  * Return: BSLAB_DBG_* bits, or a negative errno.
  */
 int bslab_debug_at_create(const char *name, unsigned int flags,
-			  bool constructed)
+			  const void *ctor, const void *dtor)
 {
 	unsigned int asked = 0, given;
 	bool bad = false;
@@ -477,14 +636,22 @@ int bslab_debug_at_create(const char *name, unsigned int flags,
 		asked |= BSLAB_DBG_FAILSLAB;
 	if (flags & BSLAB_DEBUG_POISON)
 		asked |= BSLAB_DBG_POISON;
-	err = bslab_debug_check_modes(name, asked, flags, constructed);
+	if (flags & BSLAB_DEBUG_AUDIT)
+		asked |= BSLAB_DBG_AUDIT;
+	if (flags & BSLAB_DEBUG_REDZONE)
+		asked |= BSLAB_DBG_REDZONE;
+	err = bslab_debug_check_modes(name, asked, flags, ctor, dtor, false);
 	if (err)
 		return err;
 	mutex_lock(&bslab_debug_mutex);
 	given = param_modes(debug_param, name, &bad) & ~asked;
 	mutex_unlock(&bslab_debug_mutex);
-	if (bslab_debug_check_modes(name, given, flags, constructed))
+	if (bslab_debug_check_modes(name, given & BSLAB_DBG_POISON, flags,
+				    ctor, dtor, false))
 		given &= ~BSLAB_DBG_POISON;
+	if (bslab_debug_check_modes(name, given & BSLAB_DBG_AUDIT, flags,
+				    ctor, dtor, false))
+		given &= ~BSLAB_DBG_AUDIT;
 	asked |= given;
 	/* no object exists yet: every one will be poisoned */
 	if (asked & BSLAB_DBG_POISON)
@@ -504,6 +671,10 @@ int bslab_debug_at_create(const char *name, unsigned int flags,
  *			"+mode", "-mode", "mode" (= +mode) or "none", several
  *			separated by spaces
  *   <cache>/failslab	"0" or "1": the failslab mode alone
+ *   <cache>/users	kmausers of the cache (audit.c); takes "all" or "large"
+ *   kmausers		kmausers of every audited cache (top level); the same
+ *   <cache>/verify	the cache's consistency (verify.c), "ok" when clean
+ *   verify		the same for every cache (top level)
  */
 struct ctl_file {
 	int (*show)(struct seq_file *m, struct bslab_cache *cp);
@@ -570,8 +741,9 @@ static int debug_store(struct bslab_cache *cp, char *buf)
 	while ((word = strsep(&buf, " ,\n"))) {
 		if (!*word)
 			continue;
-		if (!strcmp(word, "none")) {
-			clear |= BSLAB_DBG_MODES;
+		if (!strcmp(word, "none")) {	/* what can be switched */
+			clear |= BSLAB_DBG_LIVE &
+				 ~(cp->ctor ? BSLAB_DBG_POISON : 0);
 			continue;
 		}
 		off = *word == '-';
@@ -580,7 +752,7 @@ static int debug_store(struct bslab_cache *cp, char *buf)
 			if (!strcmp(word, mode_names[i]))
 				break;
 		if (i == ARRAY_SIZE(mode_names)) {
-			pr_err("bslab: cache %s: debug: no mode \"%s\" (modes: failslab, poison)\n",
+			pr_err("bslab: cache %s: debug: no mode \"%s\" (modes: failslab, poison, audit; redzone only at create)\n",
 			       cp->name, word);
 			return -EINVAL;
 		}
@@ -655,6 +827,90 @@ static const struct file_operations failslab_fops = {
 	.release = single_release,
 };
 
+static int users_show(struct seq_file *m, struct bslab_cache *cp)
+{
+	return bslab_audit_users_show(m, cp);
+}
+
+static const struct ctl_file users_ctl = {
+	.show = users_show, .store = bslab_audit_users_store,
+};
+
+static int users_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, ctl_show, (void *)&users_ctl);
+}
+
+static ssize_t users_write(struct kiocb *iocb, struct iov_iter *from)
+{
+	return ctl_write(iocb->ki_filp, &users_ctl, from);
+}
+
+static const struct file_operations users_fops = {
+	.owner = THIS_MODULE,
+	.open = users_open,
+	.read_iter = seq_read_iter,
+	.write_iter = users_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+static const struct ctl_file verify_ctl = { .show = bslab_verify_show };
+
+static int verify_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, ctl_show, (void *)&verify_ctl);
+}
+
+static const struct file_operations verify_fops = {
+	.owner = THIS_MODULE,
+	.open = verify_open,
+	.read_iter = seq_read_iter,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+static int verify_all_show(struct seq_file *m, void *v)
+{
+	return bslab_verify_all_show(m);
+}
+DEFINE_SHOW_ATTRIBUTE(verify_all);
+
+/* The top-level kmausers file: no cache, and nothing to hold. */
+static int kmausers_show(struct seq_file *m, void *v)
+{
+	return bslab_audit_kmausers_show(m);
+}
+
+static int kmausers_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, kmausers_show, NULL);
+}
+
+static ssize_t kmausers_write(struct kiocb *iocb, struct iov_iter *from)
+{
+	size_t len = iov_iter_count(from);
+	char buf[16];
+	int err;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_iter(buf, len, from) != len)
+		return -EFAULT;
+	buf[len] = '\0';
+	err = bslab_audit_users_store(NULL, strim(buf));
+	return err ?: len;
+}
+
+static const struct file_operations kmausers_fops = {
+	.owner = THIS_MODULE,
+	.open = kmausers_open,
+	.read_iter = seq_read_iter,
+	.write_iter = kmausers_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
 /**
  * bslab_debug_files() - the debug files of a cache's debugfs directory
  * @cp: the cache
@@ -663,6 +919,8 @@ static const struct file_operations failslab_fops = {
 void bslab_debug_files(struct bslab_cache *cp, struct dentry *dir)
 {
 	debugfs_create_file_unsafe("debug", 0600, dir, cp, &debug_fops);
+	debugfs_create_file_unsafe("users", 0600, dir, cp, &users_fops);
+	debugfs_create_file_unsafe("verify", 0400, dir, cp, &verify_fops);
 	if (IS_ENABLED(CONFIG_FAULT_INJECTION))
 		debugfs_create_file_unsafe("failslab", 0600, dir, cp,
 					   &failslab_fops);
@@ -674,6 +932,21 @@ void bslab_debug_files(struct bslab_cache *cp, struct dentry *dir)
  */
 void bslab_debug_init(struct dentry *root)
 {
+	/* "unsafe": debugfs's proxy would hide read_iter and write_iter */
+	debugfs_create_file_unsafe("kmausers", 0600, root, NULL,
+				   &kmausers_fops);
+	debugfs_create_file("verify", 0400, root, NULL, &verify_all_fops);
 	if (IS_ENABLED(CONFIG_FAULT_INJECTION_DEBUG_FS))
 		fault_create_debugfs_attr("failslab", root, &bslab_failslab);
+}
+
+/**
+ * bslab_debug_exit() - at unload, after every cache is gone
+ *
+ * The static key's switch-off may still be pending: it runs now, before
+ * the module's code and the key go.
+ */
+void bslab_debug_exit(void)
+{
+	static_key_deferred_flush(&bslab_debugging);
 }

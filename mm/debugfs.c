@@ -14,7 +14,11 @@
  *			so the numbers are exact), then the depot
  *   <cache>/debug	the debug modes on; "+mode -mode" switches (debug.c)
  *   <cache>/failslab	0 or 1: fault injection on the cache (debug.c)
+ *   <cache>/users	kmausers of an audited cache (audit.c)
+ *   <cache>/verify	the cache's consistency, "ok" when clean (verify.c)
  *   failslab/		the fault-injection attributes (debug.c)
+ *   kmausers		kmausers of every audited cache (audit.c)
+ *   verify		verify of every cache (verify.c)
  *
  * Readers only take snapshots: a cache's statistics under its lock
  * (bslab_cache_stats()), the cache list under bslab_caches_mutex.  Files of

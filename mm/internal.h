@@ -101,8 +101,10 @@
 #include <linux/mm.h>
 #include <linux/bitops.h>
 #include <linux/jump_label.h>
+#include <linux/jump_label_ratelimit.h>
 #include <linux/preempt.h>
 #include <linux/fault-inject.h>
+#include <linux/kmemleak.h>
 #include <bslab.h>
 
 #include "compat.h"
@@ -250,9 +252,13 @@ struct bslab_depot {
  *	destroyed last at unload
  * @debug: BSLAB_DBG_* bits; any bit set keeps the cache off its CPU layer
  *	(see debug.c)
+ * @metadata: one of bslab's metadata caches (slab descriptors, bufctls,
+ *	magazines): its objects are not a client's, kmemleak is not told
  * @name: name given at create
  * @align: object alignment (at least BSLAB_MIN_ALIGN)
  * @link: small caches: offset of the free-list word in a free object
+ * @redzone: REDZONE caches: offset of the guard bytes in a chunk
+ * @redzone_len: bytes of guard (0: no redzone); fixed at create
  * @desc: small caches: offset of the slab descriptor in the slab
  * @color_step: color offset added per new slab
  * @color_max: largest color offset (the slab's slack, rounded down)
@@ -276,6 +282,7 @@ struct bslab_depot {
  * @color_next: color of the next slab
  * @hash_bits: @hash has 2^@hash_bits buckets
  * @hash: large caches: the bufctl hash table
+ * @audit: audited caches: the audit records (audit.c)
  * @dead: destroyed while objects were still allocated (or its module went
  *	away); kept, unlisted, until the last of them is freed
  * @ev: the slab layer's event counters
@@ -314,11 +321,14 @@ struct bslab_cache {
 	bool large;
 	bool internal;
 	u8 debug;
+	bool metadata;
 
 	/* the rest of what create fixes */
 	char name[BSLAB_NAME_MAX + 1];
 	size_t align;
 	unsigned int link;
+	unsigned int redzone;
+	unsigned int redzone_len;
 	unsigned int desc;
 	unsigned int color_step;
 	unsigned int color_max;
@@ -343,6 +353,7 @@ struct bslab_cache {
 	unsigned int color_next;
 	unsigned int hash_bits;
 	struct bslab_bufctl **hash;
+	struct bslab_audit_table *audit;
 	bool dead;
 	struct bslab_slab_events ev;
 
@@ -466,6 +477,13 @@ static __always_inline struct bslab_slab *slab_page_slab(const struct page *page
 	return (struct bslab_slab *)page_private(page);
 }
 
+/* Object @i of @sp. */
+static inline void *slab_obj(const struct bslab_cache *cp,
+			     const struct bslab_slab *sp, unsigned int i)
+{
+	return sp->first + (size_t)i * cp->chunk;
+}
+
 /*
  * The index of @obj in @sp if it is the start of an object, else a number
  * at least as large as any slab's object count.  (@obj - first) * (inverse
@@ -507,6 +525,114 @@ static __always_inline bool free_check_ok(const struct bslab_cache *cp,
 }
 
 DECLARE_STATIC_KEY_TRUE(bslab_free_check);
+
+/*
+ * What the kernel's own checkers see of bslab's objects (compiled away on
+ * kernels without them).  KASAN (generic mode): a free object, in a slab or
+ * a magazine, is poisoned in KASAN's shadow as a freed slab object; an
+ * object handed out is unpoisoned for its size, and the rest of its chunk
+ * is a redzone, so a use after free or an access past the end is a KASAN
+ * report.  bslab's own accesses to free objects (free-list words, poison
+ * patterns, verify) are in files built without KASAN instrumentation
+ * (slab.c, debug.c, verify.c; see Kbuild).  A free whose object KASAN's
+ * shadow already calls free is a double free, caught at once even when
+ * the first free went into a magazine.  kmemleak: every object handed out
+ * to a client is registered, and unregistered when freed, so a scan
+ * reports a leaked one with its allocation stack; bslab's metadata caches
+ * (descriptors, bufctls, magazines) are left out, so their pointers never
+ * hide a leak.
+ */
+#ifdef CONFIG_KASAN_GENERIC
+bool bslab_kasan_freed(const void *obj);
+
+static __always_inline void kasan_obj_free(const struct bslab_cache *cp,
+					   void *obj)
+{
+	kasan_poison(obj, cp->chunk, BSLAB_KASAN_FREE, false);
+}
+
+/* @obj is handed out for @size bytes; the rest of its chunk is a redzone. */
+static __always_inline void kasan_obj_use(const struct bslab_cache *cp,
+					  void *obj, size_t size)
+{
+	size_t whole = round_down(size, BSLAB_KASAN_GRANULE);
+	size_t used = round_up(size, BSLAB_KASAN_GRANULE);
+
+	kasan_poison(obj, whole, 0, false);
+	if (used != whole)
+		kasan_poison(obj + whole, BSLAB_KASAN_GRANULE,
+			     size & (BSLAB_KASAN_GRANULE - 1), false);
+	if (used < cp->chunk)
+		kasan_poison(obj + used, cp->chunk - used, BSLAB_KASAN_REDZONE,
+			     false);
+}
+#else
+static inline bool bslab_kasan_freed(const void *obj)
+{
+	return false;
+}
+
+static inline void kasan_obj_free(const struct bslab_cache *cp, void *obj)
+{
+}
+
+static inline void kasan_obj_use(const struct bslab_cache *cp, void *obj,
+				 size_t size)
+{
+}
+#endif
+
+/*
+ * @obj goes to a client.  kmemleak allocates its record from the kernel's
+ * slab allocator, which must not be called where the page allocator may
+ * not (see pages_allowed()): objects allocated there are not tracked (and
+ * kmemleak_free() of an object it does not know is a quiet no-op).
+ */
+static __always_inline void *bslab_san_alloc(struct bslab_cache *cp,
+					     void *obj, gfp_t gfp)
+{
+	kasan_obj_use(cp, obj, cp->size);
+	if (IS_ENABLED(CONFIG_DEBUG_KMEMLEAK) && !cp->metadata &&
+	    pages_allowed())
+		kmemleak_alloc(obj, cp->size, 1, gfp);
+	return obj;
+}
+
+/*
+ * @obj, which passed the free check, comes back from a client.  Return:
+ * false if KASAN's shadow says it is free already (a double free).
+ */
+static __always_inline bool bslab_san_free(struct bslab_cache *cp, void *obj)
+{
+	if (bslab_kasan_freed(obj))
+		return false;
+	kasan_obj_free(cp, obj);
+	if (!cp->metadata)
+		kmemleak_free(obj);
+	return true;
+}
+
+/* The same, with the free check off: only kmemleak may be told. */
+static __always_inline void bslab_san_free_unchecked(struct bslab_cache *cp,
+						     void *obj)
+{
+	if (!cp->metadata)
+		kmemleak_free(obj);
+}
+
+/* Either of the two, as the free check says; false: a double free. */
+static __always_inline bool bslab_san_free_any(struct bslab_cache *cp,
+					       void *obj)
+{
+	if (static_branch_likely(&bslab_free_check))
+		return bslab_san_free(cp, obj);
+	bslab_san_free_unchecked(cp, obj);
+	return true;
+}
+
+/* Are KASAN or kmemleak built in (so every free must be seen one by one)? */
+#define BSLAB_SANITIZERS	(IS_ENABLED(CONFIG_KASAN_GENERIC) || \
+				 IS_ENABLED(CONFIG_DEBUG_KMEMLEAK))
 
 /* The last object pushed on @m; for an empty magazine its header word. */
 static __always_inline void *mag_top(const struct bslab_magazine *m)
@@ -674,12 +800,16 @@ void bslab_hash_rescale(struct bslab_cache *cp);
 void bslab_hash_release(struct bslab_cache *cp);
 
 /* cache.c */
-/* How to make one of bslab's own caches: see bslab_internal_create(). */
+/*
+ * How to make one of bslab's own caches: see bslab_internal_create().
+ * @metadata: its objects describe other objects (see struct bslab_cache).
+ */
 struct bslab_internal_desc {
 	char name[BSLAB_NAME_MAX + 1];
 	size_t size;
 	size_t align;
 	unsigned int flags;
+	bool metadata;
 };
 
 int bslab_internal_create(struct bslab_cache **caches, unsigned int n,
@@ -694,11 +824,18 @@ void bslab_owner_going(struct module *mod);
 #define BSLAB_DBG_FAILSLAB	0x01	/* allocations may fail by injection */
 #define BSLAB_DBG_POISON	0x02	/* free objects are filled with a pattern */
 #define BSLAB_DBG_POISON_CHECK	0x04	/* ... all of them: allocations check it */
-#define BSLAB_DBG_MODES		(BSLAB_DBG_FAILSLAB | BSLAB_DBG_POISON)
+#define BSLAB_DBG_AUDIT		0x08	/* allocations and frees are recorded */
+#define BSLAB_DBG_REDZONE	0x10	/* guard bytes after objects (at create) */
+/* The modes a live cache can switch; redzone changes the layout. */
+#define BSLAB_DBG_LIVE		(BSLAB_DBG_FAILSLAB | BSLAB_DBG_POISON | \
+				 BSLAB_DBG_AUDIT)
+#define BSLAB_DBG_MODES		(BSLAB_DBG_LIVE | BSLAB_DBG_REDZONE)
+/* Guard bytes at least, after each object of a REDZONE cache. */
+#define BSLAB_REDZONE_MIN	8
 
 extern struct fault_attr bslab_failslab;
 /* On while any cache has a debug mode: see debug_modes(). */
-DECLARE_STATIC_KEY_FALSE(bslab_debugging);
+extern struct static_key_false_deferred bslab_debugging;
 
 /*
  * The debug modes of @cp.  While no cache has any, this is a no-op and 0,
@@ -706,7 +843,7 @@ DECLARE_STATIC_KEY_FALSE(bslab_debugging);
  */
 static __always_inline unsigned int debug_modes(const struct bslab_cache *cp)
 {
-	if (!static_branch_unlikely(&bslab_debugging))
+	if (!static_branch_unlikely(&bslab_debugging.key))
 		return 0;
 	return READ_ONCE(cp->debug);
 }
@@ -716,16 +853,62 @@ void bslab_debug_forget(struct bslab_cache *cp);
 int bslab_debug_set(struct bslab_cache *cp, unsigned int set,
 		    unsigned int clear);
 int bslab_debug_check_modes(const char *name, unsigned int modes,
-			    unsigned int flags, bool constructed);
+			    unsigned int flags, const void *ctor,
+			    const void *dtor, bool live);
 int bslab_debug_at_create(const char *name, unsigned int flags,
-			  bool constructed);
+			  const void *ctor, const void *dtor);
 void bslab_poison_free(struct bslab_cache *cp, void *obj, bool fresh);
 void bslab_poison_check(struct bslab_cache *cp, void *obj);
+size_t bslab_poison_damage(const struct bslab_cache *cp, const void *obj,
+			   u8 *want);
+void bslab_redzone_fill(const struct bslab_cache *cp, void *obj);
+size_t bslab_redzone_damage(const struct bslab_cache *cp, const void *obj,
+			    u8 *want);
+void bslab_redzone_report(struct bslab_cache *cp, const void *obj, size_t at,
+			  u8 found, u8 want);
 void bslab_slab_poison_all(struct bslab_cache *cp);
 bool bslab_debug_alloc_fails(struct bslab_cache *cp, gfp_t gfp);
 __printf(2, 3) bool bslab_bug(struct bslab_cache *cp, const char *fmt, ...);
 void bslab_debug_files(struct bslab_cache *cp, struct dentry *dir);
 void bslab_debug_init(struct dentry *root);
+void bslab_debug_exit(void);
+
+/* audit.c: records of who allocated and freed each object; kmausers. */
+struct bslab_audit;
+
+/**
+ * struct bslab_audit_table - the records of one audited cache
+ * @bits: log2 of the number of buckets
+ * @records: records in the buckets
+ * @in_use: ... of them for objects in use
+ * @spare: records not in use by any address
+ * @heads: the buckets
+ */
+struct bslab_audit_table {
+	unsigned int bits;
+	unsigned long records;
+	unsigned long in_use;
+	struct bslab_audit *spare;
+	struct bslab_audit *heads[];
+};
+
+int bslab_audit_start(struct bslab_cache *cp);
+void bslab_audit_stop(struct bslab_cache *cp);
+void bslab_audit_alloc(struct bslab_cache *cp, void **objs, size_t n);
+depot_stack_handle_t bslab_audit_free_stack(struct bslab_cache *cp);
+void bslab_audit_free_locked(struct bslab_cache *cp, const void *obj,
+			     depot_stack_handle_t stack);
+void bslab_audit_forget_locked(struct bslab_cache *cp, const void *obj);
+void bslab_audit_rescale(struct bslab_cache *cp);
+void bslab_audit_report(struct bslab_cache *cp, const void *obj);
+int bslab_audit_users_show(struct seq_file *m, struct bslab_cache *cp);
+int bslab_audit_kmausers_show(struct seq_file *m);
+int bslab_audit_users_store(struct bslab_cache *cp, char *buf);
+void bslab_audit_leaks(struct bslab_cache *cp);
+
+/* verify.c: consistency checks of a cache. */
+int bslab_verify_show(struct seq_file *m, struct bslab_cache *cp);
+int bslab_verify_all_show(struct seq_file *m);
 
 /* sizes.c: bslab_alloc() size classes. */
 int bslab_sizes_init(void);

@@ -429,6 +429,10 @@ size_t bslab_cpu_put(struct bslab_cache *cp, size_t n, void **objs)
 				break;
 			cpu_mag_swap(cc);	/* previous was empty */
 		}
+		if (BSLAB_SANITIZERS && !bslab_san_free_any(cp, objs[i])) {
+			bad = true;		/* a double free */
+			break;
+		}
 		mag_push(cc->loaded, objs[i]);
 		put++;
 	}
@@ -661,6 +665,7 @@ static void mag_cache_describe(unsigned int i, struct bslab_internal_desc *d)
 	snprintf(d->name, sizeof(d->name), "bslab_magazine_%u", mag_sizes[i]);
 	d->size = sizeof(struct bslab_magazine) + mag_sizes[i] * sizeof(void *);
 	d->flags = BSLAB_NOMAGAZINE;
+	d->metadata = true;
 }
 
 int bslab_magazine_init(void)

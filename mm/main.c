@@ -33,6 +33,7 @@ static void meta_describe(unsigned int i, struct bslab_internal_desc *d)
 	strscpy(d->name, i ? "bslab_bufctl" : "bslab_slab", sizeof(d->name));
 	d->size = i ? sizeof(struct bslab_bufctl) : sizeof(struct bslab_slab);
 	d->flags = BSLAB_NOMAGAZINE;
+	d->metadata = true;
 }
 
 /* Destroy, and report, every cache a client left behind at unload. */
@@ -99,6 +100,7 @@ out_meta:
 	bslab_internal_destroy(meta_caches, ARRAY_SIZE(meta_caches));
 out_debugfs:
 	bslab_debugfs_exit();
+	bslab_debug_exit();
 	return err;
 }
 
@@ -113,6 +115,7 @@ static void __exit bslab_exit(void)
 	bslab_magazine_exit();
 	bslab_internal_destroy(meta_caches, ARRAY_SIZE(meta_caches));
 	bslab_debugfs_exit();
+	bslab_debug_exit();
 }
 
 module_init(bslab_init);

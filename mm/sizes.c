@@ -87,8 +87,15 @@ void *bslab_alloc(size_t size, gfp_t gfp)
 
 	if (unlikely(!size))
 		return NULL;
-	if (likely(size <= BSLAB_ALLOC_MAX))
-		return bslab_cache_alloc(class_of(size), gfp);
+	if (likely(size <= BSLAB_ALLOC_MAX)) {
+		struct bslab_cache *cp = class_of(size);
+		void *obj = bslab_cache_alloc(cp, gfp);
+
+		/* KASAN: bytes past @size are a redzone, as for kmalloc */
+		if (IS_ENABLED(CONFIG_KASAN_GENERIC) && obj)
+			kasan_obj_use(cp, obj, size);
+		return obj;
+	}
 
 	if (unlikely(!pages_allowed()))
 		return NULL;
@@ -98,6 +105,7 @@ void *bslab_alloc(size_t size, gfp_t gfp)
 		return NULL;
 	atomic_long_inc(&large_allocs);
 	atomic_long_add(PAGE_SIZE << order, &large_bytes);
+	kmemleak_alloc(page_address(page), size, 1, gfp);
 	return page_address(page);
 }
 EXPORT_SYMBOL_GPL(bslab_alloc);
@@ -128,6 +136,7 @@ void bslab_free(void *obj, size_t size)
 	}
 	atomic_long_dec(&large_allocs);
 	atomic_long_sub(PAGE_SIZE << order, &large_bytes);
+	kmemleak_free(obj);
 	if (unlikely(!pages_allowed())) {
 		struct large_deferred *ld = obj;
 

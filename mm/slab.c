@@ -165,15 +165,25 @@ int bslab_slab_layout(struct bslab_cache *cp)
 {
 	bool keep = cp->ctor || cp->dtor || (cp->flags & BSLAB_NOTOUCH);
 	size_t size = max_t(size_t, cp->size, sizeof(void *));
+	bool redzone = cp->debug & BSLAB_DBG_REDZONE;
 	size_t waste;
 
 	cp->large = cp->size >= BSLAB_LARGE_MIN;
 	cp->link = 0;
+	cp->redzone = 0;
+	if (redzone) {
+		/* right after the object (or its free-list word, if longer) */
+		cp->redzone = !cp->large && !keep ? size : cp->size;
+		size = cp->redzone + BSLAB_REDZONE_MIN;
+	}
 	if (!cp->large && keep) {
 		cp->link = ALIGN(size, sizeof(void *));
 		size = cp->link + sizeof(void *);
 	}
 	cp->chunk = ALIGN(size, cp->align);
+	/* the guard runs up to the free-list word or the chunk's end */
+	cp->redzone_len = !redzone ? 0 :
+			  (!cp->large && keep ? cp->link : cp->chunk) - cp->redzone;
 	if (cp->chunk > BSLAB_MAX_SIZE)
 		return -EINVAL;
 
@@ -193,12 +203,6 @@ int bslab_slab_layout(struct bslab_cache *cp)
 
 /* ---- creating and destroying slabs (no lock held) ---- */
 
-static inline void *slab_obj(const struct bslab_cache *cp,
-			     const struct bslab_slab *sp, unsigned int i)
-{
-	return sp->first + (size_t)i * cp->chunk;
-}
-
 static void slab_account(const struct bslab_cache *cp, struct page *page,
 			 int sign)
 {
@@ -208,6 +212,35 @@ static void slab_account(const struct bslab_cache *cp, struct page *page,
 	mod_node_page_state(page_pgdat(page), item,
 			    sign * (long)slab_bytes(cp));
 }
+
+/*
+ * KASAN's shadow of all the objects of a slab: @value, BSLAB_KASAN_FREE or
+ * 0 (accessible).  The small slab's descriptor, past the objects, is left
+ * alone.
+ */
+static void slab_kasan(const struct bslab_cache *cp,
+		       const struct bslab_slab *sp, u8 value)
+{
+#ifdef CONFIG_KASAN_GENERIC
+	kasan_poison(sp->first, (size_t)cp->objs * cp->chunk, value, false);
+#endif
+}
+
+#ifdef CONFIG_KASAN_GENERIC
+/**
+ * bslab_kasan_freed() - does KASAN's shadow say @obj is a free object?
+ * @obj: the start of an object
+ *
+ * Out of line here, where nothing is instrumented, because it reads the
+ * shadow itself.
+ *
+ * Return: true if the object's first granule is poisoned as freed.
+ */
+bool bslab_kasan_freed(const void *obj)
+{
+	return READ_ONCE(*(u8 *)kasan_mem_to_shadow(obj)) == BSLAB_KASAN_FREE;
+}
+#endif
 
 static void slab_destruct(const struct bslab_cache *cp,
 			  const struct bslab_slab *sp, unsigned int n)
@@ -323,6 +356,10 @@ static struct bslab_slab *slab_create(struct bslab_cache *cp,
 		goto free_desc;
 	slab_page_set(page, cp, sp);
 	slab_account(cp, page, 1);
+	if (cp->redzone_len)
+		for (i = 0; i < cp->objs; i++)
+			bslab_redzone_fill(cp, slab_obj(cp, sp, i));
+	slab_kasan(cp, sp, BSLAB_KASAN_FREE);	/* every object is free */
 	return sp;
 
 free_desc:
@@ -335,6 +372,18 @@ free_pages:
 	return NULL;
 }
 
+/* The audit records of a slab's objects are not needed any more. */
+static void slab_audit_forget(struct bslab_cache *cp, struct bslab_slab *sp)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	raw_spin_lock_irqsave(&cp->lock, flags);
+	for (i = 0; i < cp->objs; i++)
+		bslab_audit_forget_locked(cp, slab_obj(cp, sp, i));
+	raw_spin_unlock_irqrestore(&cp->lock, flags);
+}
+
 /* @dtor: run the destructor (false only for a cache whose module is gone). */
 static void slab_destroy(struct bslab_cache *cp, struct bslab_slab *sp,
 			 bool dtor)
@@ -342,8 +391,11 @@ static void slab_destroy(struct bslab_cache *cp, struct bslab_slab *sp,
 	void *base = slab_base(cp, sp);
 	struct page *page = virt_to_page(base);
 
+	slab_kasan(cp, sp, 0);	/* for the destructor and the bufctl array */
 	if (dtor)
 		slab_destruct(cp, sp, cp->objs);
+	if (unlikely(READ_ONCE(cp->audit)))
+		slab_audit_forget(cp, sp);
 	slab_page_clear(page);
 	if (cp->large) {
 		slab_free_bufctls(sp, base);
@@ -653,7 +705,9 @@ void bslab_report_free(struct bslab_cache *cp, const void *obj,
 			  other ? other->name : "(gone)");
 		return;
 	}
-	bslab_bug(cp, "invalid free of %p: %s", obj, bad_free_reasons[why]);
+	if (bslab_bug(cp, "invalid free of %p: %s", obj, bad_free_reasons[why]) &&
+	    why == BSLAB_FREE_DOUBLE)
+		bslab_audit_report(cp, obj);
 }
 
 /**
@@ -686,17 +740,37 @@ static unsigned int color_take_locked(struct bslab_cache *cp)
 	return color;
 }
 
-/**
- * bslab_slab_alloc_batch() - allocate objects from the slab layer
- * @cp: the cache
- * @gfp: flags for a new slab's pages
- * @n: how many
- * @objs: filled with the objects
- *
- * Return: how many were allocated; fewer than @n only when a new slab could
- * not be made (no memory, a failed constructor, or a context where the page
- * allocator may not be called).
+/*
+ * A poisoned cache with a constructor: its free objects hold the pattern,
+ * not their constructed state, so each is constructed again as it is
+ * handed out (for KASAN it is accessible meanwhile).  One whose constructor
+ * fails goes back to its slab and the rest close up.  Return: how many
+ * are left.
  */
+static size_t slab_construct_out(struct bslab_cache *cp, gfp_t gfp, size_t n,
+				 void **objs)
+{
+	int (*ctor)(void *obj, void *priv, gfp_t gfp) = READ_ONCE(cp->ctor);
+	unsigned long flags;
+	size_t i = 0;
+
+	if (!ctor)		/* its module went away */
+		return n;
+	while (i < n) {
+		kasan_obj_use(cp, objs[i], cp->size);
+		if (!ctor(objs[i], cp->priv, gfp)) {
+			i++;
+			continue;
+		}
+		bslab_slab_free_batch(cp, 1, &objs[i]);
+		raw_spin_lock_irqsave(&cp->lock, flags);
+		cp->ev.alloc_fail++;
+		raw_spin_unlock_irqrestore(&cp->lock, flags);
+		objs[i] = objs[--n];
+	}
+	return n;
+}
+
 /* Poison every object of a new slab as never handed out (POISON mode). */
 static void slab_poison_new_locked(struct bslab_cache *cp,
 				   struct bslab_slab *sp)
@@ -754,6 +828,17 @@ void bslab_slab_poison_all(struct bslab_cache *cp)
 	raw_spin_unlock_irqrestore(&cp->lock, flags);
 }
 
+/**
+ * bslab_slab_alloc_batch() - allocate objects from the slab layer
+ * @cp: the cache
+ * @gfp: flags for a new slab's pages
+ * @n: how many
+ * @objs: filled with the objects
+ *
+ * Return: how many were allocated; fewer than @n only when a new slab could
+ * not be made (no memory, a failed constructor, or a context where the page
+ * allocator may not be called).
+ */
 size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
 			      void **objs)
 {
@@ -761,12 +846,14 @@ size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
 	struct bslab_slab *sp;
 	unsigned long flags;
 	unsigned int color;
-	bool rescale = false, check;
+	unsigned int modes, first;
+	bool rescale = false;
 	size_t i = 0, j;
 
 	raw_spin_lock_irqsave(&cp->lock, flags);
 	/* read under the lock: see bslab_slab_poison_all() */
-	check = debug_modes(cp) & BSLAB_DBG_POISON_CHECK;
+	modes = debug_modes(cp);
+	first = modes;
 	while (i < n) {
 		sp = slab_pick_locked(cp);
 		if (sp) {
@@ -786,10 +873,11 @@ size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
 			break;
 		}
 		cp->ev.slab_create++;
-		if (debug_modes(cp) & BSLAB_DBG_POISON)
+		modes = debug_modes(cp);
+		if (unlikely(modes & BSLAB_DBG_POISON))
 			slab_poison_new_locked(cp, sp);
 		/* objects taken before the lock was dropped may predate poison */
-		check = check && (debug_modes(cp) & BSLAB_DBG_POISON_CHECK);
+		first &= modes;
 		slab_link_locked(cp, sp);
 	}
 	cp->ev.slab_alloc += i;
@@ -799,12 +887,67 @@ size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
 		rescale = bslab_hash_wants_rescale_locked(cp);
 	raw_spin_unlock_irqrestore(&cp->lock, flags);
 
-	if (unlikely(check))
+	if (likely(!first))
+		goto out;
+	/* a report of damaged poison shows the last life's stacks: check first */
+	if (first & BSLAB_DBG_POISON_CHECK) {
 		for (j = 0; j < i; j++)
 			bslab_poison_check(cp, objs[j]);
+		if (cp->ctor)
+			i = slab_construct_out(cp, gfp, i, objs);
+	}
+	if ((first & BSLAB_DBG_AUDIT) && i)
+		bslab_audit_alloc(cp, objs, i);
+out:
 	if (rescale)
 		schedule_work(&cp->work);
 	return i;
+}
+
+/*
+ * A REDZONE cache's object being freed (claimed, not yet put back): its
+ * guard must be intact.  If not: counted, the guard written again, and
+ * reported with the lock dropped (the object, claimed, cannot move).
+ */
+static void slab_redzone_check_locked(struct bslab_cache *cp, void *obj,
+				      unsigned long *flags)
+{
+	u8 want = 0, found;
+	size_t at;
+
+	lockdep_assert_held(&cp->lock);
+	at = bslab_redzone_damage(cp, obj, &want);
+	if (at == cp->redzone_len)
+		return;
+	found = ((u8 *)obj)[cp->redzone + at];
+	cp->ev.redzone_damaged++;
+	bslab_redzone_fill(cp, obj);
+	raw_spin_unlock_irqrestore(&cp->lock, *flags);
+	bslab_redzone_report(cp, obj, at, found, want);
+	raw_spin_lock_irqsave(&cp->lock, *flags);
+}
+
+/*
+ * The debug modes' part of freeing @obj, claimed by the slab layer and not
+ * yet put back: its redzone checked, its poison written, its free audited.
+ * The redzone report drops the lock, so the modes are read again after it.
+ * Return: the modes, as of now.
+ */
+static unsigned int slab_free_debug_locked(struct bslab_cache *cp, void *obj,
+					   depot_stack_handle_t stack,
+					   unsigned long *flags)
+{
+	unsigned int modes;
+
+	lockdep_assert_held(&cp->lock);
+	if (cp->redzone_len)
+		slab_redzone_check_locked(cp, obj, flags);
+	modes = debug_modes(cp);
+	if (modes & BSLAB_DBG_POISON)
+		bslab_poison_free(cp, obj, false);
+	if (cp->audit)
+		bslab_audit_free_locked(cp, obj, stack);
+	return modes;
 }
 
 /**
@@ -824,6 +967,8 @@ size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
 size_t bslab_slab_free_batch(struct bslab_cache *cp, size_t n, void **objs)
 {
 	bool defer = READ_ONCE(cp->dtor) || !pages_allowed();
+	unsigned int modes = debug_modes(cp);
+	depot_stack_handle_t stack = 0;
 	struct bslab_slab *sp, *gone, *next;
 	struct bslab_bufctl *bc = NULL;
 	enum bslab_bad_free why;
@@ -832,7 +977,10 @@ size_t bslab_slab_free_batch(struct bslab_cache *cp, size_t n, void **objs)
 	bool kick = false;
 	size_t i, freed = 0;
 
+	if (unlikely(modes & BSLAB_DBG_AUDIT))
+		stack = bslab_audit_free_stack(cp);
 	raw_spin_lock_irqsave(&cp->lock, flags);
+	modes = debug_modes(cp);
 	for (i = 0; i < n; i++) {
 		if (!objs[i])
 			continue;
@@ -842,10 +990,12 @@ size_t bslab_slab_free_batch(struct bslab_cache *cp, size_t n, void **objs)
 			raw_spin_unlock_irqrestore(&cp->lock, flags);
 			bslab_report_free(cp, objs[i], why);
 			raw_spin_lock_irqsave(&cp->lock, flags);
+			modes = debug_modes(cp);
 			continue;
 		}
-		if (debug_modes(cp) & BSLAB_DBG_POISON)
-			bslab_poison_free(cp, objs[i], false);
+		if (unlikely(modes))
+			modes = slab_free_debug_locked(cp, objs[i], stack, &flags);
+		kasan_obj_free(cp, objs[i]);	/* done already, if checked */
 		gone = slab_put_locked(cp, sp, objs[i], bc);
 		if (gone && defer) {
 			gone->state = BSLAB_SLAB_DEFERRED;
@@ -982,6 +1132,26 @@ unsigned long bslab_slab_out(struct bslab_cache *cp)
 	return inuse;
 }
 
+/* Objects in use of slabs that go at unload: kmemleak forgets them. */
+static void slabs_forget_in_use(struct bslab_cache *cp, struct list_head *dead)
+{
+	struct bslab_bufctl *bc;
+	struct bslab_slab *sp;
+	unsigned long i;
+
+	if (!IS_ENABLED(CONFIG_DEBUG_KMEMLEAK) || cp->metadata)
+		return;
+	if (cp->large) {
+		for (i = 0; i < 1UL << cp->hash_bits; i++)
+			for (bc = cp->hash[i]; bc; bc = bc->next)
+				kmemleak_free(bc->buf);
+		return;
+	}
+	list_for_each_entry(sp, dead, list)
+		for_each_set_bit(i, sp->out, cp->objs)
+			kmemleak_free(slab_obj(cp, sp, i));
+}
+
 /**
  * bslab_slab_release_all() - give back every slab of a dead cache, in use or not
  * @cp: a dead cache whose objects can no longer be used: its clients are
@@ -1008,6 +1178,7 @@ void bslab_slab_release_all(struct bslab_cache *cp)
 	cp->nr_partial = 0;
 	raw_spin_unlock_irqrestore(&cp->lock, flags);
 
+	slabs_forget_in_use(cp, &dead);
 	if (cp->large)		/* the bufctls of objects in use */
 		bslab_hash_release(cp);
 	list_for_each_entry_safe(sp, next, &dead, list)

@@ -49,6 +49,9 @@ echo "check: booting QEMU (log: $out/serial.log)"
 # The periodic reaper would change slab and depot states under tests that
 # check them exactly; the suite turns it on where it tests it.
 export MODPARAMS_bslab="reap_interval=0"
+# kmemleak tracks every bslab object (bslab_audit finds a leak with it);
+# KASAN reports every bad access, the one bslab_audit makes on purpose too.
+export BSLAB_CMDLINE="kmemleak=on kasan_multi_shot ${BSLAB_CMDLINE:-}"
 rc=0
 "$top/scripts/boot.sh" "$kdir" "$out" check "${kos[@]}" || rc=$?
 [ $rc = 124 ] && echo "FAIL: QEMU timed out"

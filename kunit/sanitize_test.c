@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bslab_sanitize: the kernel's own checkers see bslab's objects.  KASAN
+ * reports a use after free of an object in a magazine and an access past
+ * the end of an object (and of a bslab_alloc() of fewer bytes than its
+ * class), each once, as expected reports; a double free after a trip
+ * through the magazines and the depot is refused at once (KASAN's shadow
+ * says the object is free).  kmemleak finds an object whose last pointer
+ * was dropped, with the stack that allocated it.
+ */
+#include <linux/kthread.h>
+
+#include "helpers.h"
+
+/* Announce the two lines of a KASAN report the log judge would take. */
+static void expect_kasan(const char *kind)
+{
+	tst_expect_report("BUG: KASAN: %s", kind);
+	tst_expect_report("Call Trace:");
+}
+
+/* An instrumented read the compiler cannot drop. */
+static noinline u8 read_byte(const u8 *p)
+{
+	return READ_ONCE(*p);
+}
+
+struct bad_read {
+	const u8 *p;
+	struct completion done;
+};
+
+static int bad_read_thread(void *arg)
+{
+	struct bad_read *b = arg;
+
+	read_byte(b->p);
+	complete(&b->done);
+	return 0;
+}
+
+/*
+ * KASAN fails the KUnit test whose thread it catches (it cannot tell an
+ * intended report from a bug), so the bad read is made by a thread of its
+ * own; the report is announced and counted all the same.
+ */
+static void read_elsewhere(struct kunit *test, const u8 *p)
+{
+	struct bad_read b = { .p = p };
+	struct task_struct *t;
+
+	init_completion(&b.done);
+	t = kthread_run(bad_read_thread, &b, "bslab_bad_read");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	wait_for_completion(&b.done);
+}
+
+static void kasan_use_after_free(struct kunit *test)
+{
+	struct bslab_cache *cache;
+	u8 *x;
+	u64 mark;
+
+	if (!IS_ENABLED(CONFIG_KASAN_GENERIC))
+		kunit_skip(test, "needs a generic-KASAN kernel (the debug kernel is one)");
+	cache = tst_cache(test, "t_san_uaf", 64, 0, NULL, NULL, NULL, 0);
+	x = bslab_cache_alloc(cache, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, x);
+	read_byte(x + 63);			/* in bounds: no report */
+	bslab_cache_free(cache, x);		/* into this CPU's magazine */
+	KUNIT_ASSERT_GT(test, tst_stat(cache, buf_magazine), 0);
+
+	mark = tst_log_mark();
+	expect_kasan("slab-use-after-free in ");
+	read_elsewhere(test, x + 8);
+	KUNIT_EXPECT_EQ(test, tst_log_count(mark, "BUG: KASAN: slab-use-after-free in read_byte"),
+			1);
+	KUNIT_EXPECT_EQ(test, tst_log_count(mark, "Read of size 1 at addr %lx",
+					    (unsigned long)x + 8), 1);
+}
+
+static void kasan_out_of_bounds(struct kunit *test)
+{
+	struct bslab_cache *cache;
+	u8 *x, *y;
+	u64 mark;
+
+	if (!IS_ENABLED(CONFIG_KASAN_GENERIC))
+		kunit_skip(test, "needs a generic-KASAN kernel (the debug kernel is one)");
+	/* 40-byte objects in 64-byte chunks: bytes 40..63 are a redzone */
+	cache = tst_cache(test, "t_san_oob", 40, 64, NULL, NULL, NULL, 0);
+	x = bslab_cache_alloc(cache, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, x);
+	read_byte(x + 39);
+	mark = tst_log_mark();
+	expect_kasan("slab-out-of-bounds in ");
+	read_elsewhere(test, x + 40);
+	KUNIT_EXPECT_EQ(test, tst_log_count(mark, "BUG: KASAN: slab-out-of-bounds in read_byte"),
+			1);
+	bslab_cache_free(cache, x);
+
+	/*
+	 * bslab_alloc(50): 50 bytes are the object, whatever its class.  KASAN
+	 * names the kind by the granule after the bad byte's: a redzone or,
+	 * in a class 56 bytes apart, the next (free) object.
+	 */
+	y = bslab_alloc(50, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, y);
+	read_byte(y + 49);
+	mark = tst_log_mark();
+	expect_kasan("slab-");
+	read_elsewhere(test, y + 50);
+	KUNIT_EXPECT_EQ(test, tst_log_count(mark, "Read of size 1 at addr %lx",
+					    (unsigned long)y + 50), 1);
+	bslab_free(y, 50);
+}
+
+/*
+ * A double free after the object went through the magazines and the
+ * depot: the free check alone cannot see it (only the top of the magazine
+ * is compared); KASAN's shadow can, so it is refused at once.
+ */
+static void kasan_double_free_via_depot(struct kunit *test)
+{
+	void **objs = tst_alloc_array(test, 300, sizeof(void *));
+	struct bslab_cache *cache;
+	unsigned int i, seen;
+	void *x;
+	u64 mark;
+
+	if (!IS_ENABLED(CONFIG_KASAN_GENERIC))
+		kunit_skip(test, "needs a generic-KASAN kernel (the debug kernel is one)");
+	tst_pin(test, 0);
+	cache = tst_cache(test, "t_san_dfree", 64, 0, NULL, NULL, NULL, 0);
+	tst_alloc_into(test, cache, objs, 300);
+	x = objs[0];
+	bslab_cache_free_bulk(cache, 300, objs);	/* x ends in the depot */
+	KUNIT_ASSERT_GT(test, tst_stat(cache, full_magazines), 0);
+
+	mark = tst_log_mark();
+	tst_expect_report("BUG t_san_dfree: invalid free of %p: %s", x,
+			  "the object is already free (double free)");
+	bslab_cache_free(cache, x);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, free_invalid), 1);
+	KUNIT_EXPECT_EQ(test, tst_log_count(mark, "BUG t_san_dfree: invalid free of %p", x),
+			1);
+	/* x is free once: it comes back once, and verify agrees */
+	tst_alloc_into(test, cache, objs, 300);
+	for (i = 0, seen = 0; i < 300; i++)
+		seen += objs[i] == x;
+	KUNIT_EXPECT_LE(test, seen, 1);
+	bslab_cache_free_bulk(cache, 300, objs);
+	KUNIT_EXPECT_STREQ(test, tst_read_file(test, "/sys/kernel/debug/bslab/t_san_dfree/verify",
+					       NULL), "ok\n");
+}
+
+/* The leak: allocated in a thread that exits, so no stack keeps a copy. */
+struct leak {
+	struct bslab_cache *cache;
+	unsigned long hidden;		/* the object's address, scrambled */
+	struct completion done;
+};
+
+#define LEAK_MASK 0x5a5a5a5a5a5a5a5aUL
+
+/*
+ * Overwrite the stack below this point, where the frames of the allocation
+ * left copies of the pointer: kmemleak scans thread stacks (and an exited
+ * thread's stack may be kept for the next thread, unscrubbed).
+ */
+static noinline void scrub_stack(unsigned int depth)
+{
+	char buf[256];
+
+	memzero_explicit(buf, sizeof(buf));
+	if (depth)
+		scrub_stack(depth - 1);
+	barrier_data(buf);
+}
+
+static noinline int leak_thread(void *arg)
+{
+	struct leak *l = arg;
+	void *obj = bslab_cache_alloc(l->cache, GFP_KERNEL);
+
+	l->hidden = (unsigned long)obj ^ LEAK_MASK;
+	obj = NULL;
+	scrub_stack(24);
+	complete(&l->done);
+	return 0;
+}
+
+/*
+ * An object whose only pointer is dropped (kept scrambled, never whole on
+ * a stack kmemleak scans).  kmemleak is asked from user space (its file
+ * takes no kernel write): after the suites, qemu/init
+ * waits until the object is old enough to report (5 s), writes "scan"
+ * twice (kmemleak reports what held still between two scans) and
+ * checks that kmemleak lists the address printed here with leak_thread in
+ * its stack.  The object stays leaked; the cache is destroyed dead and
+ * released at bslab's unload.
+ */
+static void kmemleak_finds_leak(struct kunit *test)
+{
+	struct task_struct *t;
+	struct leak l = {};
+
+	if (!IS_ENABLED(CONFIG_DEBUG_KMEMLEAK))
+		kunit_skip(test, "needs a kmemleak kernel (the debug kernel is one)");
+	l.cache = tst_cache(test, "t_san_leak", 200, 0, NULL, NULL, NULL, 0);
+	init_completion(&l.done);
+	t = kthread_run(leak_thread, &l, "bslab_leak");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	wait_for_completion(&l.done);
+	KUNIT_ASSERT_NE(test, l.hidden, LEAK_MASK);	/* allocated */
+	KUNIT_EXPECT_EQ(test, tst_stat(l.cache, buf_inuse), 1);
+	/* in halves: a whole copy on this stack would be a reference */
+	pr_info("BSLAB-LEAKED: 0x%08x%08x\n",
+		upper_32_bits(l.hidden) ^ upper_32_bits(LEAK_MASK),
+		(u32)l.hidden ^ lower_32_bits(LEAK_MASK));
+}
+
+static struct kunit_case sanitize_cases[] = {
+	KUNIT_CASE(kasan_use_after_free),
+	KUNIT_CASE(kasan_out_of_bounds),
+	KUNIT_CASE(kasan_double_free_via_depot),
+	KUNIT_CASE(kmemleak_finds_leak),
+	{}
+};
+
+static struct kunit_suite sanitize_suite = {
+	.name = "bslab_sanitize",
+	.init = tst_init,
+	.test_cases = sanitize_cases,
+};
+
+kunit_test_suite(sanitize_suite);

@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bslab_verify: the verify files.  Clean caches of every kind say "ok";
+ * each kind of damage, made by hand in a cache's structures and undone
+ * afterwards, gives its line: a magazine round its slab has free, a depot
+ * round that is not an object's start, an object on a free list twice, a
+ * free object whose poison was written, and a count that does not add up.
+ */
+#include "helpers.h"
+
+#define DEBUGFS "/sys/kernel/debug/bslab/"
+
+static char *verify_text(struct kunit *test, const char *cache)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), DEBUGFS "%s/verify", cache);
+	return tst_read_file(test, path, NULL);
+}
+
+/* Does @text hold the line "cache <cache>: <what...>"? */
+static __printf(3, 4) bool has_line(const char *text, const char *cache,
+				    const char *fmt, ...)
+{
+	char want[192];
+	va_list ap;
+	int n;
+
+	n = snprintf(want, sizeof(want), "cache %s: ", cache);
+	va_start(ap, fmt);
+	vsnprintf(want + n, sizeof(want) - n, fmt, ap);
+	va_end(ap);
+	return strstr(text, want);
+}
+
+static bool ends_with(const char *s, const char *end)
+{
+	size_t n = strlen(s), k = strlen(end);
+
+	return n >= k && !strcmp(s + n - k, end);
+}
+
+/* The slab descriptor and index of @obj, an object of @cache. */
+static struct bslab_slab *slab_of(struct bslab_cache *cache, const void *obj,
+				  u64 *idx)
+{
+	struct bslab_slab *sp = slab_page_slab(slab_page_of(cache, obj));
+
+	*idx = slab_index(cache, sp, obj);
+	return sp;
+}
+
+/* Caches of every kind, used on both CPUs: each says ok, and so does all. */
+static void verify_clean(struct kunit *test)
+{
+	static const struct { const char *name; size_t size; unsigned int flags; }
+	kinds[] = {
+		{ "t_ver_small", 64, 0 },
+		{ "t_ver_large", 3000, 0 },
+		{ "t_ver_nomag", 200, BSLAB_NOMAGAZINE },
+		{ "t_ver_poison", 96, BSLAB_DEBUG_POISON | BSLAB_DEBUG_AUDIT },
+	};
+	void **objs = tst_alloc_array(test, 400, sizeof(void *));
+	struct bslab_cache *cache;
+	unsigned int k, cpu;
+	char *text;
+
+	tst_need_two_cpus(test);
+	for (k = 0; k < ARRAY_SIZE(kinds); k++) {
+		cache = tst_cache(test, kinds[k].name, kinds[k].size, 0, NULL,
+				  NULL, NULL, kinds[k].flags);
+		for (cpu = 0; cpu < 2; cpu++) {
+			tst_pin(test, cpu);
+			tst_alloc_into(test, cache, objs, 400);
+			bslab_cache_free_bulk(cache, 250, objs + 150);
+			/* 150 stay in use */
+		}
+		KUNIT_EXPECT_STREQ(test, verify_text(test, kinds[k].name),
+				   "ok\n");
+	}
+	text = tst_read_file(test, DEBUGFS "verify", NULL);
+	KUNIT_EXPECT_TRUE(test, !strcmp(text, "ok\n") || ends_with(text, "\nok\n"));
+	KUNIT_EXPECT_NULL(test, strstr(text, "cache t_ver_"));
+}
+
+/* A round in a CPU's magazine whose slab has it free. */
+static void verify_round_free(struct kunit *test)
+{
+	bool found;
+	struct bslab_cache *cache;
+	struct bslab_slab *sp;
+	unsigned long flags;
+	void *x, *keep;
+	char *text;
+	u64 idx;
+
+	tst_pin(test, 0);
+	cache = tst_cache(test, "t_ver_round", 64, 0, NULL, NULL, NULL, 0);
+	keep = bslab_cache_alloc(cache, GFP_KERNEL);
+	x = bslab_cache_alloc(cache, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, keep);
+	KUNIT_ASSERT_NOT_NULL(test, x);
+	bslab_cache_free(cache, x);		/* into CPU 0's magazine */
+	sp = slab_of(cache, x, &idx);
+
+	raw_spin_lock_irqsave(&cache->lock, flags);
+	__clear_bit(idx, sp->out);		/* the damage */
+	raw_spin_unlock_irqrestore(&cache->lock, flags);
+	text = verify_text(test, "t_ver_round");
+	found = has_line(text, "t_ver_round",
+			 "a magazine of CPU 0 holds %p, which its slab has free", x);
+	KUNIT_EXPECT_TRUE(test, found);
+	KUNIT_EXPECT_TRUE(test, ends_with(text, " problems\n"));
+
+	raw_spin_lock_irqsave(&cache->lock, flags);
+	__set_bit(idx, sp->out);		/* undone */
+	raw_spin_unlock_irqrestore(&cache->lock, flags);
+	KUNIT_EXPECT_STREQ(test, verify_text(test, "t_ver_round"), "ok\n");
+	bslab_cache_free(cache, keep);
+}
+
+/* A depot round that points into the middle of an object. */
+static void verify_depot_interior(struct kunit *test)
+{
+	bool found;
+	void **objs = tst_alloc_array(test, 200, sizeof(void *));
+	struct bslab_cache *cache;
+	struct bslab_magazine *mag;
+	unsigned long flags;
+	void *was;
+
+	tst_pin(test, 0);
+	cache = tst_cache(test, "t_ver_depot", 64, 0, NULL, NULL, NULL, 0);
+	tst_alloc_into(test, cache, objs, 200);
+	bslab_cache_free_bulk(cache, 200, objs);
+	KUNIT_ASSERT_GT(test, tst_stat(cache, full_magazines), 0);
+
+	raw_spin_lock_irqsave(&cache->depot.lock, flags);
+	mag = cache->depot.full;
+	was = mag->objs[0];
+	mag->objs[0] = was + 8;			/* the damage */
+	raw_spin_unlock_irqrestore(&cache->depot.lock, flags);
+	found = has_line(verify_text(test, "t_ver_depot"), "t_ver_depot",
+			 "a depot magazine holds %p, not the start of an object",
+			 was + 8);
+	KUNIT_EXPECT_TRUE(test, found);
+
+	raw_spin_lock_irqsave(&cache->depot.lock, flags);
+	mag->objs[0] = was;
+	raw_spin_unlock_irqrestore(&cache->depot.lock, flags);
+	KUNIT_EXPECT_STREQ(test, verify_text(test, "t_ver_depot"), "ok\n");
+}
+
+/* An object on its slab's free list twice: a loop. */
+static void verify_freelist_twice(struct kunit *test)
+{
+	bool found;
+	struct bslab_cache *cache;
+	unsigned long flags;
+	void *a, *b, *was;
+	char *text;
+
+	cache = tst_cache(test, "t_ver_list", 64, 0, NULL, NULL, NULL,
+			  BSLAB_NOMAGAZINE);
+	a = bslab_cache_alloc(cache, GFP_KERNEL);
+	b = bslab_cache_alloc(cache, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	bslab_cache_free(cache, a);
+	bslab_cache_free(cache, b);		/* the list: b, a */
+
+	kasan_disable_current();		/* a is free */
+	raw_spin_lock_irqsave(&cache->lock, flags);
+	was = *(void **)(a + cache->link);
+	*(void **)(a + cache->link) = b;	/* the damage: b, a, b, ... */
+	raw_spin_unlock_irqrestore(&cache->lock, flags);
+	kasan_enable_current();
+	text = verify_text(test, "t_ver_list");
+	found = has_line(text, "t_ver_list",
+			 "slab %p: object %p is on its free list twice",
+			 slab_of(cache, b, &(u64){ 0 })->first, b);
+	KUNIT_EXPECT_TRUE(test, found);
+
+	kasan_disable_current();
+	raw_spin_lock_irqsave(&cache->lock, flags);
+	*(void **)(a + cache->link) = was;
+	raw_spin_unlock_irqrestore(&cache->lock, flags);
+	kasan_enable_current();
+	KUNIT_EXPECT_STREQ(test, verify_text(test, "t_ver_list"), "ok\n");
+}
+
+/* A free object of a poisoned cache written after its free. */
+static void verify_poison_damaged(struct kunit *test)
+{
+	bool found;
+	struct bslab_cache *cache;
+	u8 *x, was;
+
+	cache = tst_cache(test, "t_ver_waf", 64, 0, NULL, NULL, NULL,
+			  BSLAB_DEBUG_POISON);
+	x = bslab_cache_alloc(cache, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, x);
+	bslab_cache_free(cache, x);
+	kasan_disable_current();		/* x is free */
+	was = x[30];
+	x[30] = 0x41;				/* the damage */
+	kasan_enable_current();
+	found = has_line(verify_text(test, "t_ver_waf"), "t_ver_waf",
+			 "free object %p: poison damaged at byte 30 of 64: 0x41, not %#04x",
+			 x, was);
+	KUNIT_EXPECT_TRUE(test, found);
+	kasan_disable_current();
+	x[30] = was;
+	kasan_enable_current();
+	KUNIT_EXPECT_STREQ(test, verify_text(test, "t_ver_waf"), "ok\n");
+	/* verify reports in its file only, and counts nothing */
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, write_after_free), 0);
+}
+
+/* Counts that do not add up: buf_out against the slabs. */
+static void verify_counts(struct kunit *test)
+{
+	bool found;
+	struct bslab_cache *cache;
+	unsigned long flags;
+	void *x;
+
+	cache = tst_cache(test, "t_ver_count", 3000, 0, NULL, NULL, NULL,
+			  BSLAB_NOMAGAZINE);
+	x = bslab_cache_alloc(cache, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, x);
+	raw_spin_lock_irqsave(&cache->lock, flags);
+	cache->buf_out++;			/* the damage */
+	raw_spin_unlock_irqrestore(&cache->lock, flags);
+	found = has_line(verify_text(test, "t_ver_count"), "t_ver_count",
+			 "slabs have 1 objects out, buf_out is 2");
+	KUNIT_EXPECT_TRUE(test, found);
+	raw_spin_lock_irqsave(&cache->lock, flags);
+	cache->buf_out--;
+	raw_spin_unlock_irqrestore(&cache->lock, flags);
+	KUNIT_EXPECT_STREQ(test, verify_text(test, "t_ver_count"), "ok\n");
+	bslab_cache_free(cache, x);
+}
+
+static struct kunit_case verify_cases[] = {
+	KUNIT_CASE(verify_clean),
+	KUNIT_CASE(verify_round_free),
+	KUNIT_CASE(verify_depot_interior),
+	KUNIT_CASE(verify_freelist_twice),
+	KUNIT_CASE(verify_poison_damaged),
+	KUNIT_CASE(verify_counts),
+	{}
+};
+
+static struct kunit_suite verify_suite = {
+	.name = "bslab_verify",
+	.init = tst_init,
+	.test_cases = verify_cases,
+};
+
+kunit_test_suite(verify_suite);
