@@ -88,35 +88,6 @@ static void poison_write_after_free(struct kunit *test)
 	write_after_free_one(test, "t_dbg_poison_big", 2000, 1500);
 }
 
-/* Allocate and free tagged objects on one CPU; a bad tag is a lost object. */
-static int poison_worker(struct tst_cpu_job *job)
-{
-	const u64 cpu_tag = (u64)job->cpu << 32;
-	void *objs[32];
-	unsigned int i;
-
-	while (!READ_ONCE(job->stop)) {
-		for (i = 0; i < ARRAY_SIZE(objs); i++) {
-			objs[i] = bslab_cache_alloc(job->cache, GFP_KERNEL);
-			if (!objs[i]) {
-				job->bad++;
-				continue;
-			}
-			tst_fill(objs[i], 128, cpu_tag | (job->ops + i));
-		}
-		for (i = 0; i < ARRAY_SIZE(objs); i++) {
-			if (!objs[i])
-				continue;
-			if (!tst_check(objs[i], 128, cpu_tag | (job->ops + i)))
-				job->bad++;
-			bslab_cache_free(job->cache, objs[i]);
-		}
-		job->ops += ARRAY_SIZE(objs);
-		cond_resched();
-	}
-	return 0;
-}
-
 /*
  * Audit and poison switched on and off a thousand times, in every order,
  * while two CPUs allocate and free: no false report, nothing lost, and
@@ -139,7 +110,7 @@ static void live_switch(struct kunit *test)
 
 	cache = tst_cache(test, "t_dbg_live", 128, 0, NULL, NULL, NULL, 0);
 	for (i = 0; i < 2; i++) {
-		jobs[i] = (struct tst_cpu_job){ .fn = poison_worker,
+		jobs[i] = (struct tst_cpu_job){ .fn = tst_churn,
 			.cache = cache, .cpu = i };
 		tst_job_start(test, &jobs[i]);
 	}

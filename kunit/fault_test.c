@@ -148,33 +148,6 @@ static void failslab_bulk(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tst_stat(c, mem_total), 0);
 }
 
-/* Allocate and free in runs on one CPU; failures are expected, not bad. */
-static int failslab_worker(struct tst_cpu_job *job)
-{
-	const u64 cpu_tag = (u64)job->cpu << 32;
-	void *objs[32];
-	unsigned int i;
-
-	while (!READ_ONCE(job->stop)) {
-		for (i = 0; i < ARRAY_SIZE(objs); i++) {
-			objs[i] = bslab_cache_alloc(job->cache, GFP_KERNEL);
-			if (objs[i])
-				tst_fill(objs[i], 128, cpu_tag | (job->ops + i));
-		}
-		for (i = 0; i < ARRAY_SIZE(objs); i++) {
-			if (!objs[i])
-				continue;
-			/* each object is ours alone until freed */
-			if (!tst_check(objs[i], 128, cpu_tag | (job->ops + i)))
-				job->bad++;
-			bslab_cache_free(job->cache, objs[i]);
-		}
-		job->ops += ARRAY_SIZE(objs);
-		cond_resched();
-	}
-	return 0;
-}
-
 /* Switch failslab on and off 200 times while two CPUs use the cache. */
 static void failslab_live_switch(struct kunit *test)
 {
@@ -189,8 +162,8 @@ static void failslab_live_switch(struct kunit *test)
 	failslab_on(test, 50);
 	cache = tst_cache(test, "t_fail_live", 128, 0, NULL, NULL, NULL, 0);
 	for (i = 0; i < 2; i++) {
-		jobs[i] = (struct tst_cpu_job){ .fn = failslab_worker,
-			.cache = cache, .cpu = i };
+		jobs[i] = (struct tst_cpu_job){ .fn = tst_churn,
+			.cache = cache, .cpu = i, .may_fail = true };
 		tst_job_start(test, &jobs[i]);
 	}
 	for (i = 0; i < 200; i++) {

@@ -77,7 +77,10 @@ struct tst_cpu_job {
 	void *shared;
 	unsigned long bad;
 	unsigned long ops;
+	bool may_fail;		/* tst_churn(): a failed allocation is not bad */
 };
+
+int tst_churn(struct tst_cpu_job *job);
 
 int tst_write_file(const char *path, const char *val);
 int tst_write_param(const char *name, const char *val);

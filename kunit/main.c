@@ -416,3 +416,42 @@ void *tst_alloc_array(struct kunit *test, size_t n, size_t size)
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suites for bslab");
 BSLAB_IMPORT_INTERNAL();
+
+/**
+ * tst_churn() - a struct tst_cpu_job function: allocate and free in runs
+ * @job: the job; its cache's objects are at least 128 bytes
+ *
+ * Runs of 32 objects, each filled with a pattern naming this CPU and the
+ * operation, checked before it is freed: an object handed out twice, or
+ * changed under its owner, counts in @job->bad, and so does a failed
+ * allocation unless @job->may_fail.  Runs until @job->stop.
+ *
+ * Return: 0.
+ */
+int tst_churn(struct tst_cpu_job *job)
+{
+	const u64 cpu_tag = (u64)job->cpu << 32;
+	void *objs[32];
+	unsigned int i;
+
+	while (!READ_ONCE(job->stop)) {
+		for (i = 0; i < ARRAY_SIZE(objs); i++) {
+			objs[i] = bslab_cache_alloc(job->cache, GFP_KERNEL);
+			if (objs[i])
+				tst_fill(objs[i], 128, cpu_tag | (job->ops + i));
+			else if (!job->may_fail)
+				job->bad++;
+		}
+		for (i = 0; i < ARRAY_SIZE(objs); i++) {
+			if (!objs[i])
+				continue;
+			/* each object is ours alone until freed */
+			if (!tst_check(objs[i], 128, cpu_tag | (job->ops + i)))
+				job->bad++;
+			bslab_cache_free(job->cache, objs[i]);
+		}
+		job->ops += ARRAY_SIZE(objs);
+		cond_resched();
+	}
+	return 0;
+}

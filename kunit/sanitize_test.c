@@ -155,9 +155,11 @@ static void kasan_double_free_via_depot(struct kunit *test)
 }
 
 /* The leak: allocated in a thread that exits, so no stack keeps a copy. */
+#define LEAKS 8
+
 struct leak {
 	struct bslab_cache *cache;
-	unsigned long hidden;		/* the object's address, scrambled */
+	unsigned long hidden[LEAKS];	/* the objects' addresses, scrambled */
 	struct completion done;
 };
 
@@ -181,29 +183,35 @@ static noinline void scrub_stack(unsigned int depth)
 static noinline int leak_thread(void *arg)
 {
 	struct leak *l = arg;
-	void *obj = bslab_cache_alloc(l->cache, GFP_KERNEL);
+	unsigned int i;
+	void *obj;
 
-	l->hidden = (unsigned long)obj ^ LEAK_MASK;
+	for (i = 0; i < LEAKS; i++) {
+		obj = bslab_cache_alloc(l->cache, GFP_KERNEL);
+		l->hidden[i] = (unsigned long)obj ^ LEAK_MASK;
+	}
 	obj = NULL;
-	scrub_stack(24);
+	scrub_stack(48);
 	complete(&l->done);
 	return 0;
 }
 
 /*
- * An object whose only pointer is dropped (kept scrambled, never whole on
- * a stack kmemleak scans).  kmemleak is asked from user space (its file
- * takes no kernel write): after the suites, qemu/init
- * waits until the object is old enough to report (5 s), writes "scan"
- * twice (kmemleak reports what held still between two scans) and
- * checks that kmemleak lists the address printed here with leak_thread in
- * its stack.  The object stays leaked; the cache is destroyed dead and
- * released at bslab's unload.
+ * Objects whose only pointers are dropped (kept scrambled, never whole on a
+ * stack kmemleak scans).  kmemleak is asked from user space (its file takes
+ * no kernel write): after the suites, qemu/init waits until the objects are
+ * old enough to report (5 s), writes "scan" twice (kmemleak reports what
+ * held still between two scans) and checks that kmemleak lists them with
+ * leak_thread in their stack.  A stale copy of an address on some stack
+ * can hide an object from a scan, so there are eight and one listed is
+ * enough; init says how many were.  The objects stay leaked; the cache is
+ * destroyed dead and released at bslab's unload.
  */
 static void kmemleak_finds_leak(struct kunit *test)
 {
 	struct task_struct *t;
 	struct leak l = {};
+	unsigned int i;
 
 	if (!IS_ENABLED(CONFIG_DEBUG_KMEMLEAK))
 		kunit_skip(test, "needs a kmemleak kernel (the debug kernel is one)");
@@ -212,12 +220,14 @@ static void kmemleak_finds_leak(struct kunit *test)
 	t = kthread_run(leak_thread, &l, "bslab_leak");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
 	wait_for_completion(&l.done);
-	KUNIT_ASSERT_NE(test, l.hidden, LEAK_MASK);	/* allocated */
-	KUNIT_EXPECT_EQ(test, tst_stat(l.cache, buf_inuse), 1);
-	/* in halves: a whole copy on this stack would be a reference */
-	pr_info("BSLAB-LEAKED: 0x%08x%08x\n",
-		upper_32_bits(l.hidden) ^ upper_32_bits(LEAK_MASK),
-		(u32)l.hidden ^ lower_32_bits(LEAK_MASK));
+	KUNIT_EXPECT_EQ(test, tst_stat(l.cache, buf_inuse), LEAKS);
+	for (i = 0; i < LEAKS; i++) {
+		KUNIT_ASSERT_NE(test, l.hidden[i], LEAK_MASK);	/* allocated */
+		/* in halves: a whole copy on this stack would be a reference */
+		pr_info("BSLAB-LEAKED: 0x%08x%08x\n",
+			upper_32_bits(l.hidden[i]) ^ upper_32_bits(LEAK_MASK),
+			lower_32_bits(l.hidden[i]) ^ lower_32_bits(LEAK_MASK));
+	}
 }
 
 static struct kunit_case sanitize_cases[] = {

@@ -704,6 +704,8 @@ static ssize_t ctl_write(struct file *file, const struct ctl_file *ctl,
 	char buf[64];
 	int err;
 
+	if (!ctl->store)
+		return -EPERM;
 	if (len >= sizeof(buf))
 		return -EINVAL;
 	if (copy_from_iter(buf, len, from) != len)
@@ -715,6 +717,27 @@ static ssize_t ctl_write(struct file *file, const struct ctl_file *ctl,
 	err = ctl->store(cp, strim(buf));
 	debugfs_file_put(d);
 	return err ?: len;
+}
+
+/* A control file's open, write and file_operations, from its ctl_file. */
+#define DEFINE_CTL_FILE(name)						\
+static int name##_open(struct inode *inode, struct file *file)		\
+{									\
+	return single_open(file, ctl_show, (void *)&name##_ctl);	\
+}									\
+									\
+static ssize_t name##_write(struct kiocb *iocb, struct iov_iter *from)	\
+{									\
+	return ctl_write(iocb->ki_filp, &name##_ctl, from);		\
+}									\
+									\
+static const struct file_operations name##_fops = {			\
+	.owner = THIS_MODULE,						\
+	.open = name##_open,						\
+	.read_iter = seq_read_iter,					\
+	.write_iter = name##_write,					\
+	.llseek = seq_lseek,						\
+	.release = single_release,					\
 }
 
 static int debug_show(struct seq_file *m, struct bslab_cache *cp)
@@ -768,24 +791,7 @@ static const struct ctl_file debug_ctl = {
 	.show = debug_show, .store = debug_store,
 };
 
-static int debug_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, ctl_show, (void *)&debug_ctl);
-}
-
-static ssize_t debug_write(struct kiocb *iocb, struct iov_iter *from)
-{
-	return ctl_write(iocb->ki_filp, &debug_ctl, from);
-}
-
-static const struct file_operations debug_fops = {
-	.owner = THIS_MODULE,
-	.open = debug_open,
-	.read_iter = seq_read_iter,
-	.write_iter = debug_write,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
+DEFINE_CTL_FILE(debug);
 
 static int failslab_show(struct seq_file *m, struct bslab_cache *cp)
 {
@@ -808,24 +814,7 @@ static const struct ctl_file failslab_ctl = {
 	.show = failslab_show, .store = failslab_store,
 };
 
-static int failslab_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, ctl_show, (void *)&failslab_ctl);
-}
-
-static ssize_t failslab_write(struct kiocb *iocb, struct iov_iter *from)
-{
-	return ctl_write(iocb->ki_filp, &failslab_ctl, from);
-}
-
-static const struct file_operations failslab_fops = {
-	.owner = THIS_MODULE,
-	.open = failslab_open,
-	.read_iter = seq_read_iter,
-	.write_iter = failslab_write,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
+DEFINE_CTL_FILE(failslab);
 
 static int users_show(struct seq_file *m, struct bslab_cache *cp)
 {
@@ -836,39 +825,11 @@ static const struct ctl_file users_ctl = {
 	.show = users_show, .store = bslab_audit_users_store,
 };
 
-static int users_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, ctl_show, (void *)&users_ctl);
-}
-
-static ssize_t users_write(struct kiocb *iocb, struct iov_iter *from)
-{
-	return ctl_write(iocb->ki_filp, &users_ctl, from);
-}
-
-static const struct file_operations users_fops = {
-	.owner = THIS_MODULE,
-	.open = users_open,
-	.read_iter = seq_read_iter,
-	.write_iter = users_write,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
+DEFINE_CTL_FILE(users);
 
 static const struct ctl_file verify_ctl = { .show = bslab_verify_show };
 
-static int verify_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, ctl_show, (void *)&verify_ctl);
-}
-
-static const struct file_operations verify_fops = {
-	.owner = THIS_MODULE,
-	.open = verify_open,
-	.read_iter = seq_read_iter,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
+DEFINE_CTL_FILE(verify);
 
 static int verify_all_show(struct seq_file *m, void *v)
 {
