@@ -24,6 +24,14 @@ mkdir -p "$root"/{bin,proc,sys,dev,etc,lib/bslab,tmp}
 cp /bin/busybox "$root/bin/busybox"
 cp "$top/qemu/init" "$root/init"
 chmod +x "$root/init"
+# procps slabtop with the libraries it links (the guest has busybox's sh,
+# mount and unshare), for scripts/bslabtop
+cp "$top/scripts/bslabtop" "$(command -v slabtop)" "$root/bin/"
+ldd "$(command -v slabtop)" | awk '$3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' |
+	while read -r lib; do
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
 names=
 for ko in "$@"; do
 	cp "$ko" "$root/lib/bslab/"

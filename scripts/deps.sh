@@ -6,7 +6,7 @@
 set -euo pipefail
 
 pkgs="linux-source-6.12 build-essential bc bison flex libelf-dev libssl-dev
-      busybox-static qemu-system-x86 cpio kmod sparse xz-utils python3"
+      busybox-static qemu-system-x86 cpio kmod sparse xz-utils python3 procps"
 need=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "ok installed" ||
