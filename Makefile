@@ -39,6 +39,11 @@ checkpatch:
 	@# The compat headers exist to test kernel versions; nothing else may.
 	$(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse \
 		--ignore LINUX_VERSION_CODE -f mm/compat.h kunit/compat.h
+	@# TRACE_EVENT() is written the way include/trace/events/ writes it,
+	@# and TRACE_INCLUDE_PATH is a path, not a division.
+	$(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse \
+		--ignore OPEN_ENDED_LINE,PARENTHESIS_ALIGNMENT,SPACING \
+		-f include/trace/events/bslab.h
 
 sparse:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 modules

@@ -59,6 +59,7 @@
 #include <linux/string.h>
 
 #include "internal.h"
+#include <trace/events/bslab.h>
 
 /* Serializes create, destroy and owner changes; names, debugfs directories. */
 DEFINE_MUTEX(bslab_setup_mutex);
@@ -435,6 +436,7 @@ static noinline void *cache_alloc_slow(struct bslab_cache *cache, gfp_t gfp)
 	bslab_san_alloc(cache, obj, gfp);
 	if (gfp & __GFP_ZERO)
 		memset(obj, 0, cache->size);
+	trace_bslab_alloc(cache->name, obj, cache->size, _RET_IP_, gfp);
 	return obj;
 }
 
@@ -507,6 +509,7 @@ void *bslab_cache_alloc(struct bslab_cache *cache, gfp_t gfp)
 	}
 	if (unlikely(!obj))
 		return cache_alloc_slow(cache, gfp);
+	trace_bslab_alloc(cache->name, obj, cache->size, _RET_IP_, gfp);
 	return bslab_san_alloc(cache, obj, gfp);
 }
 EXPORT_SYMBOL_GPL(bslab_cache_alloc);
@@ -531,6 +534,7 @@ void bslab_cache_free(struct bslab_cache *cache, void *obj)
 	} else {
 		bslab_san_free_unchecked(cache, obj);
 	}
+	trace_bslab_free(cache->name, obj, _RET_IP_);
 	if (likely(cpu_layer_enter(cache, &cc))) {
 		m = cc->loaded;
 		if (likely(mag_has_room(m)) &&
@@ -546,6 +550,14 @@ void bslab_cache_free(struct bslab_cache *cache, void *obj)
 		cache_free_slow(cache, obj);
 }
 EXPORT_SYMBOL_GPL(bslab_cache_free);
+
+/* An object a bulk allocation hands out: what the single path does for it. */
+static __always_inline void bulk_out(struct bslab_cache *cache, void *obj,
+				     gfp_t gfp)
+{
+	bslab_san_alloc(cache, obj, gfp);
+	trace_bslab_alloc(cache->name, obj, cache->size, _RET_IP_, gfp);
+}
 
 /*
  * Bulk requests move whole runs between the caller's array and this CPU's
@@ -571,7 +583,7 @@ int bslab_cache_alloc_bulk(struct bslab_cache *cache, gfp_t gfp, size_t n,
 	while (got < n) {
 		more = bslab_cpu_take(cache, n - got, objs + got);
 		for (; more; more--, got++)
-			bslab_san_alloc(cache, objs[got], gfp);
+			bulk_out(cache, objs[got], gfp);
 		if (got == n ||
 		    !READ_ONCE(cache->depot.nfull))	/* nothing to exchange */
 			break;
@@ -586,7 +598,7 @@ int bslab_cache_alloc_bulk(struct bslab_cache *cache, gfp_t gfp, size_t n,
 	if (more == n - got) {
 		this_cpu_add(cache->cpu->ev.alloc_slab, more);
 		for (; got < n; got++)
-			bslab_san_alloc(cache, objs[got], gfp);
+			bulk_out(cache, objs[got], gfp);
 		return n;
 	}
 	bslab_slab_free_batch(cache, more, objs + got);

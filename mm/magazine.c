@@ -61,6 +61,7 @@
 #include <linux/workqueue.h>
 
 #include "internal.h"
+#include <trace/events/bslab.h>
 
 static const unsigned int mag_sizes[] = { 6, 14, 30, 62, 126, 254 };
 static struct bslab_cache *mag_cache[ARRAY_SIZE(mag_sizes)];
@@ -120,6 +121,8 @@ bool bslab_magazine_resize(struct bslab_cache *cp, bool up)
 	else
 		d->ev.magazine_resize_down++;
 	raw_spin_unlock_irqrestore(&d->lock, flags);
+	trace_bslab_magazine_resize(cp->name, mag_sizes[idx],
+				    mag_sizes[up ? idx + 1 : idx - 1]);
 	bslab_depot_purge(cp, true, NULL);
 	return true;
 }
@@ -299,6 +302,7 @@ void *bslab_cpu_alloc_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc)
 		mag_discard(cp, p);
 	cpu_mag_load(cc, full);
 	cc->ev.alloc_depot++;
+	trace_bslab_magazine_exchange(cp->name, true, full->rounds);
 	return mag_pop(full);
 }
 
@@ -353,6 +357,7 @@ bool bslab_cpu_free_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc,
 		mag_discard(cp, spare);
 	if (!empty)
 		return false;
+	trace_bslab_magazine_exchange(cp->name, false, p->rounds);
 	if (!keep_prev)
 		mag_discard(cp, p);
 	cpu_mag_load(cc, empty);
@@ -593,6 +598,7 @@ unsigned long bslab_reap_now(struct bslab_cache *cp, enum bslab_reap_how how)
 		ev->reap_pages += slabs << cp->order;
 	}
 	depot_unlock(&cp->depot, flags);
+	trace_bslab_reap(cp->name, how, mags, slabs);
 	return objs + slabs * cp->objs;
 }
 

@@ -21,6 +21,9 @@
 
 #include "internal.h"
 
+#define CREATE_TRACE_POINTS
+#include <trace/events/bslab.h>
+
 /* The internal caches of off-slab descriptors and bufctls (tests read them). */
 struct bslab_cache *bslab_slab_cache;
 BSLAB_EXPORT_INTERNAL(bslab_slab_cache);

@@ -49,6 +49,7 @@
 #include <linux/workqueue.h>
 
 #include "internal.h"
+#include <trace/events/bslab.h>
 
 static void reap_worker(struct work_struct *work);
 static DECLARE_DELAYED_WORK(reap_work, reap_worker);
@@ -212,6 +213,7 @@ static unsigned long shrink_scan(struct shrinker *s,
 		freed += bslab_reap_now(cp, BSLAB_REAP_SHRINK);
 	}
 	mutex_unlock(&bslab_caches_mutex);
+	trace_bslab_shrink(sc->nr_to_scan, freed);
 	return freed;
 }
 

@@ -77,6 +77,7 @@
 #include <linux/log2.h>
 
 #include "internal.h"
+#include <trace/events/bslab.h>
 
 /* ---- layout ---- */
 
@@ -360,6 +361,7 @@ static struct bslab_slab *slab_create(struct bslab_cache *cp,
 		for (i = 0; i < cp->objs; i++)
 			bslab_redzone_fill(cp, slab_obj(cp, sp, i));
 	slab_kasan(cp, sp, BSLAB_KASAN_FREE);	/* every object is free */
+	trace_bslab_slab_create(cp->name, base, cp->order, cp->objs);
 	return sp;
 
 free_desc:
@@ -391,6 +393,7 @@ static void slab_destroy(struct bslab_cache *cp, struct bslab_slab *sp,
 	void *base = slab_base(cp, sp);
 	struct page *page = virt_to_page(base);
 
+	trace_bslab_slab_destroy(cp->name, base, cp->order, cp->objs);
 	slab_kasan(cp, sp, 0);	/* for the destructor and the bufctl array */
 	if (dtor)
 		slab_destruct(cp, sp, cp->objs);
