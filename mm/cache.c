@@ -551,12 +551,23 @@ void bslab_cache_free(struct bslab_cache *cache, void *obj)
 }
 EXPORT_SYMBOL_GPL(bslab_cache_free);
 
-/* An object a bulk allocation hands out: what the single path does for it. */
-static __always_inline void bulk_out(struct bslab_cache *cache, void *obj,
-				     gfp_t gfp)
+/*
+ * Objects a bulk allocation hands out: what the single path does for each.
+ * Nothing at all (not even the loop) on a kernel without the sanitizers
+ * and tracepoints.
+ */
+static __always_inline void bulk_out(struct bslab_cache *cache, size_t n,
+				     void **objs, gfp_t gfp)
 {
-	bslab_san_alloc(cache, obj, gfp);
-	trace_bslab_alloc(cache->name, obj, cache->size, _RET_IP_, gfp);
+	size_t i;
+
+	if (!BSLAB_SANITIZERS && !IS_ENABLED(CONFIG_TRACEPOINTS))
+		return;
+	for (i = 0; i < n; i++) {
+		bslab_san_alloc(cache, objs[i], gfp);
+		trace_bslab_alloc(cache->name, objs[i], cache->size, _RET_IP_,
+				  gfp);
+	}
 }
 
 /*
@@ -582,8 +593,8 @@ int bslab_cache_alloc_bulk(struct bslab_cache *cache, gfp_t gfp, size_t n,
 		return 0;
 	while (got < n) {
 		more = bslab_cpu_take(cache, n - got, objs + got);
-		for (; more; more--, got++)
-			bulk_out(cache, objs[got], gfp);
+		bulk_out(cache, more, objs + got, gfp);
+		got += more;
 		if (got == n ||
 		    !READ_ONCE(cache->depot.nfull))	/* nothing to exchange */
 			break;
@@ -597,8 +608,7 @@ int bslab_cache_alloc_bulk(struct bslab_cache *cache, gfp_t gfp, size_t n,
 	more = bslab_slab_alloc_batch(cache, gfp, n - got, objs + got);
 	if (more == n - got) {
 		this_cpu_add(cache->cpu->ev.alloc_slab, more);
-		for (; got < n; got++)
-			bulk_out(cache, objs[got], gfp);
+		bulk_out(cache, more, objs + got, gfp);
 		return n;
 	}
 	bslab_slab_free_batch(cache, more, objs + got);
