@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * bslab debugging: how bugs are reported, how a cache is switched into the
- * debug path, and fault injection (failslab) on it.
+ * debug path, its modes, the debug= parameter and the control files.
  *
  * Reports: every bug bslab finds in a caller's use of memory (an invalid or
- * double free, a write after free) goes through bslab_bug(), in one form,
- * "bslab: BUG <cache>: <what>" and the stack that found it, rate-limited,
- * tainting the kernel; each kind has its counter (free_invalid,
- * write_after_free).  For an audited cache the report goes on with where
- * the object was last allocated and freed (audit.c).
+ * double free, a write after free, an overwritten redzone) goes through
+ * bslab_bug(), in one form, "bslab: BUG <cache>: <what>" and the stack that
+ * found it, rate-limited, tainting the kernel; each kind has its counter
+ * (free_invalid, write_after_free, redzone_damaged).  For an audited cache
+ * the report goes on with where the object was last allocated and freed
+ * (audit.c).
  *
- * Modes: poison (below), audit (audit.c) and failslab (below).
+ * Modes: poison, redzone (set at create) and failslab, below; audit in
+ * audit.c.  verify.c checks a cache's consistency on request.
  *
  * The debug path.  A cache with any bit of cache->debug set does not use
  * its CPU layer: its slow paths never load a magazine, so once its
