@@ -624,7 +624,8 @@ void bslab_cache_free_bulk(struct bslab_cache *cache, size_t n, void **objs)
 	size_t i = 0;
 
 	if (cache->flags & BSLAB_NOMAGAZINE) {
-		if (BSLAB_SANITIZERS) {		/* each free seen on its own */
+		/* each free checked and seen on its own */
+		if (BSLAB_SANITIZERS || trace_bslab_free_enabled()) {
 			for (; i < n; i++)
 				bslab_cache_free(cache, objs[i]);
 			return;

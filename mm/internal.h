@@ -56,9 +56,10 @@
  *    IPIs to online CPUs and skips one that goes away).  debugfs_remove()
  *    waits for readers, so a reader waiting for a lock its remover holds
  *    would hang both, and lockdep does not see that wait.
- *  - The depot lock and the cache lock are never held together: magazines
- *    are taken out of the depot under its lock, their rounds go to the slab
- *    layer after it is dropped.  No code holds two caches' locks at once:
+ *  - The depot lock and the cache lock are held together only by verify
+ *    (verify.c), which reads both, in the order above: magazines are taken
+ *    out of the depot under its lock, their rounds go to the slab layer
+ *    after it is dropped.  No code holds two caches' locks at once:
  *    the internal descriptor, bufctl and magazine caches are called only
  *    with no bslab spinlock held.
  *  - Under the raw spinlocks nothing sleeps, allocates or frees pages, or

@@ -438,6 +438,7 @@ size_t bslab_cpu_put(struct bslab_cache *cp, size_t n, void **objs)
 			bad = true;		/* a double free */
 			break;
 		}
+		trace_bslab_free(cp->name, objs[i], _RET_IP_);
 		mag_push(cc->loaded, objs[i]);
 		put++;
 	}

@@ -358,8 +358,7 @@ static void verify_depot(struct verify *v)
 		v->room = 0;
 		v->rounds = kvmalloc_array(n, sizeof(void *), GFP_KERNEL);
 		if (!v->rounds) {
-			seq_printf(v->m, "cache %s: no memory to check the depot\n",
-				   v->cp->name);
+			problem(v, "no memory to check the magazines");
 			return;
 		}
 		v->room = n;
@@ -440,8 +439,8 @@ static unsigned long verify_cache(struct verify *v, struct bslab_cache *cp)
 	v->problems = 0;
 	v->seen = bitmap_zalloc(cp->objs, GFP_KERNEL);
 	if (!v->seen) {
-		seq_printf(v->m, "cache %s: no memory to verify\n", cp->name);
-		return 0;
+		problem(v, "no memory to verify");	/* never "ok" unchecked */
+		return v->problems;
 	}
 	verify_slabs(v);
 	if (!(cp->flags & BSLAB_NOMAGAZINE)) {
