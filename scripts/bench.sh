@@ -11,6 +11,8 @@
 #   smp:    two CPUs under multi-threaded TCG on wall time (unit "ns")
 # then write build/bench/results.json and build/bench/results.txt.
 set -euo pipefail
+# --help: the comment above
+case ${1:-} in -h | --help) sed -n '3,/^set -/s/^# \{0,1\}//p' "$0" | sed '/^set -/d'; exit 0 ;; esac
 
 . "$(dirname "$0")/common.sh"
 bslab_setup bench perf "${KDIR_PERF:-}"

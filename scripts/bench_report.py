@@ -88,6 +88,9 @@ def verdict(rec, floor):
 
 
 def main():
+    if len(sys.argv) < 2 or sys.argv[1] in ("-h", "--help"):
+        print(__doc__.strip())
+        return 0 if len(sys.argv) == 2 else 2
     kdir, out = sys.argv[1], sys.argv[2]
     recs = parse(os.path.join(out, "single", "serial.log"), "single") + \
         parse(os.path.join(out, "nocheck", "serial.log"), "single", "_nocheck") + \
@@ -141,8 +144,10 @@ def main():
                       r.get("bslab", 0), r.get("slub", 0), r.get("ratio", 0),
                       r.get("target", "")))
     lines.append("")
-    lines.append("ratio: SLUB/bslab for time (>1: bslab faster); bslab/SLUB for pages (<1: bslab smaller)")
-    lines.append("kernel: " + " ".join("%s=%s" % (k[7:], v) for k, v in result["kernel_config"].items()))
+    lines.append("ratio: SLUB/bslab for time (>1: bslab faster); "
+                 "bslab/SLUB for pages (<1: bslab smaller)")
+    lines.append("kernel: " + " ".join("%s=%s" % (k[7:], v)
+                                       for k, v in result["kernel_config"].items()))
     text = "\n".join(lines) + "\n"
     with open(os.path.join(out, "results.txt"), "w") as f:
         f.write(text)

@@ -12,6 +12,8 @@
 # it.  The last line printed on stdout is that directory (usable as KDIR).
 # Progress goes to stderr; the build log is kept in the directory.
 set -euo pipefail
+# --help: the comment above
+case ${1:-} in -h | --help) sed -n '3,/^set -/s/^# \{0,1\}//p' "$0" | sed '/^set -/d'; exit 0 ;; esac
 
 flavour=${1:?usage: kernel.sh FLAVOUR [SERIES]}
 series=${2:-6.12}

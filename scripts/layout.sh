@@ -6,6 +6,8 @@
 # the perf kernel (in build/layout, so the other builds are left alone).
 # Documentation/bslab.rst shows its output for struct bslab_cache.
 set -euo pipefail
+# --help: the comment above
+case ${1:-} in -h | --help) sed -n '3,/^set -/s/^# \{0,1\}//p' "$0" | sed '/^set -/d'; exit 0 ;; esac
 
 . "$(dirname "$0")/common.sh"
 bslab_setup layout perf "${KDIR_PERF:-}"

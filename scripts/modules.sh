@@ -10,6 +10,8 @@
 # .bslab-kdir, and a change of kernel (another version, flavour or fragment
 # hash: another directory), or no record at all, cleans first.
 set -euo pipefail
+# --help: the comment above
+case ${1:-} in -h | --help) sed -n '3,/^set -/s/^# \{0,1\}//p' "$0" | sed '/^set -/d'; exit 0 ;; esac
 
 kdir=$(readlink -f "$1")
 log=$2
