@@ -12,6 +12,8 @@
 #   make checkpatch checkpatch --strict on every source file
 #   make sparse     rebuild with sparse (C=2)
 #   make layout     pahole's view of bslab's structures (build/layout)
+#   make tools      the tools' host-side tests, shellcheck and flake8 on
+#                   every script (build/tools; make check runs them too)
 #   make clean
 
 KDIR ?= $(shell $(CURDIR)/scripts/kernel.sh debug | tail -n 1)
@@ -51,6 +53,11 @@ sparse:
 layout:
 	bash scripts/layout.sh
 
+tools:
+	bash scripts/deps.sh
+	mkdir -p build/tools
+	/usr/bin/python3 scripts/tools_test.py build/tools
+
 # Needs no kernel: removes what kbuild and the scripts wrote, by name.
 clean:
 	rm -rf build .bslab-kdir Module.symvers modules.order .tmp_versions
@@ -59,4 +66,4 @@ clean:
 		-o -name '*.symvers' -o -name 'modules.order' \) -type f \
 		-print0 | xargs -0 rm -f
 
-.PHONY: all modules check run bench checkpatch sparse layout clean
+.PHONY: all modules check run bench checkpatch sparse layout tools clean

@@ -5,7 +5,9 @@
 #
 # Environment: MODPARAMS_<module> (that module's parameters), BSLAB_SMP
 # (CPUs, default 2), BSLAB_ACCEL (default tcg,thread=multi), BSLAB_QEMU_EXTRA
-# (more QEMU arguments, e.g. -icount shift=0), BSLAB_TIMEOUT (seconds).
+# (more QEMU arguments, e.g. -icount shift=0), BSLAB_TIMEOUT (seconds),
+# BSLAB_DUMP=1 (the guest may ask for memory dumps: QMP, the vmcoreinfo
+# device and a second serial port for dump_helper.py, run beside QEMU).
 #
 # Packs busybox, qemu/init and the given modules into an initramfs in OUTDIR,
 # boots KDIR's bzImage under QEMU (TCG, -smp 2) and writes the serial console
@@ -13,6 +15,8 @@
 # and reboots; QEMU exits on the reboot (-no-reboot).  Exits 124 on timeout
 # (BSLAB_TIMEOUT seconds, default 900), else 0.
 set -euo pipefail
+# --help: the comment above
+case ${1:-} in -h | --help) sed -n '3,/^set -/s/^# \{0,1\}//p' "$0" | sed '/^set -/d'; exit 0 ;; esac
 
 kdir=$1 out=$2 mode=$3
 shift 3
@@ -24,9 +28,9 @@ mkdir -p "$root"/{bin,proc,sys,dev,etc,lib/bslab,tmp}
 cp /bin/busybox "$root/bin/busybox"
 cp "$top/qemu/init" "$root/init"
 chmod +x "$root/init"
-# procps slabtop with the libraries it links (the guest has busybox's sh,
-# mount and unshare), for scripts/bslabtop
-cp "$top/scripts/bslabtop" "$(command -v slabtop)" "$root/bin/"
+# bslab's tools; procps slabtop with the libraries it links (the guest has
+# busybox's sh, awk, mount and unshare) for scripts/bslabtop
+cp "$top/scripts/bslabtop" "$top/scripts/bslabstat" "$(command -v slabtop)" "$root/bin/"
 ldd "$(command -v slabtop)" | awk '$3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' |
 	while read -r lib; do
 		mkdir -p "$root$(dirname "$lib")"
@@ -47,10 +51,21 @@ done
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initramfs.cpio.gz"
 
 log=$out/serial.log
-rm -f "$log"
+rm -f "$log" "$out"/*.vmcore
+dump=()
+helper=
+if [ "${BSLAB_DUMP:-0}" = 1 ]; then
+	rm -f "$out/qmp.sock" "$out/host.sock"
+	dump=(-device vmcoreinfo
+	      -qmp "unix:$out/qmp.sock,server=on,wait=off"
+	      -chardev "socket,id=host,path=$out/host.sock,server=on,wait=off"
+	      -device "isa-serial,chardev=host")
+	/usr/bin/python3 "$top/scripts/dump_helper.py" "$out" &
+	helper=$!
+fi
 rc=0
 # shellcheck disable=SC2086
-timeout "${BSLAB_TIMEOUT:-900}" qemu-system-x86_64 \
+timeout "${BSLAB_TIMEOUT:-900}" qemu-system-x86_64 "${dump[@]}" \
 	-machine pc -cpu max -smp "${BSLAB_SMP:-2}" -m 2G \
 	-accel "${BSLAB_ACCEL:-tcg,thread=multi}" ${BSLAB_QEMU_EXTRA:-} \
 	-kernel "$kdir/arch/x86/boot/bzImage" \
@@ -58,4 +73,7 @@ timeout "${BSLAB_TIMEOUT:-900}" qemu-system-x86_64 \
 	-append "console=ttyS0 panic=-1 loglevel=7 ${BSLAB_CMDLINE:-}" \
 	-display none -monitor none -serial "file:$log" \
 	-no-reboot </dev/null || rc=$?
+if [ -n "$helper" ]; then
+	wait "$helper" || echo "boot.sh: dump_helper.py failed" >&2
+fi
 exit $rc

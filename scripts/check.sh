@@ -7,6 +7,8 @@
 # against bslab's Module.symvers and loaded after bslab.  Ends with the line
 # "N passed, M failed"; exits non-zero on any failure.
 set -euo pipefail
+# --help: the comment above
+case ${1:-} in -h | --help) sed -n '3,/^set -/s/^# \{0,1\}//p' "$0" | sed '/^set -/d'; exit 0 ;; esac
 
 . "$(dirname "$0")/common.sh"
 fail() {
@@ -52,7 +54,23 @@ export MODPARAMS_bslab="reap_interval=0"
 # kmemleak tracks every bslab object (bslab_audit finds a leak with it);
 # KASAN reports every bad access, the one bslab_audit makes on purpose too.
 export BSLAB_CMDLINE="kmemleak=on kasan_multi_shot ${BSLAB_CMDLINE:-}"
+# The guest asks for a memory dump of the leak hunt, which drgn reads here.
+export BSLAB_DUMP=1
 rc=0
 "$top/scripts/boot.sh" "$kdir" "$out" check "${kos[@]}" || rc=$?
 [ $rc = 124 ] && echo "FAIL: QEMU timed out"
+
+# The tools on this machine: bslabstat's rule on recorded workloads under
+# each shell and awk, bslabstat and bslabplot on what the guest recorded,
+# and drgn on the dump QEMU took of the leak hunt.
+bslab_guest_csv "$out/serial.log" >"$out/bslabstat.csv"
+syms=()
+for ko in "$kdir/vmlinux" "${kos[@]}"; do
+	syms+=(-s "$ko")
+done
+/usr/bin/python3 "$top/scripts/tools_test.py" "$out" --csv "$out/bslabstat.csv" \
+	--dump "$out/leakhunt.vmcore" --serial "$out/serial.log" "${syms[@]}" ||
+	echo "check: a tools test failed (see above)"
+# the dump is as large as the guest's memory (BSLAB_KEEP_DUMP=1 keeps it)
+[ "${BSLAB_KEEP_DUMP:-0}" = 1 ] || rm -f "$out/leakhunt.vmcore"
 exec python3 "$top/scripts/kunit_results.py" "$ksrc" "$out/serial.log" "$out"

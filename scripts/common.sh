@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 #
 # common.sh - sourced (not run) by the scripts behind make's targets: what
 # each of them starts with, written once.
@@ -13,12 +14,17 @@
 #	checkout's objects alone; the log is $out/build.log.
 #   bslab_fail_log LOG MESSAGE
 #	show the end of LOG, say "NAME: MESSAGE (see LOG)", exit 1.
+#   bslab_guest_csv SERIAL_LOG
+#	print the bslabstat CSV the guest wrote between its BSLAB-CSV-BEGIN
+#	and BSLAB-CSV-END lines (a console message that lands in between is
+#	dropped: only the header and nine-field lines are kept).
 
 bslab_setup() {
 	bslab_name=$1
 	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 	out=$top/build/$1
 	"$top/scripts/deps.sh"
+	# shellcheck disable=SC2034 # kdir and out are for the sourcing script
 	kdir=${3:-$("$top/scripts/kernel.sh" "$2" | tail -n 1)}
 	mkdir -p "$out"
 }
@@ -42,4 +48,11 @@ bslab_build_copy() {
 	echo "$bslab_name: building modules against $k"
 	make -C "$k" M="$out/src" "$@" modules >"$out/build.log" 2>&1 ||
 		bslab_fail_log "$out/build.log" "module build failed"
+}
+
+bslab_guest_csv() {
+	sed 's/^\[ *[0-9.]*\] //; s/\r$//' "$1" |
+		awk '/^BSLAB-CSV-END/ { on = 0 }
+		     on && ($0 ~ /^time,/ || (split($0, f, ",") == 9 && $1 ~ /^[0-9]/))
+		     /^BSLAB-CSV-BEGIN/ { on = 1 }'
 }

@@ -7,7 +7,8 @@ prints its own empty plan (1..0), so the suite blocks are cut out of the
 serial log and joined under one header into OUTDIR/results.ktap.  The
 kernel's own tools/testing/kunit/kunit.py parse reads that and writes
 OUTDIR/results.json; the tests are counted from the JSON (a parameterized
-test counts once, failed if any of its cases failed).  The run fails on any
+test counts once, failed if any of its cases failed), with the host-side tests of the tools
+from OUTDIR/tools.results.  The run fails on any
 failed test, on any kernel splat anywhere in the log (WARNING, BUG, Oops,
 KASAN, lockdep, sleeping in atomic context, a bslab report...), on an init
 error, or if init never finished.  The last line printed is "N passed, M
@@ -70,9 +71,12 @@ def count(group):
 
 
 def main():
+    if len(sys.argv) < 2 or sys.argv[1] in ("-h", "--help"):
+        print(__doc__.strip())
+        return 0 if len(sys.argv) == 2 else 2
     ksrc, log, out = (os.path.abspath(a) for a in sys.argv[1:4])
     with open(log, errors="replace") as f:
-        lines = [STAMP.sub("", l.rstrip("\r\n")) for l in f]
+        lines = [STAMP.sub("", ln.rstrip("\r\n")) for ln in f]
 
     problems = []
     expected = []  # (line number, text) announced and not yet seen
@@ -117,6 +121,19 @@ def main():
             failed += skipped
     else:
         problems.append("no KUnit suite ran")
+
+    # the host-side tests of the tools (tools_test.py), one line each
+    tools = os.path.join(out, "tools.results")
+    if os.path.exists(tools):
+        with open(tools) as f:
+            for line in f.read().splitlines():
+                if line.startswith("ok "):
+                    passed += 1
+                elif line:
+                    failed += 1
+                    problems.append(f"tools: {line}")
+    else:
+        problems.append("the tools' tests (tools_test.py) did not run")
 
     for p in problems:
         print("FAIL:", p)
