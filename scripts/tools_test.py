@@ -43,9 +43,10 @@ def workload(intervals=24, dt=0.5):
       leak         +60 a sample, with churn that drops 80 every fifth
       small_leak   +1 a sample: steady, but under the threshold
       steady       the same number, with up and down noise
+      odd,na%me    +1 a sample (16 bytes): a name the CSV must encode
     """
     size = {"grow_stop": 1024, "grow_shrink": 192, "spike": 4096,
-            "leak": 104, "small_leak": 64, "steady": 168}
+            "leak": 104, "small_leak": 64, "steady": 168, "odd,na%me": 16}
     rows = [HEADER]
     allocs = dict.fromkeys(size, 0)
     for i in range(intervals + 1):
@@ -57,12 +58,14 @@ def workload(intervals=24, dt=0.5):
             "leak": 500 + 60 * i - (80 if i % 5 == 3 else 0),
             "small_leak": 20 + i,
             "steady": 1500 + (32 if i % 3 == 1 else 0),
+            "odd,na%me": 5 + i,
         }
         for name, n in inuse.items():
             allocs[name] += 1000
             per_slab = max(1, 4096 // size[name])
             slabs = (n + per_slab - 1) // per_slab
-            rows.append(f"{t:.2f},{name},{size[name]},{n},{slabs * per_slab},"
+            csvname = name.replace("%", "%25").replace(",", "%2C")
+            rows.append(f"{t:.2f},{csvname},{size[name]},{n},{slabs * per_slab},"
                         f"0,{slabs * 4096},{allocs[name]},0")
         rows.append(f"{t:.2f},bslab_alloc_pages,-,3,3,-,{3 * 65536},-,-")
         for k in MEMINFO:
@@ -137,6 +140,9 @@ class Tests:
         out = self.bslabstat("dash", "mawk", "-c", "*leak", "-t", "8", "--replay", self.csv)
         s = summary(out)
         assert len(s) == 3 and "small_leak grew in 24 of 24" in out, out
+        out = self.bslabstat("dash", "mawk", "-c", "odd?na%me", "-t", "8", "--replay", self.csv)
+        assert summary(out)[1:] == [
+            "  odd,na%me grew in 24 of 24 intervals, 80 to 464 (+384, 32/s)"], out
         out = self.bslabstat("dash", "mawk", "-t", "1M", "--replay", self.csv)
         assert summary(out) == ["leak suspects: none"], out
         for bad in (["-t", "12Q", "1"], ["-x"], ["0.5", "x"], ["1.2.3"],
@@ -168,6 +174,7 @@ class Tests:
         with open(os.path.join(root, "bslab", "kmastat"), "w") as f:
             f.write("cache      buf\nname       size\n-------- ------\n"
                     "demo_x 64 10 63 0 4096 100 0\n"
+                    "we,ird%2C 32 1 126 0 4096 5 0\n"
                     "bslab_alloc_pages - 1 1 - 8192 - -\n-------- ------\n"
                     "Total 12288 100 0\n")
         csv = os.path.join(self.tmp, "live.csv")
@@ -194,8 +201,10 @@ class Tests:
         assert "meminfo over the run" in text and "leak suspects: none" in text, text
         with open(csv) as f:
             rows = f.read().splitlines()
-        assert rows[0] == HEADER and len(rows) == 1 + 4 * 4, rows
+        assert rows[0] == HEADER and len(rows) == 1 + 4 * 5, rows
         assert "123.45,demo_x,64,10,63,0,4096,100,0" in rows, rows
+        # a name's "," and "%" are encoded in the CSV
+        assert "123.45,we%2Cird%252C,32,1,126,0,4096,5,0" in rows, rows
         assert "123.45,meminfo:Slab,,,,,40960000,," in rows, rows
 
     def plot(self):
