@@ -12,9 +12,10 @@
  * caches destroyed at unload.  It is also a template for a client module:
  * see the README for building one against bslab's Module.symvers.
  *
- * With live=SECONDS it then keeps a workload running for that long, in a
- * kthread, ticking every 20 ms through code paths with different shapes
- * over time, the shapes a leak hunt has to tell apart:
+ * With live=SECONDS it then keeps a workload running for that long (or
+ * until 0 is written to the parameter), in a kthread, ticking every 20 ms
+ * through code paths with different shapes over time, the shapes a leak
+ * hunt has to tell apart:
  *
  *   demo_open/demo_close	steady churn of demo_inode
  *   demo_mount			demo_buf_16k grows for 3 s, then stops
@@ -66,6 +67,7 @@ static DEFINE_MUTEX(live_lock);	/* guards live, live_task, demo_ready */
 static unsigned int live;
 static struct task_struct *live_task;
 static bool demo_ready;
+static bool live_end;		/* written 0 while running: stop early */
 static int demo_live(void *secs);
 
 /* Starts the live workload once; live_lock held, the caches made. */
@@ -88,6 +90,7 @@ static int live_start(void)
 /*
  * live=SECONDS at load, or written to /sys/module/bslab_demo/parameters/live
  * later, starts the live workload; it runs once per load (-EBUSY after).
+ * Writing 0 while it runs ends it early.
  */
 static int live_set(const char *val, const struct kernel_param *kp)
 {
@@ -101,7 +104,10 @@ static int live_set(const char *val, const struct kernel_param *kp)
 	if (!demo_ready) {
 		live = secs;		/* at load: init starts it */
 	} else if (live_task) {
-		err = -EBUSY;
+		if (secs)
+			err = -EBUSY;
+		else
+			WRITE_ONCE(live_end, true);
 	} else if (secs) {
 		live = secs;
 		err = live_start();
@@ -335,7 +341,7 @@ static int demo_live(void *secs)
 	unsigned int ms, i;
 
 	while (!kthread_should_stop()) {
-		if (time_after_eq(jiffies, end))
+		if (time_after_eq(jiffies, end) || READ_ONCE(live_end))
 			break;
 		ms = jiffies_to_msecs(jiffies - start);
 		demo_open_close();

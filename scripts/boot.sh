@@ -7,7 +7,8 @@
 # (CPUs, default 2), BSLAB_ACCEL (default tcg,thread=multi), BSLAB_QEMU_EXTRA
 # (more QEMU arguments, e.g. -icount shift=0), BSLAB_TIMEOUT (seconds),
 # BSLAB_DUMP=1 (the guest may ask for memory dumps: QMP, the vmcoreinfo
-# device and a second serial port for dump_helper.py, run beside QEMU).
+# device and a second serial port for dump_helper.py, run beside QEMU),
+# BSLAB_DRGN=1 (python3, drgn and vmlinux in the initramfs).
 #
 # Packs busybox, qemu/init and the given modules into an initramfs in OUTDIR,
 # boots KDIR's bzImage under QEMU (TCG, -smp 2) and writes the serial console
@@ -28,14 +29,37 @@ mkdir -p "$root"/{bin,proc,sys,dev,etc,lib/bslab,tmp}
 cp /bin/busybox "$root/bin/busybox"
 cp "$top/qemu/init" "$root/init"
 chmod +x "$root/init"
-# bslab's tools; procps slabtop with the libraries it links (the guest has
-# busybox's sh, awk, mount and unshare) for scripts/bslabtop
-cp "$top/scripts/bslabtop" "$top/scripts/bslabstat" "$(command -v slabtop)" "$root/bin/"
-ldd "$(command -v slabtop)" | awk '$3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' |
-	while read -r lib; do
-		mkdir -p "$root$(dirname "$lib")"
-		cp -L "$lib" "$root$lib"
+# Copy files to the same paths in the initramfs, with the libraries they link.
+copy_with_libs() {
+	local f lib
+	for f in "$@"; do
+		mkdir -p "$root$(dirname "$f")"
+		cp -L "$f" "$root$f"
+		ldd "$f" | awk '$3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' |
+			while read -r lib; do
+				mkdir -p "$root$(dirname "$lib")"
+				cp -L "$lib" "$root$lib"
+			done
 	done
+}
+# bslab's tools; procps slabtop (the guest has busybox's sh, awk, mount and
+# unshare) for scripts/bslabtop
+cp "$top/scripts/bslabtop" "$top/scripts/bslabstat" "$root/bin/"
+copy_with_libs "$(command -v slabtop)"
+ln -s "$(command -v slabtop)" "$root/bin/slabtop"
+# BSLAB_DRGN=1: python3, drgn and KDIR's vmlinux too, for bslab_drgn.py on
+# the live kernel (/proc/kcore)
+if [ "${BSLAB_DRGN:-0}" = 1 ]; then
+	py=$(readlink -f /usr/bin/python3)
+	copy_with_libs "$py" /usr/lib/python3/dist-packages/_drgn.cpython-*.so
+	ln -s "$py" "$root/usr/bin/python3"
+	tar -C / -cf - --exclude=test --exclude=__pycache__ --exclude=idlelib \
+		--exclude=tkinter --exclude=ensurepip --exclude=lib2to3 \
+		--exclude='config-*' "usr/lib/$(basename "$py")" \
+		usr/lib/python3/dist-packages/drgn | tar -C "$root" -xf -
+	cp "$top/scripts/bslab_drgn.py" "$root/bin/"
+	cp "$kdir/vmlinux" "$root/lib/bslab/vmlinux"
+fi
 names=
 for ko in "$@"; do
 	cp "$ko" "$root/lib/bslab/"

@@ -54,8 +54,9 @@ export MODPARAMS_bslab="reap_interval=0"
 # kmemleak tracks every bslab object (bslab_audit finds a leak with it);
 # KASAN reports every bad access, the one bslab_audit makes on purpose too.
 export BSLAB_CMDLINE="kmemleak=on kasan_multi_shot ${BSLAB_CMDLINE:-}"
-# The guest asks for a memory dump of the leak hunt, which drgn reads here.
-export BSLAB_DUMP=1
+# The guest asks for a memory dump of the leak hunt, which drgn reads here,
+# and runs drgn on itself (/proc/kcore).
+export BSLAB_DUMP=1 BSLAB_DRGN=1
 rc=0
 "$top/scripts/boot.sh" "$kdir" "$out" check "${kos[@]}" || rc=$?
 [ $rc = 124 ] && echo "FAIL: QEMU timed out"

@@ -17,7 +17,8 @@ bslab_setup run debug "${KDIR:-}"
 "$top/scripts/modules.sh" "$kdir" "$out/build.log" ||
 	bslab_fail_log "$out/build.log" "module build failed"
 echo "run: booting QEMU with bslab and bslab_demo (about a minute under TCG)"
-export MODPARAMS_bslab_demo="live=40"
+# (long enough on a slow machine; unloading the demo stops it)
+export MODPARAMS_bslab_demo="live=90"
 "$top/scripts/boot.sh" "$kdir" "$out" run "$top/bslab.ko" "$top/demo/bslab_demo.ko" ||
 	{ echo "run: QEMU failed or timed out; see $out/serial.log"; exit 1; }
 
