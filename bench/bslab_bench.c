@@ -66,7 +66,7 @@ static int pair_create(struct pair *p, const char *tag, size_t size,
 	if (IS_ERR(p->b))
 		return PTR_ERR(p->b);
 	snprintf(name, sizeof(name), "slub_%s_%zu", tag, size);
-	p->s = kmem_cache_create(name, size, 0, SLAB_NO_MERGE, NULL);
+	p->s = kmem_cache_create(name, size, 0, BSLAB_SLUB_NO_MERGE, NULL);
 	if (!p->s) {
 		bslab_cache_destroy(p->b);
 		return -ENOMEM;

@@ -13,6 +13,7 @@
 #include <linux/kasan.h>
 #include <bslab.h>
 #include "../mm/internal.h"
+#include "compat.h"
 
 struct bslab_cache *tst_cache_owned(struct kunit *test, const char *name,
 				    size_t size,

@@ -243,7 +243,7 @@ static void bslabinfo_file(struct kunit *test)
 	filp_close(f, NULL);
 
 	buf = tst_read_file(test, "/proc/bslabinfo", NULL);
-	ours = kunit_kstrdup(test, buf, GFP_KERNEL);
+	ours = bslab_test_kstrdup(test, buf);
 	KUNIT_EXPECT_STREQ(test, strsep(&buf, "\n"), "slabinfo - version: 2.1");
 	line = find_line(buf, "t_stats_info");
 	KUNIT_ASSERT_NOT_NULL(test, line);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * bslab compatibility: every kernel interface whose form differs between the
- * kernel versions bslab builds against (6.12 now, 6.1 next) is wrapped here,
- * so the rest of the code has one spelling.
+ * kernel versions bslab builds against (6.1, Debian bookworm's; 6.12; 7.2,
+ * the newest) is wrapped here, so the rest of the code has one spelling.
  */
 #ifndef _BSLAB_COMPAT_H
 #define _BSLAB_COMPAT_H
@@ -10,6 +10,8 @@
 #include <linux/version.h>
 #include <linux/export.h>
 #include <linux/module.h>
+/* 6.1's <linux/shrinker.h> uses atomic_long_t without including it */
+#include <linux/atomic.h>
 #include <linux/shrinker.h>
 #include <linux/stackdepot.h>
 
@@ -26,9 +28,11 @@
 #endif
 
 /*
- * The shrinker: 6.7 and later allocate it (shrinker_alloc), earlier kernels
- * register a caller-owned struct.  Only the 6.7+ form exists so far.
+ * The shrinker: 6.7 and later allocate it (shrinker_alloc) and free it
+ * (shrinker_free); earlier kernels register a caller-owned struct
+ * (register_shrinker) and take it back with unregister_shrinker.
  */
+#if KERNEL_VERSION(6, 7, 0) <= LINUX_VERSION_CODE
 static inline struct shrinker *
 bslab_shrinker_create(const char *name,
 		      unsigned long (*count)(struct shrinker *,
@@ -51,6 +55,36 @@ static inline void bslab_shrinker_destroy(struct shrinker *s)
 {
 	shrinker_free(s);
 }
+#else
+#include <linux/slab.h>
+
+static inline struct shrinker *
+bslab_shrinker_create(const char *name,
+		      unsigned long (*count)(struct shrinker *,
+					     struct shrink_control *),
+		      unsigned long (*scan)(struct shrinker *,
+					    struct shrink_control *))
+{
+	struct shrinker *s = kzalloc(sizeof(*s), GFP_KERNEL);
+
+	if (!s)
+		return NULL;
+	s->count_objects = count;
+	s->scan_objects = scan;
+	s->seeks = DEFAULT_SEEKS;
+	if (register_shrinker(s, "%s", name)) {
+		kfree(s);
+		return NULL;
+	}
+	return s;
+}
+
+static inline void bslab_shrinker_destroy(struct shrinker *s)
+{
+	unregister_shrinker(s);
+	kfree(s);
+}
+#endif
 
 /*
  * Save a stack in the stack depot without sleeping; may the depot take
@@ -66,8 +100,11 @@ bslab_stack_save(unsigned long *entries, unsigned int n, bool can_alloc)
 #elif KERNEL_VERSION(6, 8, 0) <= LINUX_VERSION_CODE
 	return stack_depot_save_flags(entries, n, GFP_NOWAIT | __GFP_NOWARN,
 				      can_alloc ? STACK_DEPOT_FLAG_CAN_ALLOC : 0);
-#else
+#elif KERNEL_VERSION(6, 3, 0) <= LINUX_VERSION_CODE
 	return __stack_depot_save(entries, n, GFP_NOWAIT | __GFP_NOWARN,
+				  can_alloc);
+#else
+	return __stack_depot_save(entries, n, 0, GFP_NOWAIT | __GFP_NOWARN,
 				  can_alloc);
 #endif
 }
@@ -83,6 +120,29 @@ bslab_stack_save(unsigned long *entries, unsigned int n, bool can_alloc)
 #include <linux/kasan.h>
 void kasan_poison(const void *addr, size_t size, u8 value, bool init);
 #define BSLAB_KASAN_GRANULE	BIT(KASAN_SHADOW_SCALE_SHIFT)
+#endif
+
+/*
+ * Filling a string field in a tracepoint (TP_fast_assign): 6.10 dropped
+ * __assign_str()'s source argument (the field remembers it from
+ * __string()).  Only mm/main.c, which creates the tracepoints, expands it.
+ */
+#if KERNEL_VERSION(6, 10, 0) <= LINUX_VERSION_CODE
+#define bslab_trace_assign_str(field, ...)	__assign_str(field)
+#else
+#define bslab_trace_assign_str(field, src)	__assign_str(field, src)
+#endif
+
+/*
+ * The benchmark's SLUB caches must be its own, not merged with a kernel
+ * cache of the same size: SLAB_NO_MERGE says so from 6.5.  Before, the
+ * flag that costs nothing on the perf kernel among those SLUB never merges
+ * is SLAB_NOLEAKTRACE (it only tells kmemleak, which that kernel lacks).
+ */
+#if KERNEL_VERSION(6, 5, 0) <= LINUX_VERSION_CODE
+#define BSLAB_SLUB_NO_MERGE	SLAB_NO_MERGE
+#else
+#define BSLAB_SLUB_NO_MERGE	SLAB_NOLEAKTRACE
 #endif
 
 #endif /* _BSLAB_COMPAT_H */

@@ -6,6 +6,10 @@
  * kernels without CONFIG_TRACEPOINTS.  Enable them in tracefs
  * (events/bslab/), with perf (-e 'bslab:*') or bpftrace
  * (tracepoint:bslab:*); Documentation/admin-guide/bslab.rst has one-liners.
+ *
+ * bslab_trace_assign_str() is mm/compat.h's spelling of __assign_str(),
+ * whose form changed in 6.10; it is expanded only where mm/main.c creates
+ * the tracepoints, after including compat.h.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM bslab
@@ -29,7 +33,7 @@ TRACE_EVENT(bslab_alloc,
 		__field(unsigned long, gfp)
 	),
 	TP_fast_assign(
-		__assign_str(cache);
+		bslab_trace_assign_str(cache, cache);
 		__entry->obj = obj;
 		__entry->bytes = bytes;
 		__entry->call_site = call_site;
@@ -50,7 +54,7 @@ TRACE_EVENT(bslab_free,
 		__field(unsigned long, call_site)
 	),
 	TP_fast_assign(
-		__assign_str(cache);
+		bslab_trace_assign_str(cache, cache);
 		__entry->obj = obj;
 		__entry->call_site = call_site;
 	),
@@ -69,7 +73,7 @@ DECLARE_EVENT_CLASS(bslab_slab,
 		__field(unsigned int, objs)
 	),
 	TP_fast_assign(
-		__assign_str(cache);
+		bslab_trace_assign_str(cache, cache);
 		__entry->base = base;
 		__entry->order = order;
 		__entry->objs = objs;
@@ -99,7 +103,7 @@ TRACE_EVENT(bslab_magazine_exchange,
 		__field(unsigned int, rounds)
 	),
 	TP_fast_assign(
-		__assign_str(cache);
+		bslab_trace_assign_str(cache, cache);
 		__entry->full = full;
 		__entry->rounds = rounds;
 	),
@@ -116,7 +120,7 @@ TRACE_EVENT(bslab_magazine_resize,
 		__field(unsigned int, to)
 	),
 	TP_fast_assign(
-		__assign_str(cache);
+		bslab_trace_assign_str(cache, cache);
 		__entry->from = from;
 		__entry->to = to;
 	),
@@ -135,7 +139,7 @@ TRACE_EVENT(bslab_reap,
 		__field(unsigned long, slabs)
 	),
 	TP_fast_assign(
-		__assign_str(cache);
+		bslab_trace_assign_str(cache, cache);
 		__entry->how = how;
 		__entry->magazines = magazines;
 		__entry->slabs = slabs;
