@@ -4,7 +4,11 @@
 # kernel.sh FLAVOUR [SERIES] - build (or reuse) a bslab test kernel.
 #
 # FLAVOUR is the name of a fragment in qemu/ (debug, perf); SERIES is the
-# Debian kernel source package series (6.12 by default).  The kernel is
+# Debian kernel source package series (6.12 by default).  Bookworm's series
+# (6.1, 6.12) come from its linux-source-SERIES package, installed with apt;
+# a newer one (7.2) from Debian unstable's, downloaded once through a private
+# apt index in the cache (the system's apt sources are not touched; apt
+# checks the package against unstable's signed Release file).  The kernel is
 # configured from `make allnoconfig` + qemu/base.config + qemu/FLAVOUR.config
 # and built out of the source tree, in
 #   ${BSLAB_CACHE:-~/.cache/bslab}/<package version>-<flavour>-<config hash>/
@@ -25,30 +29,69 @@ frag=$top/qemu/$flavour.config
 [ -f "$frag" ] || { echo "kernel.sh: no fragment $frag" >&2; exit 2; }
 "$top/scripts/deps.sh" >&2
 
-ver=$(dpkg-query -W -f='${Version}' "$pkg")
+mkdir -p "$cache/src"
+# Runs of this script for the same series wait for each other while the
+# source is fetched and unpacked (lock 8), and for the same kernel while it
+# is built (lock 9); other kernels build in parallel.
+exec 8>"$cache/.lock-src-$series"
+flock 8
+
+case $series in
+6.1 | 6.12)
+	tarball=/usr/src/$pkg.tar.xz
+	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || {
+		echo "kernel.sh: installing $pkg" >&2
+		sudo=
+		[ "$(id -u)" = 0 ] || sudo=sudo
+		DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$pkg" >/dev/null
+	}
+	ver=$(dpkg-query -W -f='${Version}' "$pkg") ;;
+*)
+	apt=$cache/apt-unstable
+	debs=("$apt"/debs/"$pkg"_*.deb)
+	if [ ! -f "${debs[-1]}" ]; then
+		echo "kernel.sh: downloading $pkg from Debian unstable" >&2
+		mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/debs"
+		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg]" \
+			"http://deb.debian.org/debian unstable main" >"$apt/sources.list"
+		opts=(-o Dir::Etc::sourcelist="$apt/sources.list"
+		      -o Dir::Etc::sourceparts=- -o Dir::State::Lists="$apt/lists"
+		      -o Dir::Cache="$apt/cache" -o APT::Sandbox::User=root)
+		apt-get "${opts[@]}" -qq update >&2
+		(cd "$apt/debs" && apt-get "${opts[@]}" -qq download "$pkg" >&2)
+		debs=("$apt"/debs/"$pkg"_*.deb)
+	fi
+	deb=${debs[-1]}
+	ver=$(dpkg-deb -f "$deb" Version)
+	tarball=$apt/$pkg-$ver.tar.xz
+	[ -f "$tarball" ] || {
+		dpkg-deb --fsys-tarfile "$deb" | tar -xO "./usr/src/$pkg.tar.xz" >"$tarball.tmp"
+		mv "$tarball.tmp" "$tarball"
+	} ;;
+esac
+
 hash=$(cat "$top/qemu/base.config" "$frag" | sha256sum | cut -c1-12)
 out=$cache/$ver-$flavour-$hash
 src=$cache/src/$pkg-$ver
-mkdir -p "$cache/src"
+if [ ! -f "$src/.bslab-extracted" ]; then
+	echo "kernel.sh: extracting $pkg $ver" >&2
+	rm -rf "$src" "$src.tmp"
+	mkdir -p "$src.tmp"
+	tar -C "$src.tmp" -xf "$tarball"
+	mv "$src.tmp/$pkg" "$src"
+	rmdir "$src.tmp"
+	touch "$src/.bslab-extracted"
+fi
+flock -u 8
 
-exec 9>"$cache/.lock-$flavour"
+exec 9>"$cache/.lock-$ver-$flavour-$hash"
 flock 9
-
 if [ -f "$out/.bslab-built" ]; then
 	echo "kernel.sh: reusing $out" >&2
 	echo "$out"
 	exit 0
 fi
 
-if [ ! -f "$src/.bslab-extracted" ]; then
-	echo "kernel.sh: extracting $pkg $ver" >&2
-	rm -rf "$src" "$src.tmp"
-	mkdir -p "$src.tmp"
-	tar -C "$src.tmp" -xf "/usr/src/$pkg.tar.xz"
-	mv "$src.tmp/$pkg" "$src"
-	rmdir "$src.tmp"
-	touch "$src/.bslab-extracted"
-fi
 
 mkdir -p "$out"
 log=$out/build.log
