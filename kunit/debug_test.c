@@ -11,7 +11,6 @@
 
 #include "helpers.h"
 
-#define DEBUGFS "/sys/kernel/debug/bslab/"
 
 static int debug_write(const char *cache, const char *val)
 {

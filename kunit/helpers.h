@@ -62,6 +62,8 @@ void **tst_alloc_objs(struct kunit *test, struct bslab_cache *cache,
 u64 tst_stat_at(struct bslab_cache *cache, size_t offset);
 #define tst_stat(cache, field) \
 	tst_stat_at(cache, offsetof(struct bslab_stats, field))
+/* bslab's debugfs directory, for tst_read_file() and tst_write_file() */
+#define DEBUGFS "/sys/kernel/debug/bslab/"
 char *tst_read_file(struct kunit *test, const char *path, size_t *len);
 void tst_fill(void *obj, size_t size, u64 tag);
 bool tst_check(const void *obj, size_t size, u64 tag);

@@ -2,7 +2,8 @@
 /*
  * bslab_reap: the reaper's work.  Magazine resize up under forced depot
  * contention and down when idle; the working-set reap of the depot; the
- * periodic reaper and its reap_interval parameter
+ * periodic reaper and its reap_interval parameter; the reap file, which
+ * reaps every cache
  */
 #include <linux/cpu.h>
 #include <linux/delay.h>
@@ -174,10 +175,43 @@ static void periodic_reaper(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_magazine), 2 * m);
 }
 
+/*
+ * Writing 1 to the reap file gives back everything a cache does not use,
+ * the CPUs' magazines included, where the reaper and the shrinker leave
+ * those; anything but a yes is refused.
+ */
+static void reap_file(struct kunit *test)
+{
+	struct bslab_cache *cache = tst_cache(test, "t_reap_file", 200, 0,
+					      NULL, NULL, NULL, 0);
+	void *objs[40];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(objs); i++) {
+		objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+	}
+	for (i = 0; i < ARRAY_SIZE(objs); i++)
+		bslab_cache_free(cache, objs[i]);
+	KUNIT_ASSERT_GT(test, tst_stat(cache, mem_total), 0);
+
+	KUNIT_EXPECT_EQ(test, tst_write_file(DEBUGFS "reap", "0"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, tst_write_file(DEBUGFS "reap", "maybe"),
+			-EINVAL);
+	KUNIT_EXPECT_GT(test, tst_stat(cache, mem_total), 0);
+
+	KUNIT_ASSERT_EQ(test, tst_write_file(DEBUGFS "reap", "1"), 0);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_magazine), 0);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_total), 0);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, mem_total), 0);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_inuse), 0);
+}
+
 static struct kunit_case reap_cases[] = {
 	KUNIT_CASE_SLOW(resize_up_and_down),
 	KUNIT_CASE(working_set_reap),
 	KUNIT_CASE_SLOW(periodic_reaper),
+	KUNIT_CASE(reap_file),
 	{}
 };
 

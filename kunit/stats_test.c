@@ -10,7 +10,6 @@
 
 #include "helpers.h"
 
-#define DEBUGFS "/sys/kernel/debug/bslab/"
 
 #define NSTATS (sizeof(struct bslab_stats) / sizeof(u64))
 

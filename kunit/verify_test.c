@@ -8,7 +8,6 @@
  */
 #include "helpers.h"
 
-#define DEBUGFS "/sys/kernel/debug/bslab/"
 
 static char *verify_text(struct kunit *test, const char *cache)
 {

@@ -19,6 +19,7 @@
  *   failslab/		the fault-injection attributes (debug.c)
  *   kmausers		kmausers of every audited cache (audit.c)
  *   verify		verify of every cache (verify.c)
+ *   reap		write 1: bslab_cache_reap() every cache now (reap.c)
  *
  * Readers only take snapshots: a cache's statistics under its lock
  * (bslab_cache_stats()), the cache list under bslab_caches_mutex.  Files of
@@ -34,6 +35,7 @@
 #include <linux/debugfs.h>
 #include <linux/smp.h>
 #include <linux/seq_file.h>
+#include <linux/uio.h>
 
 #include "internal.h"
 
@@ -226,11 +228,42 @@ void bslab_debugfs_remove(struct bslab_cache *cp)
 	cp->debugfs = NULL;
 }
 
+/*
+ * The reap file is removed only with bslab (its fops pin the module while
+ * it is open), never by a destroy: its writer may take bslab_setup_mutex,
+ * and it needs none of debugfs' removal proxy (which has no write_iter).
+ */
+static ssize_t reap_write(struct kiocb *iocb, struct iov_iter *from)
+{
+	size_t len = iov_iter_count(from);
+	char buf[8];
+	bool yes;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_iter(buf, len, from) != len)
+		return -EFAULT;
+	buf[len] = '\0';
+	if (kstrtobool(strim(buf), &yes) || !yes)
+		return -EINVAL;
+	bslab_reap_all();
+	return len;
+}
+
+static const struct file_operations reap_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write_iter = reap_write,
+	.llseek = noop_llseek,
+};
+
 int bslab_debugfs_init(void)
 {
 	bslab_debugfs_root = debugfs_create_dir("bslab", NULL);
 	debugfs_create_file("kmastat", 0400, bslab_debugfs_root, NULL,
 			    &kmastat_fops);
+	debugfs_create_file_unsafe("reap", 0200, bslab_debugfs_root, NULL,
+				   &reap_fops);
 	bslab_debug_init(bslab_debugfs_root);
 	return 0;
 }

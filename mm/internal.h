@@ -787,6 +787,7 @@ void bslab_reap_exit(void);
 int bslab_owner_init(void);
 void bslab_owner_exit(void);
 void bslab_reap_tick(struct bslab_cache *cp);
+void bslab_reap_all(void);
 
 /* hash.c: the bufctl hash of large caches; _locked: under cp->lock. */
 int bslab_hash_init(struct bslab_cache *cp);

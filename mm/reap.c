@@ -173,6 +173,28 @@ static void reap_worker(struct work_struct *work)
 	reaper_arm();
 }
 
+/**
+ * bslab_reap_all() - bslab_cache_reap() every cache, as the reap file asks
+ *
+ * Client caches first, then bslab's internal ones (the descriptors,
+ * bufctls and magazines the first reaps freed), so everything a cache does
+ * not use goes back to the page allocator: what an admin asks before
+ * comparing /proc/meminfo's Slab with an earlier value.  bslab_setup_mutex
+ * keeps the cache list still (its writers hold it) while magazines are
+ * drained on every CPU, which bslab_caches_mutex may not be held for.
+ *
+ * Context: process context; takes bslab_setup_mutex.
+ */
+void bslab_reap_all(void)
+{
+	struct bslab_cache *cp;
+
+	mutex_lock(&bslab_setup_mutex);
+	list_for_each_entry_reverse(cp, &bslab_caches, caches)
+		bslab_cache_reap(cp);
+	mutex_unlock(&bslab_setup_mutex);
+}
+
 /* ---- the shrinker ---- */
 
 static unsigned long shrink_count(struct shrinker *s,
