@@ -9,7 +9,6 @@
 
 #include <kunit/resource.h>
 #include <kunit/test.h>
-#include <linux/hrtimer.h>
 #include <linux/slab.h>
 #include <linux/version.h>
 
@@ -114,19 +113,5 @@ static inline void kunit_remove_action(struct kunit *test,
 	bslab_test_action_end(test, fn, ctx, false);
 }
 #endif
-
-/* hrtimer_setup() arrived in 6.13; hrtimer_init() left in 7.0. */
-static inline void
-bslab_test_hrtimer_setup(struct hrtimer *timer,
-			 enum hrtimer_restart (*fn)(struct hrtimer *),
-			 clockid_t clock, enum hrtimer_mode mode)
-{
-#if KERNEL_VERSION(6, 13, 0) <= LINUX_VERSION_CODE
-	hrtimer_setup(timer, fn, clock, mode);
-#else
-	hrtimer_init(timer, clock, mode);
-	timer->function = fn;
-#endif
-}
 
 #endif /* _BSLAB_KUNIT_COMPAT_H */

@@ -15,7 +15,6 @@
 #include <linux/sched.h>
 
 #include "helpers.h"
-#include "compat.h"
 
 /* An object that knows whether it is handed out, and to whom. */
 struct tagged {
@@ -192,8 +191,8 @@ static void irq_and_task_share_cpu(struct kunit *test)
 	tst_pin(test, 0);
 	ctx->cache = tst_cache(test, "t_mag_irq", sizeof(struct tagged), 0,
 			       tagged_ctor, NULL, NULL, 0);
-	bslab_test_hrtimer_setup(&ctx->timer, irq_side, CLOCK_MONOTONIC,
-				 HRTIMER_MODE_REL_PINNED_HARD);
+	bslab_hrtimer_setup(&ctx->timer, irq_side, CLOCK_MONOTONIC,
+			    HRTIMER_MODE_REL_PINNED_HARD);
 	hrtimer_start(&ctx->timer, ns_to_ktime(20 * NSEC_PER_USEC),
 		      HRTIMER_MODE_REL_PINNED_HARD);
 

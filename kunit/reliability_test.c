@@ -32,7 +32,6 @@
 #include <linux/slab.h>
 
 #include "helpers.h"
-#include "compat.h"
 #include "../mm/kread.h"
 
 static unsigned int hotplug_seconds = 180;
@@ -487,8 +486,8 @@ static void hard_irq_context(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, ctx);
 	init_completion(&ctx->done);
-	bslab_test_hrtimer_setup(&ctx->timer, hard_side, CLOCK_MONOTONIC,
-				 HRTIMER_MODE_REL_HARD);
+	bslab_hrtimer_setup(&ctx->timer, hard_side, CLOCK_MONOTONIC,
+			    HRTIMER_MODE_REL_HARD);
 	ctx->cache = tst_cache(test, "t_rel_hardirq", 256, 0, NULL, NULL,
 			       NULL, BSLAB_NOMAGAZINE);
 

@@ -12,6 +12,7 @@
 #include <linux/module.h>
 /* 6.1's <linux/shrinker.h> uses atomic_long_t without including it */
 #include <linux/atomic.h>
+#include <linux/hrtimer.h>
 #include <linux/shrinker.h>
 #include <linux/stackdepot.h>
 
@@ -132,6 +133,20 @@ void kasan_poison(const void *addr, size_t size, u8 value, bool init);
 #else
 #define bslab_trace_assign_str(field, src)	__assign_str(field, src)
 #endif
+
+/* hrtimer_setup() arrived in 6.13; hrtimer_init() left in 7.0. */
+static inline void
+bslab_hrtimer_setup(struct hrtimer *timer,
+		    enum hrtimer_restart (*fn)(struct hrtimer *),
+		    clockid_t clock, enum hrtimer_mode mode)
+{
+#if KERNEL_VERSION(6, 13, 0) <= LINUX_VERSION_CODE
+	hrtimer_setup(timer, fn, clock, mode);
+#else
+	hrtimer_init(timer, clock, mode);
+	timer->function = fn;
+#endif
+}
 
 /*
  * The benchmark's SLUB caches must be its own, not merged with a kernel
