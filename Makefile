@@ -6,8 +6,12 @@
 #   make            build bslab.ko, bslab_test.ko and the demo against KDIR
 #                   (default: the cached debug test kernel, built if needed)
 #   make check      the tests: boot QEMU, run every KUnit suite, judge the log
-#                   (EXTRA_TESTS=<dir> adds client test modules)
+#                   (EXTRA_TESTS=<dir> adds client test modules; KVER=6.1
+#                   or 7.2 for another kernel, FLAVOUR=kcsan or rt another
+#                   checker)
 #   make run        boot QEMU, run the demo workload, show the stats files
+#   make soak       bslab_soak under CPU hotplug, drop_caches, fault
+#                   injection and readers for SOAK_SECONDS (default 300)
 #   make bench      bslab against SLUB on the perf kernel: build/bench/results.*
 #   make checkpatch checkpatch --strict on every source file
 #   make sparse     rebuild with sparse (C=2)
@@ -16,10 +20,15 @@
 #                   every script (build/tools; make check runs them too)
 #   make clean
 
-KDIR ?= $(shell $(CURDIR)/scripts/kernel.sh debug | tail -n 1)
+# The kernel: Debian's linux-source-$(KVER) (6.1, 6.12, 7.2) built with
+# qemu/base.config + qemu/$(FLAVOUR).config (debug, kcsan, rt, perf).
+KVER ?= 6.12
+FLAVOUR ?= debug
+SOAK_SECONDS ?= 300
+KDIR ?= $(shell $(CURDIR)/scripts/kernel.sh $(FLAVOUR) $(KVER) | tail -n 1)
 KSRC = $(shell readlink -f $(KDIR)/source)
 SOURCES = $(wildcard include/*.h mm/*.[ch] kunit/*.[ch] examples/*/*.c) \
-	  demo/bslab_demo.c bench/bslab_bench.c
+	  demo/bslab_demo.c bench/bslab_bench.c soak/bslab_soak.c
 
 all: modules
 
@@ -34,6 +43,9 @@ run:
 
 bench:
 	bash scripts/bench.sh
+
+soak:
+	SOAK_SECONDS=$(SOAK_SECONDS) KVER=$(KVER) FLAVOUR=$(FLAVOUR) bash scripts/soak.sh
 
 checkpatch:
 	$(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse \
@@ -66,4 +78,4 @@ clean:
 		-o -name '*.symvers' -o -name 'modules.order' \) -type f \
 		-print0 | xargs -0 rm -f
 
-.PHONY: all modules check run bench checkpatch sparse layout tools clean
+.PHONY: all modules check run bench soak checkpatch sparse layout tools clean

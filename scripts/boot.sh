@@ -67,6 +67,7 @@ for ko in "$@"; do
 done
 {
 	printf 'MODE=%s\nMODULES="%s"\n' "$mode" "${names# }"
+	printf 'DUMP=%s\nDRGN=%s\n' "${BSLAB_DUMP:-0}" "${BSLAB_DRGN:-0}"
 	for n in $names; do
 		var=MODPARAMS_$n
 		printf 'MODPARAMS_%s="%s"\n' "$n" "${!var:-}"

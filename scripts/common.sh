@@ -4,10 +4,11 @@
 # common.sh - sourced (not run) by the scripts behind make's targets: what
 # each of them starts with, written once.
 #
-#   bslab_setup NAME FLAVOUR [KDIR]
+#   bslab_setup NAME FLAVOUR [KDIR [SERIES]]
 #	top: the checkout; out: build/NAME; the dependencies installed;
-#	kdir: KDIR if given, else the cached kernel of FLAVOUR (debug or
-#	perf), built first if it is not cached.
+#	kdir: KDIR if given (not empty), else the cached kernel of FLAVOUR
+#	(a fragment in qemu/) and SERIES (6.12 by default), built first if
+#	it is not cached.
 #   bslab_build_copy KDIR [make arguments...]
 #	build every module from a copy of the sources in $out/src, so that
 #	a build against another kernel, or with other flags, leaves the
@@ -25,7 +26,7 @@ bslab_setup() {
 	out=$top/build/$1
 	"$top/scripts/deps.sh"
 	# shellcheck disable=SC2034 # kdir and out are for the sourcing script
-	kdir=${3:-$("$top/scripts/kernel.sh" "$2" | tail -n 1)}
+	kdir=${3:-$("$top/scripts/kernel.sh" "$2" "${4:-6.12}" | tail -n 1)}
 	mkdir -p "$out"
 }
 
@@ -41,7 +42,7 @@ bslab_build_copy() {
 	shift
 	rm -rf "$out/src"
 	mkdir -p "$out/src"
-	cp -r "$top"/{Kbuild,include,mm,kunit,bench,demo} "$out/src/"
+	cp -r "$top"/{Kbuild,include,mm,kunit,bench,demo,soak} "$out/src/"
 	# objects of the checkout's build are for another kernel: never reuse
 	find "$out/src" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' \
 		-o -name '*.mod' -o -name '*.mod.c' \) -type f -delete

@@ -10,7 +10,9 @@
 # apt index in the cache (the system's apt sources are not touched; apt
 # checks the package against unstable's signed Release file).  The kernel is
 # configured from `make allnoconfig` + qemu/base.config + qemu/FLAVOUR.config
-# and built out of the source tree, in
+# (a fragment may build on others: a line "# bslab-include: NAME..." in it
+# puts qemu/NAME.config before it; later fragments win) and built out of
+# the source tree, in
 #   ${BSLAB_CACHE:-~/.cache/bslab}/<package version>-<flavour>-<config hash>/
 # so every later run on this machine with the same source and fragments reuses
 # it.  The last line printed on stdout is that directory (usable as KDIR).
@@ -27,6 +29,12 @@ pkg=linux-source-$series
 frag=$top/qemu/$flavour.config
 
 [ -f "$frag" ] || { echo "kernel.sh: no fragment $frag" >&2; exit 2; }
+frags=("$top/qemu/base.config")
+read -ra incs < <(sed -n 's/^# bslab-include: //p' "$frag"; echo)
+for inc in "${incs[@]}"; do
+	frags+=("$top/qemu/$inc.config")
+done
+frags+=("$frag")
 "$top/scripts/deps.sh" >&2
 
 mkdir -p "$cache/src"
@@ -70,7 +78,7 @@ case $series in
 	} ;;
 esac
 
-hash=$(cat "$top/qemu/base.config" "$frag" | sha256sum | cut -c1-12)
+hash=$(cat "${frags[@]}" | sha256sum | cut -c1-12)
 out=$cache/$ver-$flavour-$hash
 src=$cache/src/$pkg-$ver
 if [ ! -f "$src/.bslab-extracted" ]; then
@@ -99,12 +107,13 @@ echo "kernel.sh: building $flavour kernel in $out (log: $log); a cold build take
 {
 	make -C "$src" O="$out" ARCH=x86_64 allnoconfig
 	"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" \
-		"$top/qemu/base.config" "$frag"
+		"${frags[@]}"
 	make -C "$src" O="$out" ARCH=x86_64 olddefconfig
 } >"$log" 2>&1
 
-# Every option the fragments ask for must have survived olddefconfig:
-# a dependency we missed would otherwise silently drop a checker.
+# Every option the fragments ask for (the last fragment to name it wins)
+# must have survived olddefconfig: a dependency we missed would otherwise
+# silently drop a checker.
 missing=0
 while read -r line; do
 	case "$line" in
@@ -117,7 +126,8 @@ while read -r line; do
 			echo "kernel.sh: $line did not survive olddefconfig" >&2
 			missing=1; } ;;
 	esac
-done < <(cat "$top/qemu/base.config" "$frag")
+done < <(cat "${frags[@]}" | awk -F= '/^CONFIG_/ { v[$1] = $0 }
+				  END { for (o in v) print v[o] }')
 [ $missing = 0 ] || { echo "kernel.sh: fix the fragment (see $out/.config)" >&2; exit 1; }
 
 # `all` builds bzImage and the (empty) module set, which writes

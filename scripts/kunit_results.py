@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""kunit_results.py KSRC SERIAL_LOG OUTDIR - judge one test boot.
+"""kunit_results.py [--log-only NAME] [--allow-skip TEXT]... KSRC SERIAL_LOG OUTDIR
+- judge one test boot.
 
 Module-loaded KUnit suites print no top-level KTAP header, and the boot
 prints its own empty plan (1..0), so the suite blocks are cut out of the
@@ -13,6 +14,13 @@ failed test, on any kernel splat anywhere in the log (WARNING, BUG, Oops,
 KASAN, lockdep, sleeping in atomic context, a bslab report...), on an init
 error, or if init never finished.  The last line printed is "N passed, M
 failed".
+
+A skipped test fails the run, but for a skip whose reason contains an
+--allow-skip TEXT (the cases that need KASAN, on the KCSAN and RT kernels):
+those are counted apart and named.
+
+With --log-only NAME (make soak), no KUnit suite and no tools' results are
+looked for: the boot is one test, NAME, passed if the log is clean.
 
 A test that provokes a report on purpose announces it first: a log line
 "BSLAB-EXPECT: <text>" forgives the next report line that contains <text>,
@@ -38,6 +46,7 @@ SPLATS = [
 ]
 EXPECT = re.compile(r"BSLAB-EXPECT: (.*)$")
 STAMP = re.compile(r"^\[\s*\d+\.\d+\]\s?")
+SKIP_CASE = re.compile(r"^    ok \d+ (\S+) # SKIP (.*)$")
 
 
 def suite_blocks(lines):
@@ -77,7 +86,16 @@ def main():
     if len(sys.argv) < 2 or sys.argv[1] in ("-h", "--help"):
         print(__doc__.strip())
         return 0 if len(sys.argv) == 2 else 2
-    ksrc, log, out = (os.path.abspath(a) for a in sys.argv[1:4])
+    args = sys.argv[1:]
+    log_only = None
+    allow_skip = []
+    while args and args[0] in ("--log-only", "--allow-skip"):
+        if args[0] == "--log-only":
+            log_only = args[1]
+        else:
+            allow_skip.append(args[1])
+        args = args[2:]
+    ksrc, log, out = (os.path.abspath(a) for a in args[:3])
     with open(log, errors="replace") as f:
         lines = [STAMP.sub("", ln.rstrip("\r\n")) for ln in f]
 
@@ -103,6 +121,13 @@ def main():
     if "BSLAB-DONE" not in lines:
         problems.append("init did not finish (crash or timeout); see serial.log")
 
+    if log_only:
+        for p in problems:
+            print("FAIL:", p)
+        print(f"{log_only}: {'failed' if problems else 'passed'}")
+        print(f"{0 if problems else 1} passed, {1 if problems else 0} failed")
+        return 1 if problems else 0
+
     blocks = list(suite_blocks(lines))
     ktap = ["KTAP version 1", f"1..{len(blocks)}"]
     for n, block in enumerate(blocks, 1):
@@ -119,6 +144,12 @@ def main():
                         "parse", f"--json={json_path}", ktap_path], check=False)
         with open(json_path) as f:
             passed, failed, skipped = count(json.load(f))
+        allowed = [m.group(1) for m in map(SKIP_CASE.match, ktap)
+                   if m and any(t in m.group(2) for t in allow_skip)]
+        if allowed and skipped:
+            print(f"{len(allowed)} test(s) skipped as this kernel allows"
+                  f" ({'; '.join(allow_skip)}): {', '.join(allowed)}")
+            skipped -= min(len(allowed), skipped)
         if skipped:
             problems.append(f"{skipped} test(s) skipped: a skipped test is not a pass")
             failed += skipped
