@@ -134,6 +134,40 @@ void kasan_poison(const void *addr, size_t size, u8 value, bool init);
 #define bslab_trace_assign_str(field, src)	__assign_str(field, src)
 #endif
 
+/*
+ * Fault injection (lib/fault-inject.c).  A kernel built without it, as
+ * Debian's are, has no failslab for bslab: the attributes are an empty
+ * struct and nothing fails.  Newer kernels' <linux/fault-inject.h> stubs
+ * itself out that way; 6.1's declares nothing then, so bslab spells it.
+ */
+#include <linux/err.h>
+#include <linux/fault-inject.h>
+#ifdef CONFIG_FAULT_INJECTION
+#define bslab_fault_attr		fault_attr
+#define BSLAB_FAULT_ATTR(name)		DECLARE_FAULT_ATTR(name)
+#define bslab_should_fail(attr, size)	should_fail(attr, size)
+#else
+struct bslab_fault_attr { };
+#define BSLAB_FAULT_ATTR(name)		struct bslab_fault_attr name = { }
+static inline bool bslab_should_fail(struct bslab_fault_attr *attr,
+				     ssize_t size)
+{
+	return false;
+}
+#endif
+#ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
+#define bslab_fault_debugfs(name, dir, attr) \
+	fault_create_debugfs_attr(name, dir, attr)
+#else
+struct dentry;
+static inline struct dentry *
+bslab_fault_debugfs(const char *name, struct dentry *dir,
+		    struct bslab_fault_attr *attr)
+{
+	return ERR_PTR(-ENODEV);
+}
+#endif
+
 /* hrtimer_setup() arrived in 6.13; hrtimer_init() left in 7.0. */
 static inline void
 bslab_hrtimer_setup(struct hrtimer *timer,

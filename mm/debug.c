@@ -84,7 +84,7 @@ static noinline void print_stack(unsigned int skip)
 }
 
 /* The fault-injection attributes; tests set them directly. */
-DECLARE_FAULT_ATTR(bslab_failslab);
+BSLAB_FAULT_ATTR(bslab_failslab);
 BSLAB_EXPORT_INTERNAL(bslab_failslab);
 
 /*
@@ -476,7 +476,7 @@ bool bslab_debug_alloc_fails(struct bslab_cache *cp, gfp_t gfp)
 	unsigned long flags;
 
 	if (!(READ_ONCE(cp->debug) & BSLAB_DBG_FAILSLAB) ||
-	    (gfp & __GFP_NOFAIL) || !should_fail(&bslab_failslab, cp->size))
+	    (gfp & __GFP_NOFAIL) || !bslab_should_fail(&bslab_failslab, cp->size))
 		return false;
 	raw_spin_lock_irqsave(&cp->lock, flags);
 	cp->ev.alloc_fail++;
@@ -900,7 +900,7 @@ void bslab_debug_init(struct dentry *root)
 				   &kmausers_fops);
 	debugfs_create_file("verify", 0400, root, NULL, &verify_all_fops);
 	if (IS_ENABLED(CONFIG_FAULT_INJECTION_DEBUG_FS))
-		fault_create_debugfs_attr("failslab", root, &bslab_failslab);
+		bslab_fault_debugfs("failslab", root, &bslab_failslab);
 }
 
 /**

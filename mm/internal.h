@@ -835,7 +835,7 @@ void bslab_owner_going(struct module *mod);
 /* Guard bytes at least, after each object of a REDZONE cache. */
 #define BSLAB_REDZONE_MIN	8
 
-extern struct fault_attr bslab_failslab;
+extern struct bslab_fault_attr bslab_failslab;
 /* On while any cache has a debug mode: see debug_modes(). */
 extern struct static_key_false_deferred bslab_debugging;
 
