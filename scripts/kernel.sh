@@ -11,8 +11,9 @@
 # checks the package against unstable's signed Release file).  The kernel is
 # configured from `make allnoconfig` + qemu/base.config + qemu/FLAVOUR.config
 # (a fragment may build on others: a line "# bslab-include: NAME..." in it
-# puts qemu/NAME.config before it; later fragments win) and built out of
-# the source tree, in
+# puts qemu/NAME.config before it; qemu/series-SERIES.config, if there, comes
+# last, for what one kernel version needs; later fragments win) and built
+# out of the source tree, in
 #   ${BSLAB_CACHE:-~/.cache/bslab}/<package version>-<flavour>-<config hash>/
 # so every later run on this machine with the same source and fragments reuses
 # it.  The last line printed on stdout is that directory (usable as KDIR).
@@ -35,6 +36,7 @@ for inc in "${incs[@]}"; do
 	frags+=("$top/qemu/$inc.config")
 done
 frags+=("$frag")
+[ -f "$top/qemu/series-$series.config" ] && frags+=("$top/qemu/series-$series.config")
 "$top/scripts/deps.sh" >&2
 
 mkdir -p "$cache/src"
