@@ -10,6 +10,11 @@
 #                   or 7.2 for another kernel, FLAVOUR=kcsan or rt another
 #                   checker)
 #   make run        boot QEMU, run the demo workload, show the stats files
+#   make check-distro  bslab on Debian's stock 6.1 and 6.12 kernels (their
+#                   headers, their vmlinuz): load, stats, hotplug, unload
+#   make deb        the bslab-dkms package: build/deb/bslab-dkms_*.deb
+#   make check-deb  build it, install it, dkms build for the stock 6.1 and
+#                   6.12 headers, build a client against it, purge it
 #   make soak       bslab_soak under CPU hotplug, drop_caches, fault
 #                   injection and readers for SOAK_SECONDS (default 300)
 #   make bench      bslab against SLUB on the perf kernel: build/bench/results.*
@@ -43,6 +48,15 @@ run:
 
 bench:
 	bash scripts/bench.sh
+
+check-distro:
+	bash scripts/distro.sh
+
+deb:
+	bash scripts/deb.sh
+
+check-deb:
+	bash scripts/deb.sh check
 
 soak:
 	SOAK_SECONDS=$(SOAK_SECONDS) KVER=$(KVER) FLAVOUR=$(FLAVOUR) bash scripts/soak.sh
@@ -78,4 +92,4 @@ clean:
 		-o -name '*.symvers' -o -name 'modules.order' \) -type f \
 		-print0 | xargs -0 rm -f
 
-.PHONY: all modules check run bench soak checkpatch sparse layout tools clean
+.PHONY: all modules check check-distro deb check-deb run bench soak checkpatch sparse layout tools clean

@@ -8,7 +8,8 @@
 # (more QEMU arguments, e.g. -icount shift=0), BSLAB_TIMEOUT (seconds),
 # BSLAB_DUMP=1 (the guest may ask for memory dumps: QMP, the vmcoreinfo
 # device and a second serial port for dump_helper.py, run beside QEMU),
-# BSLAB_DRGN=1 (python3, drgn and vmlinux in the initramfs).
+# BSLAB_DRGN=1 (python3, drgn and vmlinux in the initramfs), BSLAB_KERNEL
+# (the image to boot, default KDIR's bzImage: a distribution's vmlinuz).
 #
 # Packs busybox, qemu/init and the given modules into an initramfs in OUTDIR,
 # boots KDIR's bzImage under QEMU (TCG, -smp 2) and writes the serial console
@@ -93,7 +94,7 @@ rc=0
 timeout "${BSLAB_TIMEOUT:-900}" qemu-system-x86_64 "${dump[@]}" \
 	-machine pc -cpu max -smp "${BSLAB_SMP:-2}" -m 2G \
 	-accel "${BSLAB_ACCEL:-tcg,thread=multi}" ${BSLAB_QEMU_EXTRA:-} \
-	-kernel "$kdir/arch/x86/boot/bzImage" \
+	-kernel "${BSLAB_KERNEL:-$kdir/arch/x86/boot/bzImage}" \
 	-initrd "$out/initramfs.cpio.gz" \
 	-append "console=ttyS0 panic=-1 loglevel=7 ${BSLAB_CMDLINE:-}" \
 	-display none -monitor none -serial "file:$log" \
