@@ -11,7 +11,6 @@
 
 #include "helpers.h"
 
-
 static int debug_write(const char *cache, const char *val)
 {
 	char path[96];

@@ -10,7 +10,6 @@
 
 #include "helpers.h"
 
-
 #define NSTATS (sizeof(struct bslab_stats) / sizeof(u64))
 
 static void stat_names(const char **names)
@@ -353,6 +352,35 @@ static void meminfo_accounting(struct kunit *test)
 	}
 }
 
+/*
+ * bslab_alloc() above BSLAB_ALLOC_MAX takes pages straight from the page
+ * allocator; like kmalloc's large allocations in SLUB, they count in
+ * SUnreclaim, so kmastat's Total and /proc/meminfo agree.
+ */
+static void meminfo_large(struct kunit *test)
+{
+	const unsigned int n = 64;
+	const size_t size = 64 * 1024;	/* 64 * 64 KiB: 4 MiB */
+	const long grown = n * size / 1024, slack = 1024;
+	long before, peak;
+	unsigned int i;
+	void **objs;
+
+	objs = tst_alloc_array(test, n, sizeof(void *));
+	before = meminfo_kb(test, "SUnreclaim:");
+	for (i = 0; i < n; i++) {
+		objs[i] = bslab_alloc(size, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+	}
+	peak = meminfo_kb(test, "SUnreclaim:");
+	KUNIT_EXPECT_GE(test, peak - before, grown - slack);
+	KUNIT_EXPECT_LE(test, peak - before, grown + slack);
+	for (i = 0; i < n; i++)
+		bslab_free(objs[i], size);
+	KUNIT_EXPECT_GE(test, peak - meminfo_kb(test, "SUnreclaim:"),
+			grown - slack);
+}
+
 static struct kunit_case stats_cases[] = {
 	KUNIT_CASE(consistency),
 	KUNIT_CASE(stats_file),
@@ -360,6 +388,7 @@ static struct kunit_case stats_cases[] = {
 	KUNIT_CASE(kmastat_file),
 	KUNIT_CASE(bslabinfo_file),
 	KUNIT_CASE(meminfo_accounting),
+	KUNIT_CASE(meminfo_large),
 	{}
 };
 

@@ -8,7 +8,6 @@
  */
 #include "helpers.h"
 
-
 static char *verify_text(struct kunit *test, const char *cache)
 {
 	char path[96];

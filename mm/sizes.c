@@ -13,7 +13,9 @@
  *
  * Larger sizes go straight to the page allocator as compound pages;
  * bslab_free() checks the order of what it is given against the size.  Those
- * pages are counted (large_alloc, large_bytes) and shown in kmastat.  Where
+ * pages are counted (large_alloc, large_bytes), shown in kmastat and, as
+ * SLUB does for kmalloc's large allocations, in /proc/meminfo's Slab
+ * (SUnreclaim), so that meminfo and kmastat's Total agree.  Where
  * the page allocator may not be called (hard IRQ; see pages_allowed()), a
  * large allocation fails and a large free is finished by a work item: the
  * pages wait on a lock-free list written into their own first bytes.
@@ -105,6 +107,8 @@ void *bslab_alloc(size_t size, gfp_t gfp)
 		return NULL;
 	atomic_long_inc(&large_allocs);
 	atomic_long_add(PAGE_SIZE << order, &large_bytes);
+	mod_node_page_state(page_pgdat(page), NR_SLAB_UNRECLAIMABLE_B,
+			    PAGE_SIZE << order);
 	kmemleak_alloc(page_address(page), size, 1, gfp);
 	return page_address(page);
 }
@@ -136,6 +140,8 @@ void bslab_free(void *obj, size_t size)
 	}
 	atomic_long_dec(&large_allocs);
 	atomic_long_sub(PAGE_SIZE << order, &large_bytes);
+	mod_node_page_state(page_pgdat(page), NR_SLAB_UNRECLAIMABLE_B,
+			    -(long)(PAGE_SIZE << order));
 	kmemleak_free(obj);
 	if (unlikely(!pages_allowed())) {
 		struct large_deferred *ld = obj;
