@@ -12,6 +12,7 @@
 #include <linux/module.h>
 /* 6.1's <linux/shrinker.h> uses atomic_long_t without including it */
 #include <linux/atomic.h>
+#include <linux/slab.h>
 #include <linux/hrtimer.h>
 #include <linux/shrinker.h>
 #include <linux/stackdepot.h>
@@ -33,59 +34,44 @@
  * (shrinker_free); earlier kernels register a caller-owned struct
  * (register_shrinker) and take it back with unregister_shrinker.
  */
+static inline struct shrinker *
+bslab_shrinker_create(const char *name,
+		      unsigned long (*count)(struct shrinker *,
+					     struct shrink_control *),
+		      unsigned long (*scan)(struct shrinker *,
+					    struct shrink_control *))
+{
 #if KERNEL_VERSION(6, 7, 0) <= LINUX_VERSION_CODE
-static inline struct shrinker *
-bslab_shrinker_create(const char *name,
-		      unsigned long (*count)(struct shrinker *,
-					     struct shrink_control *),
-		      unsigned long (*scan)(struct shrinker *,
-					    struct shrink_control *))
-{
 	struct shrinker *s = shrinker_alloc(0, "%s", name);
-
-	if (!s)
-		return NULL;
-	s->count_objects = count;
-	s->scan_objects = scan;
-	s->seeks = DEFAULT_SEEKS;
-	shrinker_register(s);
-	return s;
-}
-
-static inline void bslab_shrinker_destroy(struct shrinker *s)
-{
-	shrinker_free(s);
-}
 #else
-#include <linux/slab.h>
-
-static inline struct shrinker *
-bslab_shrinker_create(const char *name,
-		      unsigned long (*count)(struct shrinker *,
-					     struct shrink_control *),
-		      unsigned long (*scan)(struct shrinker *,
-					    struct shrink_control *))
-{
 	struct shrinker *s = kzalloc(sizeof(*s), GFP_KERNEL);
+#endif
 
 	if (!s)
 		return NULL;
 	s->count_objects = count;
 	s->scan_objects = scan;
 	s->seeks = DEFAULT_SEEKS;
+#if KERNEL_VERSION(6, 7, 0) <= LINUX_VERSION_CODE
+	shrinker_register(s);
+#else
 	if (register_shrinker(s, "%s", name)) {
 		kfree(s);
 		return NULL;
 	}
+#endif
 	return s;
 }
 
 static inline void bslab_shrinker_destroy(struct shrinker *s)
 {
+#if KERNEL_VERSION(6, 7, 0) <= LINUX_VERSION_CODE
+	shrinker_free(s);
+#else
 	unregister_shrinker(s);
 	kfree(s);
-}
 #endif
+}
 
 /*
  * Save a stack in the stack depot without sleeping; may the depot take

@@ -19,13 +19,7 @@ fail() {
 	exit 1
 }
 
-flavour=${FLAVOUR:-debug}
-kver=${KVER:-6.12}
-name=check
-[ "$flavour" = debug ] || name=$name-$flavour
-[ "$kver" = 6.12 ] || name=$name-$kver
-bslab_setup "$name" "$flavour" "${KDIR:-}" "$kver"
-ksrc=$(readlink -f "$kdir/source" 2>/dev/null || echo "$kdir")
+bslab_setup_kernel check
 
 # (in a copy, build/NAME/src: checks of several kernels may run at once)
 ( bslab_build_copy "$kdir" ) || fail "module build (see $out/build.log)"

@@ -9,6 +9,10 @@
 #	kdir: KDIR if given (not empty), else the cached kernel of FLAVOUR
 #	(a fragment in qemu/) and SERIES (6.12 by default), built first if
 #	it is not cached.
+#   bslab_setup_kernel NAME
+#	bslab_setup for the kernel FLAVOUR (debug by default) and KVER (6.12
+#	by default) name, KDIR overriding both; out is build/NAME, or
+#	build/NAME[-FLAVOUR][-KVER] for others than those; ksrc: its source.
 #   bslab_build_copy KDIR [make arguments...]
 #	build every module from a copy of the sources in $out/src, so that
 #	a build against another kernel, or with other flags, leaves the
@@ -28,6 +32,16 @@ bslab_setup() {
 	# shellcheck disable=SC2034 # kdir and out are for the sourcing script
 	kdir=${3:-$("$top/scripts/kernel.sh" "$2" "${4:-6.12}" | tail -n 1)}
 	mkdir -p "$out"
+}
+
+bslab_setup_kernel() {
+	local name=$1 flavour=${FLAVOUR:-debug} kver=${KVER:-6.12}
+
+	[ "$flavour" = debug ] || name=$name-$flavour
+	[ "$kver" = 6.12 ] || name=$name-$kver
+	bslab_setup "$name" "$flavour" "${KDIR:-}" "$kver"
+	# shellcheck disable=SC2034 # for the sourcing script
+	ksrc=$(readlink -f "$kdir/source" 2>/dev/null || echo "$kdir")
 }
 
 bslab_fail_log() {

@@ -16,13 +16,7 @@ set -euo pipefail
 case ${1:-} in -h | --help) sed -n '3,/^set -/s/^# \{0,1\}//p' "$0" | sed '/^set -/d'; exit 0 ;; esac
 
 . "$(dirname "$0")/common.sh"
-flavour=${FLAVOUR:-debug}
-kver=${KVER:-6.12}
-name=soak
-[ "$flavour" = debug ] || name=$name-$flavour
-[ "$kver" = 6.12 ] || name=$name-$kver
-bslab_setup "$name" "$flavour" "${KDIR:-}" "$kver"
-ksrc=$(readlink -f "$kdir/source" 2>/dev/null || echo "$kdir")
+bslab_setup_kernel soak
 secs=${SOAK_SECONDS:-300}
 
 bslab_build_copy "$kdir"
