@@ -448,10 +448,12 @@ static noinline void cache_free_refused(struct bslab_cache *cache, void *obj)
 
 static noinline void cache_free_slow(struct bslab_cache *cache, void *obj)
 {
+	bool rt_retry = IS_ENABLED(CONFIG_PREEMPT_RT);
 	struct bslab_cpu_cache *cc;
 	struct bslab_magazine *m;
 	bool done = false;
 
+again:
 	if (cpu_layer_enter(cache, &cc)) {
 		m = cc->loaded;
 		if (static_branch_likely(&bslab_free_check) && mag_top(m) == obj) {
@@ -473,6 +475,11 @@ static noinline void cache_free_slow(struct bslab_cache *cache, void *obj)
 
 	if (done)
 		return;
+	/* PREEMPT_RT: the magazine the CPU layer could not allocate */
+	if (rt_retry && bslab_depot_add_empty(cache)) {
+		rt_retry = false;
+		goto again;
+	}
 	/*
 	 * Preemption stays off until the cache is last touched: a dead cache
 	 * whose last object this call frees is released only after an RCU

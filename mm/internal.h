@@ -761,6 +761,7 @@ void bslab_magazine_exit(void);
 int bslab_cpu_layer_init(struct bslab_cache *cp);
 void bslab_cpu_layer_drain(struct bslab_cache *cp);
 void *bslab_cpu_alloc_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc);
+bool bslab_depot_add_empty(struct bslab_cache *cp);
 bool bslab_cpu_free_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc,
 			 void *obj);
 size_t bslab_cpu_take(struct bslab_cache *cp, size_t n, void **objs);

@@ -307,6 +307,43 @@ void *bslab_cpu_alloc_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc)
 }
 
 /**
+ * bslab_depot_add_empty() - an empty magazine for the depot, from outside
+ * the CPU layer
+ * @cp: the cache
+ *
+ * The CPU layer runs with preemption off, where PREEMPT_RT forbids the page
+ * allocator (pages_allowed()): there a free that needs an empty magazine
+ * gets one only if the magazine cache has a free object in its slabs, and
+ * at first it has none, so without this the cache would never load a
+ * magazine at all.  The free's slow path calls this, preemptible, when the
+ * CPU layer could not take the object, and tries again if it returns true.
+ *
+ * Context: any; allocates only where pages_allowed().
+ * Return: true if the depot was given an empty magazine.
+ */
+bool bslab_depot_add_empty(struct bslab_cache *cp)
+{
+	struct bslab_depot *d = &cp->depot;
+	struct bslab_magazine *m;
+	unsigned long flags;
+
+	if (!loads_magazines(cp) || !pages_allowed())
+		return false;
+	m = mag_new(cp, GFP_NOWAIT | __GFP_NOWARN);
+	if (!m)
+		return false;
+	flags = depot_lock(d);
+	if (mag_current(cp, m)) {
+		depot_push_locked(d, m);
+		m = NULL;
+	}
+	depot_unlock(d, flags);
+	if (m)			/* resized meanwhile */
+		mag_discard(cp, m);
+	return !m;
+}
+
+/**
  * bslab_cpu_free_slow() - free when the loaded magazine is full
  * @cp: the cache
  * @cc: this CPU's cache, busy
