@@ -144,6 +144,8 @@ static void working_set_reap(struct kunit *test)
 static void reaper_off(void *unused)
 {
 	tst_write_param("reap_interval", "0");
+	tst_write_param("resize_contention", "3");
+	tst_write_param("idle_intervals", "4");
 }
 
 /*
@@ -164,6 +166,13 @@ static void periodic_reaper(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, reaper_off,
 							   NULL));
+	/*
+	 * Only the reap is under test: no resize (on a slow kernel the setup
+	 * can look contended, and a resize would discard the magazines first).
+	 */
+	KUNIT_ASSERT_EQ(test, 0, tst_write_param("resize_contention",
+						 "4294967295"));
+	KUNIT_ASSERT_EQ(test, 0, tst_write_param("idle_intervals", "0"));
 	KUNIT_ASSERT_EQ(test, 0, tst_write_param("reap_interval", "1"));
 	deadline = jiffies + 10 * HZ;
 	while (tst_stat(cache, full_magazines) && time_before(jiffies, deadline))
