@@ -247,6 +247,7 @@ class Tests:
                 python.append(path)
             elif name.endswith(".sh") or first.startswith("#!/bin/"):
                 shell.append(path)
+        shell.append(os.path.join(TOP, ".ci", "run"))
         p = subprocess.run(["shellcheck", "-x", "-P", "SCRIPTDIR"] + shell,
                            capture_output=True, text=True, check=False)
         assert p.returncode == 0, "shellcheck:\n" + p.stdout + p.stderr
