@@ -79,7 +79,8 @@ $sudo apt-get install -y -qq "$deb" >"$out/install.log" 2>&1 || rc=$?
 result $rc "apt-get install ./$(basename "$deb")"
 for rel in $rels; do
 	rc=0
-	grep -q "^Building initial module for $rel$" "$out/install.log" || rc=1
+	# (DKMS ends its progress lines with a carriage return)
+	tr -d '\r' <"$out/install.log" | grep -qx "Building initial module for $rel" || rc=1
 	result $rc "$rel: apt-get install had DKMS build bslab for it"
 	rc=0
 	$sudo dkms build --force -m bslab -v "$ver" -k "$rel" >"$out/dkms-$rel.log" 2>&1 || rc=$?
