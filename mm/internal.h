@@ -683,11 +683,17 @@ static __always_inline bool cpu_layer_enter(struct bslab_cache *cp,
 {
 	struct bslab_cpu_cache *cc = get_cpu_ptr(cp->cpu);
 
-	if (unlikely(cc->busy)) {
+	/*
+	 * Marked, for KCSAN: an interrupt on this CPU writes the word
+	 * between our read and write, and always puts it back before we run
+	 * again, so the value we act on is right; no other CPU touches it.
+	 * (The same single mov either way.)
+	 */
+	if (unlikely(READ_ONCE(cc->busy))) {
 		put_cpu_ptr(cp->cpu);
 		return false;
 	}
-	cc->busy = 1;
+	WRITE_ONCE(cc->busy, 1);
 	barrier();
 	*ccp = cc;
 	return true;
@@ -697,7 +703,7 @@ static __always_inline void cpu_layer_exit(struct bslab_cache *cp,
 					   struct bslab_cpu_cache *cc)
 {
 	barrier();
-	cc->busy = 0;
+	WRITE_ONCE(cc->busy, 0);
 	put_cpu_ptr(cp->cpu);
 }
 
