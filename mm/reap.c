@@ -37,10 +37,16 @@
  * held it while debugfs waited for a reader, and the reader waited for the
  * hotplug lock.
  *
+ * Neither the reaper nor the shrinker empties the CPUs' magazines.  The
+ * debugfs reap file does (bslab_reap_all()): bslab_cache_reap() on every
+ * cache, for an admin about to compare /proc/meminfo with an earlier value.
+ *
  * Locking: the reaper and the shrinker walk the cache list under
  * bslab_caches_mutex (the shrinker only with a trylock: it may be called
  * from an allocation made under the mutex).  Reclaim callbacks run under
- * the mutex and must not create or destroy caches.
+ * the mutex and must not create or destroy caches.  bslab_reap_all() walks
+ * it under bslab_setup_mutex instead: draining the CPUs takes the hotplug
+ * lock, which comes before bslab_caches_mutex in the lock order.
  */
 #include <linux/cpuhotplug.h>
 #include <linux/moduleparam.h>
