@@ -8,7 +8,8 @@
 #   make check      the tests: boot QEMU, run every KUnit suite, judge the log
 #                   (EXTRA_TESTS=<dir> adds client test modules; KVER=6.1
 #                   or 7.2 for another kernel, FLAVOUR=kcsan or rt another
-#                   checker)
+#                   checker; HOTPLUG_SECONDS, default 180, the length of
+#                   the CPU hotplug storm)
 #   make run        boot QEMU, run the demo workload, show the stats files
 #   make check-distro  bslab on Debian's stock 6.1 and 6.12 kernels (their
 #                   headers, their vmlinuz): load, stats, hotplug, unload
@@ -30,6 +31,7 @@
 KVER ?= 6.12
 FLAVOUR ?= debug
 SOAK_SECONDS ?= 300
+HOTPLUG_SECONDS ?= 180
 KDIR ?= $(shell $(CURDIR)/scripts/kernel.sh $(FLAVOUR) $(KVER) | tail -n 1)
 KSRC = $(shell readlink -f $(KDIR)/source)
 SOURCES = $(wildcard include/*.h mm/*.[ch] kunit/*.[ch] examples/*/*.c) \
@@ -41,7 +43,8 @@ modules:
 	bash scripts/modules.sh $(KDIR) /dev/stdout
 
 check:
-	KDIR=$(KDIR) EXTRA_TESTS=$(EXTRA_TESTS) bash scripts/check.sh
+	KDIR=$(KDIR) EXTRA_TESTS=$(EXTRA_TESTS) HOTPLUG_SECONDS=$(HOTPLUG_SECONDS) \
+		bash scripts/check.sh
 
 run:
 	KDIR=$(KDIR) bash scripts/run.sh
