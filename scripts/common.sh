@@ -23,6 +23,14 @@
 #	print the bslabstat CSV the guest wrote between its BSLAB-CSV-BEGIN
 #	and BSLAB-CSV-END lines (a console message that lands in between is
 #	dropped: only the header and nine-field lines are kept).
+#   bslab_distro_kernels
+#	Debian's stock kernels, by the meta-package that stands for each:
+#	bookworm's own (6.1), its PREEMPT_RT flavour and the 6.12 kernel
+#	Debian ships for bookworm; DISTRO_KERNELS overrides the list.
+#   bslab_distro_release META
+#	the release META stands for today, e.g. 6.1.0-57-amd64 (none: empty).
+#   bslab_distro_headers RELEASE
+#	install linux-headers-RELEASE, unless it is.
 
 bslab_setup() {
 	bslab_name=$1
@@ -70,4 +78,20 @@ bslab_guest_csv() {
 		awk '/^BSLAB-CSV-END/ { on = 0 }
 		     on && ($0 ~ /^time,/ || (split($0, f, ",") == 9 && $1 ~ /^[0-9]/))
 		     /^BSLAB-CSV-BEGIN/ { on = 1 }'
+}
+
+bslab_distro_kernels() {
+	echo "${DISTRO_KERNELS:-linux-image-amd64 linux-image-rt-amd64 linux-image-6.12-amd64}"
+}
+
+bslab_distro_release() {
+	apt-cache depends --important "$1" |
+		sed -n 's/^ *Depends: linux-image-\(.*\)$/\1/p' | sed 's/-unsigned$//' | head -n 1
+}
+
+bslab_distro_headers() {
+	local sudo=
+	[ "$(id -u)" = 0 ] || sudo=sudo
+	dpkg-query -W -f='${Status}' "linux-headers-$1" 2>/dev/null | grep -q "ok installed" ||
+		DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "linux-headers-$1" >/dev/null
 }

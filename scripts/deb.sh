@@ -6,18 +6,20 @@
 # build/deb/bslab-dkms_<version>_all.deb.
 #
 # With "check" (make check-deb), then, as a user would: installs the
-# linux-headers packages of Debian's stock bookworm kernel (6.1) and of its
-# 6.12 kernel, installs the package with apt (DKMS builds bslab for every
-# kernel with headers), runs `dkms build` for each of the two, checks that
-# each has bslab.ko, bslab_demo.ko and the Module.symvers clients need,
-# builds a client module of its own (the demo's source, outside bslab's
-# tree: Debian's kernels have no KUnit for examples/client) against the
-# installed headers and that Module.symvers, and purges the package again.  Ends with the
-# line "N passed, M failed".
+# linux-headers packages of Debian's stock bookworm kernel (6.1), of its
+# PREEMPT_RT flavour and of its 6.12 kernel (DISTRO_KERNELS overrides the
+# list), installs the package with apt (DKMS builds bslab for every kernel
+# with headers), runs `dkms build` for each, checks that each has bslab.ko,
+# bslab_demo.ko and the Module.symvers clients need, builds a client module
+# of its own (the demo's source, outside bslab's tree: Debian's kernels have
+# no KUnit for examples/client) against the installed headers and that
+# Module.symvers, and purges the package again.  Ends with the line
+# "N passed, M failed".
 set -euo pipefail
 # --help: the comment above
 case ${1:-} in -h | --help) sed -n '3,/^set -/s/^# \{0,1\}//p' "$0" | sed '/^set -/d'; exit 0 ;; esac
 
+. "$(dirname "$0")/common.sh"
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/deb
 sudo=
@@ -65,13 +67,11 @@ result() {
 }
 
 rels=
-for meta in linux-image-amd64 linux-image-6.12-amd64; do
-	rel=$(apt-cache depends --important "$meta" |
-		sed -n 's/^ *Depends: linux-image-\(.*\)$/\1/p' | sed 's/-unsigned$//' | head -n 1)
+for meta in $(bslab_distro_kernels); do
+	rel=$(bslab_distro_release "$meta")
+	[ -n "$rel" ] || { echo "deb: no kernel behind $meta"; exit 1; }
 	rels="$rels $rel"
-	dpkg-query -W -f='${Status}' "linux-headers-$rel" 2>/dev/null |
-		grep -q "ok installed" ||
-		$sudo apt-get install -y -qq "linux-headers-$rel" >/dev/null
+	bslab_distro_headers "$rel"
 done
 
 rc=0

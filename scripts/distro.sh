@@ -3,7 +3,8 @@
 #
 # distro.sh - make check-distro: bslab on Debian's own kernels, as a user
 # of Debian 12 would have it: the stock bookworm kernel (linux-image-amd64,
-# 6.1) and the 6.12 kernel Debian ships for bookworm (linux-image-6.12-amd64).
+# 6.1), its PREEMPT_RT flavour (linux-image-rt-amd64) and the 6.12 kernel
+# Debian ships for bookworm (linux-image-6.12-amd64).
 # For each: installs its linux-headers package (headers only: nothing is
 # installed to boot), builds bslab and the demo against them, downloads the
 # signed kernel image and unpacks it into the cache (BSLAB_CACHE, default
@@ -22,15 +23,11 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/deps.sh"
 cache=${BSLAB_CACHE:-$HOME/.cache/bslab}/distro
 mkdir -p "$cache"
-sudo=
-[ "$(id -u)" = 0 ] || sudo=sudo
 export DEBIAN_FRONTEND=noninteractive
 
 passed=0 failed=0
-for meta in ${DISTRO_KERNELS:-linux-image-amd64 linux-image-6.12-amd64}; do
-	# the release the meta-package stands for today, e.g. 6.1.0-57-amd64
-	rel=$(apt-cache depends --important "$meta" |
-		sed -n 's/^ *Depends: linux-image-\(.*\)$/\1/p' | sed 's/-unsigned$//' | head -n 1)
+for meta in $(bslab_distro_kernels); do
+	rel=$(bslab_distro_release "$meta")
 	if [ -z "$rel" ]; then
 		echo "distro: no kernel behind $meta"
 		failed=$((failed + 1))
@@ -41,9 +38,7 @@ for meta in ${DISTRO_KERNELS:-linux-image-amd64 linux-image-6.12-amd64}; do
 	mkdir -p "$out"
 	echo "distro: $meta is $rel"
 
-	dpkg-query -W -f='${Status}' "linux-headers-$rel" 2>/dev/null |
-		grep -q "ok installed" ||
-		$sudo apt-get install -y -qq "linux-headers-$rel" >/dev/null
+	bslab_distro_headers "$rel"
 	image=$cache/$rel/boot/vmlinuz-$rel
 	if [ ! -f "$image" ]; then
 		rm -rf "${cache:?}/$rel"
