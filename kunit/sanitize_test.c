@@ -71,9 +71,10 @@ static void kasan_use_after_free(struct kunit *test)
 	KUNIT_ASSERT_GT(test, tst_stat(cache, buf_magazine), 0);
 
 	mark = tst_log_mark();
-	expect_kasan("slab-use-after-free in ");
+	expect_kasan(BSLAB_KASAN_SLAB_UAF " in ");
 	read_elsewhere(test, x + 8);
-	KUNIT_EXPECT_EQ(test, tst_log_count(mark, "BUG: KASAN: slab-use-after-free in read_byte"),
+	KUNIT_EXPECT_EQ(test, tst_log_count(mark, "BUG: KASAN: "
+					    BSLAB_KASAN_SLAB_UAF " in read_byte"),
 			1);
 	KUNIT_EXPECT_EQ(test, tst_log_count(mark, "Read of size 1 at addr %lx",
 					    (unsigned long)x + 8), 1);
@@ -102,13 +103,13 @@ static void kasan_out_of_bounds(struct kunit *test)
 	/*
 	 * bslab_alloc(50): 50 bytes are the object, whatever its class.  KASAN
 	 * names the kind by the granule after the bad byte's: a redzone or,
-	 * in a class 56 bytes apart, the next (free) object.
+	 * in a class 56 bytes apart, the next object, perhaps a free one.
 	 */
 	y = bslab_alloc(50, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, y);
 	read_byte(y + 49);
 	mark = tst_log_mark();
-	expect_kasan("slab-");
+	expect_kasan(BSLAB_KASAN_SLAB_BAD);
 	read_elsewhere(test, y + 50);
 	KUNIT_EXPECT_EQ(test, tst_log_count(mark, "Read of size 1 at addr %lx",
 					    (unsigned long)y + 50), 1);
