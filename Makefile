@@ -11,11 +11,12 @@
 #                   checker; HOTPLUG_SECONDS, default 180, the length of
 #                   the CPU hotplug storm)
 #   make run        boot QEMU, run the demo workload, show the stats files
-#   make check-distro  bslab on Debian's stock 6.1 and 6.12 kernels (their
-#                   headers, their vmlinuz): load, stats, hotplug, unload
+#   make check-distro  bslab on Debian's stock 6.1, 6.1-rt and 6.12 kernels
+#                   (their headers, their vmlinuz): load, stats, hotplug,
+#                   unload
 #   make deb        the bslab-dkms package: build/deb/bslab-dkms_*.deb
-#   make check-deb  build it, install it, dkms build for the stock 6.1 and
-#                   6.12 headers, build a client against it, purge it
+#   make check-deb  build it, install it, dkms build for those three
+#                   kernels' headers, build a client against it, purge it
 #   make soak       bslab_soak under CPU hotplug, drop_caches, fault
 #                   injection and readers for SOAK_SECONDS (default 300)
 #   make bench      bslab against SLUB on the perf kernel: build/bench/results.*

@@ -30,7 +30,7 @@
 #   bslab_distro_release META
 #	the release META stands for today, e.g. 6.1.0-57-amd64 (none: empty).
 #   bslab_distro_headers RELEASE
-#	install linux-headers-RELEASE, unless it is.
+#	install linux-headers-RELEASE, unless it is installed.
 
 bslab_setup() {
 	bslab_name=$1
