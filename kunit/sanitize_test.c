@@ -165,6 +165,7 @@ struct leak {
 };
 
 #define LEAK_MASK 0x5a5a5a5a5a5a5a5aUL
+#define LEAK_SIZE 200
 
 /*
  * Overwrite the stack below this point, where the frames of the allocation
@@ -189,6 +190,14 @@ static noinline int leak_thread(void *arg)
 
 	for (i = 0; i < LEAKS; i++) {
 		obj = bslab_cache_alloc(l->cache, GFP_KERNEL);
+		/*
+		 * Written, as a client writes its objects: an object never
+		 * written holds what its page held before, and a stale
+		 * pointer there from one leaked object to the next lets a
+		 * single stray reference hide them all.
+		 */
+		if (obj)
+			memset(obj, 0x5a, LEAK_SIZE);
 		l->hidden[i] = (unsigned long)obj ^ LEAK_MASK;
 	}
 	obj = NULL;
@@ -216,7 +225,7 @@ static void kmemleak_finds_leak(struct kunit *test)
 
 	if (!IS_ENABLED(CONFIG_DEBUG_KMEMLEAK))
 		kunit_skip(test, "needs a kmemleak kernel (the debug kernel is one)");
-	l.cache = tst_cache(test, "t_san_leak", 200, 0, NULL, NULL, NULL, 0);
+	l.cache = tst_cache(test, "t_san_leak", LEAK_SIZE, 0, NULL, NULL, NULL, 0);
 	init_completion(&l.done);
 	t = kthread_run(leak_thread, &l, "bslab_leak");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
