@@ -4,7 +4,8 @@
  * each kind of damage, made by hand in a cache's structures and undone
  * afterwards, gives its line: a magazine round its slab has free, a depot
  * round that is not an object's start, an object on a free list twice, a
- * free object whose poison was written, and a count that does not add up.
+ * free object whose poison was written, a count that does not add up, and
+ * KASAN's shadow saying the opposite of the slab layer.
  */
 #include "helpers.h"
 
@@ -240,6 +241,156 @@ static void verify_counts(struct kunit *test)
 	bslab_cache_free(cache, x);
 }
 
+/*
+ * KASAN's shadow against the slab layer (issue 19): an object in use that
+ * the shadow calls freed, in a small and in a large cache, and a free
+ * object, in a slab and in a magazine, that the shadow calls in use.
+ */
+static void verify_kasan_in_use_freed(struct kunit *test)
+{
+	static const size_t sizes[] = { 64, 3000 };
+	char name[32];
+	struct bslab_cache *cache;
+	unsigned int k;
+	void *x, *y;
+	bool found;
+
+	if (!IS_ENABLED(CONFIG_KASAN_GENERIC))
+		kunit_skip(test, "needs a generic-KASAN kernel (the debug kernel is one)");
+	tst_pin(test, 0);
+	for (k = 0; k < ARRAY_SIZE(sizes); k++) {
+		snprintf(name, sizeof(name), "t_ver_kasan%zu", sizes[k]);
+		cache = tst_cache(test, name, sizes[k], 0, NULL, NULL, NULL, 0);
+		x = bslab_cache_alloc(cache, GFP_KERNEL);
+		y = bslab_cache_alloc(cache, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, x);
+		KUNIT_ASSERT_NOT_NULL(test, y);
+		bslab_cache_free(cache, y);	/* a round: poisoned, rightly */
+
+		kasan_obj_free(cache, x);	/* the damage: x is in use */
+		found = has_line(verify_text(test, name), name,
+				 "1 objects in use are poisoned as free in KASAN's shadow (a use of one is reported, its free refused)");
+		KUNIT_EXPECT_TRUE_MSG(test, found, "%zu bytes", sizes[k]);
+		kasan_obj_use(cache, x, cache->size);
+		KUNIT_EXPECT_STREQ(test, verify_text(test, name), "ok\n");
+		bslab_cache_free(cache, x);
+		KUNIT_EXPECT_STREQ(test, verify_text(test, name), "ok\n");
+	}
+}
+
+static void verify_kasan_free_in_use(struct kunit *test)
+{
+	struct bslab_cache *cache, *nomag;
+	void *x, *keep;
+	bool found;
+
+	if (!IS_ENABLED(CONFIG_KASAN_GENERIC))
+		kunit_skip(test, "needs a generic-KASAN kernel (the debug kernel is one)");
+	tst_pin(test, 0);
+	nomag = tst_cache(test, "t_ver_kfree", 3000, 0, NULL, NULL, NULL,
+			  BSLAB_NOMAGAZINE);
+	x = bslab_cache_alloc(nomag, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, x);
+	bslab_cache_free(nomag, x);		/* on its slab's free list */
+	kasan_obj_use(nomag, x, nomag->size);	/* the damage */
+	found = has_line(verify_text(test, "t_ver_kfree"), "t_ver_kfree",
+			 "free object %p is not poisoned as free in KASAN's shadow (a use after free would go unreported)",
+			 x);
+	KUNIT_EXPECT_TRUE(test, found);
+	kasan_obj_free(nomag, x);
+	KUNIT_EXPECT_STREQ(test, verify_text(test, "t_ver_kfree"), "ok\n");
+
+	cache = tst_cache(test, "t_ver_kround", 64, 0, NULL, NULL, NULL, 0);
+	keep = bslab_cache_alloc(cache, GFP_KERNEL);
+	x = bslab_cache_alloc(cache, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, keep);
+	KUNIT_ASSERT_NOT_NULL(test, x);
+	bslab_cache_free(cache, x);		/* into CPU 0's magazine */
+	kasan_obj_use(cache, x, cache->size);	/* the damage */
+	found = has_line(verify_text(test, "t_ver_kround"), "t_ver_kround",
+			 "a magazine of CPU 0 holds %p, which is not poisoned as free in KASAN's shadow (a use after free would go unreported)",
+			 x);
+	KUNIT_EXPECT_TRUE(test, found);
+	kasan_obj_free(cache, x);
+	KUNIT_EXPECT_STREQ(test, verify_text(test, "t_ver_kround"), "ok\n");
+	bslab_cache_free(cache, keep);
+}
+
+/*
+ * A bulk allocation takes objects, then drops the cache's lock to make a
+ * slab for the rest (its constructor runs meanwhile): the cache must be
+ * consistent at that moment (issue 19: verify said "slabs have 45 objects
+ * out, buf_out is 12" on a busy cache).  The constructor of the second
+ * slab's first object holds the allocation there while verify reads.
+ */
+struct grow_pause {
+	atomic_t calls;
+	int at;
+	struct completion reached, resume;
+	unsigned int n;		/* objects the bulk allocation asks for */
+	void *objs[64];
+};
+
+static int pause_ctor(void *obj, void *priv, gfp_t gfp)
+{
+	struct grow_pause *gp = priv;
+
+	if (atomic_inc_return(&gp->calls) == gp->at) {
+		complete(&gp->reached);
+		wait_for_completion(&gp->resume);
+	}
+	return 0;
+}
+
+static int grow_job(struct tst_cpu_job *job)
+{
+	struct grow_pause *gp = job->shared;
+
+	job->ops = bslab_cache_alloc_bulk(job->cache, GFP_KERNEL, gp->n,
+					  gp->objs);
+	return 0;
+}
+
+static void verify_while_growing(struct kunit *test)
+{
+	static const size_t sizes[] = { 200, 3000 };
+	struct tst_cpu_job *job = kunit_kzalloc(test, sizeof(*job), GFP_KERNEL);
+	struct grow_pause *gp = kunit_kzalloc(test, sizeof(*gp), GFP_KERNEL);
+	struct bslab_cache *cache;
+	char name[32];
+	unsigned int k;
+
+	KUNIT_ASSERT_NOT_NULL(test, job);
+	KUNIT_ASSERT_NOT_NULL(test, gp);
+	tst_need_two_cpus(test);
+	tst_pin(test, 0);
+	for (k = 0; k < ARRAY_SIZE(sizes); k++) {
+		snprintf(name, sizeof(name), "t_ver_grow%zu", sizes[k]);
+		atomic_set(&gp->calls, 0);
+		init_completion(&gp->reached);
+		init_completion(&gp->resume);
+		cache = tst_cache(test, name, sizes[k], 0, pause_ctor, NULL,
+				  gp, BSLAB_NOMAGAZINE);
+		gp->n = cache->objs + 2;
+		KUNIT_ASSERT_LE(test, gp->n, ARRAY_SIZE(gp->objs));
+		gp->at = cache->objs + 1;	/* the second slab's first */
+		*job = (struct tst_cpu_job){ .fn = grow_job, .cache = cache,
+					     .cpu = 1, .shared = gp };
+		tst_job_start(test, job);
+		KUNIT_ASSERT_NE(test, 0, wait_for_completion_timeout(&gp->reached,
+								     30 * HZ));
+		/* the first slab's objects are taken; the lock is dropped */
+		KUNIT_EXPECT_STREQ_MSG(test, verify_text(test, name), "ok\n",
+				       "%zu bytes", sizes[k]);
+		complete(&gp->resume);
+		wait_for_completion(&job->done);
+		KUNIT_ASSERT_EQ(test, job->ops, gp->n);
+		KUNIT_EXPECT_STREQ(test, verify_text(test, name), "ok\n");
+		bslab_cache_free_bulk(cache, gp->n, gp->objs);
+		tst_cache_destroy(test, cache);
+	}
+}
+
 static struct kunit_case verify_cases[] = {
 	KUNIT_CASE(verify_clean),
 	KUNIT_CASE(verify_round_free),
@@ -247,6 +398,9 @@ static struct kunit_case verify_cases[] = {
 	KUNIT_CASE(verify_freelist_twice),
 	KUNIT_CASE(verify_poison_damaged),
 	KUNIT_CASE(verify_counts),
+	KUNIT_CASE(verify_kasan_in_use_freed),
+	KUNIT_CASE(verify_kasan_free_in_use),
+	KUNIT_CASE(verify_while_growing),
 	{}
 };
 

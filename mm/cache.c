@@ -417,7 +417,7 @@ static noinline void *cache_alloc_slow(struct bslab_cache *cache, gfp_t gfp)
 	if (cpu_layer_enter(cache, &cc)) {
 		m = cc->loaded;
 		if (mag_has_rounds(m)) {
-			obj = mag_pop(m);
+			obj = mag_pop(cache, m);
 			cc->ev.alloc_cpu++;
 		} else {
 			obj = bslab_cpu_alloc_slow(cache, cc);
@@ -462,7 +462,7 @@ again:
 			return;
 		}
 		if (mag_has_room(m)) {
-			mag_push(m, obj);
+			mag_push(cache, m, obj);
 			cc->ev.free_cpu++;
 			done = true;
 		} else {
@@ -509,7 +509,7 @@ void *bslab_cache_alloc(struct bslab_cache *cache, gfp_t gfp)
 	if (likely(cpu_layer_enter(cache, &cc))) {
 		m = cc->loaded;
 		if (likely(mag_has_rounds(m))) {
-			obj = mag_pop(m);
+			obj = mag_pop(cache, m);
 			cc->ev.alloc_cpu++;
 		}
 		cpu_layer_exit(cache, cc);
@@ -547,7 +547,7 @@ void bslab_cache_free(struct bslab_cache *cache, void *obj)
 		if (likely(mag_has_room(m)) &&
 		    (!static_branch_likely(&bslab_free_check) ||
 		     likely(mag_top(m) != obj))) {
-			mag_push(m, obj);
+			mag_push(cache, m, obj);
 			cc->ev.free_cpu++;
 			done = true;
 		}

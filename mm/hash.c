@@ -9,9 +9,9 @@
  * object is allocated its bufctl sits in this hash: an array of 2^hash_bits
  * singly linked chains, indexed by a multiplicative hash of the object's
  * address.  Allocation inserts at a chain's head (O(1)); free searches the
- * chain and unlinks.  Every lookup is counted (hash_lookup) with the number
- * of bufctls it visited (hash_lookup_depth), so the average chain depth a
- * free pays is hash_lookup_depth / hash_lookup.
+ * chain and unlinks.  Every free's lookup is counted (hash_lookup) with the
+ * number of bufctls it visited (hash_lookup_depth), so the average chain
+ * depth a free pays is hash_lookup_depth / hash_lookup.
  *
  * Rescaling: the table is kept between 1/8 and 2 allocated objects per
  * bucket.  The alloc and free paths only notice that the load left that
@@ -75,20 +75,20 @@ void bslab_hash_insert_locked(struct bslab_cache *cp, struct bslab_bufctl *bc)
 	*head = bc;
 }
 
-/* Find the link pointing at @buf's bufctl, counting the lookup. */
+/*
+ * Find the link pointing at @buf's bufctl; *@depth is set to the number of
+ * bufctls visited, the one found included.
+ */
 static struct bslab_bufctl **hash_search(struct bslab_cache *cp,
-					 const void *buf)
+					 const void *buf, u64 *depth)
 {
 	struct bslab_bufctl **link = hash_bucket(cp, buf);
-	u64 depth = 1;
 
 	lockdep_assert_held(&cp->lock);
-	cp->ev.hash_lookup++;
-	for (; *link; link = &(*link)->next, depth++) {
+	for (*depth = 1; *link; link = &(*link)->next, (*depth)++) {
 		if ((*link)->buf == buf)
 			break;
 	}
-	cp->ev.hash_lookup_depth += depth;
 	return link;
 }
 
@@ -97,12 +97,17 @@ static struct bslab_bufctl **hash_search(struct bslab_cache *cp,
  * @cp: the cache
  * @buf: the object
  *
+ * A look, not a free: not counted in hash_lookup (verify and the tests
+ * use it, and change no counter).
+ *
  * Return: the bufctl, or NULL if @buf is not allocated from @cp.
  */
 struct bslab_bufctl *bslab_hash_find_locked(struct bslab_cache *cp,
 					    const void *buf)
 {
-	return *hash_search(cp, buf);
+	u64 depth;
+
+	return *hash_search(cp, buf, &depth);
 }
 
 /**
@@ -115,9 +120,13 @@ struct bslab_bufctl *bslab_hash_find_locked(struct bslab_cache *cp,
 struct bslab_bufctl *bslab_hash_remove_locked(struct bslab_cache *cp,
 					      const void *buf)
 {
-	struct bslab_bufctl **link = hash_search(cp, buf);
-	struct bslab_bufctl *bc = *link;
+	struct bslab_bufctl **link, *bc;
+	u64 depth;
 
+	link = hash_search(cp, buf, &depth);
+	cp->ev.hash_lookup++;
+	cp->ev.hash_lookup_depth += depth;
+	bc = *link;
 	if (bc)
 		*link = bc->next;
 	return bc;

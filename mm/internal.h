@@ -219,6 +219,10 @@ struct bslab_cpu_cache {
  * @contention_seen: depot_contention at the last resize decision
  * @alloc_seen: allocations at the last resize decision
  * @idle_ticks: reap intervals in a row without an allocation
+ * @transit_begun: magazines taken off a CPU or out of the depot by a drain
+ *	or a purge, to be put back or emptied with no busy section or lock
+ *	held (counted so that verify can tell when none was on the way)
+ * @transit_done: ... of them put in the depot or emptied since
  * @ev: the depot's counters
  */
 struct bslab_depot {
@@ -233,6 +237,8 @@ struct bslab_depot {
 	u64 contention_seen;
 	u64 alloc_seen;
 	unsigned int idle_ticks;
+	atomic_long_t transit_begun;
+	atomic_long_t transit_done;
 	struct bslab_depot_events ev;
 };
 
@@ -584,15 +590,34 @@ static inline void kasan_obj_use(const struct bslab_cache *cp, void *obj,
 #endif
 
 /*
- * @obj goes to a client.  kmemleak allocates its record from the kernel's
- * slab allocator, which must not be called where the page allocator may
- * not (see pages_allowed()): objects allocated there are not tracked (and
- * kmemleak_free() of an object it does not know is a quiet no-op).
+ * KASAN's view of an object changes with its owner, in the same step: an
+ * object leaving a magazine for a client (mag_pop()) or the slab layer
+ * (slab_take_locked(), under the cache's lock) is made accessible there;
+ * one entering a magazine (mag_push()) or the slab layer (under the lock)
+ * is poisoned there.  So whoever holds a magazine (its CPU, in the busy
+ * section) or the lock sees shadows that agree with where the objects are,
+ * and verify can check them (verify.c).  With free_check=0 a pointer is
+ * not checked before it enters a magazine: it is poisoned only if it is an
+ * object of the cache, never random memory.
+ */
+static __always_inline void kasan_obj_in(const struct bslab_cache *cp,
+					 void *obj)
+{
+	if (IS_ENABLED(CONFIG_KASAN_GENERIC) &&
+	    (static_branch_likely(&bslab_free_check) || free_check_ok(cp, obj)))
+		kasan_obj_free(cp, obj);
+}
+
+/*
+ * @obj goes to a client (KASAN was told with the move).  kmemleak
+ * allocates its record from the kernel's slab allocator, which must not be
+ * called where the page allocator may not (see pages_allowed()): objects
+ * allocated there are not tracked (and kmemleak_free() of an object it does
+ * not know is a quiet no-op).
  */
 static __always_inline void *bslab_san_alloc(struct bslab_cache *cp,
 					     void *obj, gfp_t gfp)
 {
-	kasan_obj_use(cp, obj, cp->size);
 	if (IS_ENABLED(CONFIG_DEBUG_KMEMLEAK) && !cp->metadata &&
 	    pages_allowed())
 		kmemleak_alloc(obj, cp->size, 1, gfp);
@@ -601,19 +626,19 @@ static __always_inline void *bslab_san_alloc(struct bslab_cache *cp,
 
 /*
  * @obj, which passed the free check, comes back from a client.  Return:
- * false if KASAN's shadow says it is free already (a double free).
+ * false if KASAN's shadow says it is free already (a double free); KASAN
+ * poisons it when it enters a magazine or the slab layer.
  */
 static __always_inline bool bslab_san_free(struct bslab_cache *cp, void *obj)
 {
 	if (bslab_kasan_freed(obj))
 		return false;
-	kasan_obj_free(cp, obj);
 	if (!cp->metadata)
 		kmemleak_free(obj);
 	return true;
 }
 
-/* The same, with the free check off: only kmemleak may be told. */
+/* The same, with the free check off: no double free is looked for. */
 static __always_inline void bslab_san_free_unchecked(struct bslab_cache *cp,
 						     void *obj)
 {
@@ -663,6 +688,7 @@ unsigned long bslab_slab_release_empty(struct bslab_cache *cp);
 unsigned long bslab_slab_out(struct bslab_cache *cp);
 void bslab_slab_destroy_deferred(struct bslab_cache *cp);
 void bslab_slab_release_all(struct bslab_cache *cp);
+bool bslab_obj_out_locked(struct bslab_cache *cp, const void *obj);
 enum bslab_bad_free bslab_free_diagnose(struct bslab_cache *cp,
 					const void *obj);
 void bslab_report_free(struct bslab_cache *cp, const void *obj,
@@ -722,24 +748,36 @@ static __always_inline bool mag_has_room(const struct bslab_magazine *m)
 	return m->rounds < m->size;
 }
 
-static __always_inline void *mag_pop(struct bslab_magazine *m)
+/* Pop an object of @cp for a client (KASAN: accessible from now on). */
+static __always_inline void *mag_pop(const struct bslab_cache *cp,
+				     struct bslab_magazine *m)
 {
-	return m->objs[--m->rounds];
+	void *obj = m->objs[--m->rounds];
+
+	kasan_obj_use(cp, obj, cp->size);
+	return obj;
 }
 
-static __always_inline void mag_push(struct bslab_magazine *m, void *obj)
+/* Push an object of @cp a client freed (KASAN: poisoned from now on). */
+static __always_inline void mag_push(const struct bslab_cache *cp,
+				     struct bslab_magazine *m, void *obj)
 {
+	kasan_obj_in(cp, obj);
 	m->objs[m->rounds++] = obj;
 }
 
 /* Take up to @n rounds off the top of @m into @objs; returns how many. */
-static __always_inline size_t mag_pop_many(struct bslab_magazine *m,
+static __always_inline size_t mag_pop_many(const struct bslab_cache *cp,
+					   struct bslab_magazine *m,
 					   size_t n, void **objs)
 {
-	size_t k = min_t(size_t, n, m->rounds);
+	size_t k = min_t(size_t, n, m->rounds), i;
 
 	m->rounds -= k;
 	memcpy(objs, &m->objs[m->rounds], k * sizeof(void *));
+	if (IS_ENABLED(CONFIG_KASAN_GENERIC))
+		for (i = 0; i < k; i++)
+			kasan_obj_use(cp, objs[i], cp->size);
 	return k;
 }
 

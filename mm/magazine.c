@@ -282,7 +282,7 @@ void *bslab_cpu_alloc_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc)
 	if (mag_has_rounds(p)) {
 		cpu_mag_swap(cc);
 		cc->ev.alloc_swap++;
-		return mag_pop(cc->loaded);
+		return mag_pop(cp, cc->loaded);
 	}
 	if (!loads_magazines(cp))
 		return NULL;
@@ -303,7 +303,7 @@ void *bslab_cpu_alloc_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc)
 	cpu_mag_load(cc, full);
 	cc->ev.alloc_depot++;
 	trace_bslab_magazine_exchange(cp->name, true, full->rounds);
-	return mag_pop(full);
+	return mag_pop(cp, full);
 }
 
 /**
@@ -368,7 +368,7 @@ bool bslab_cpu_free_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc,
 	if (p->size && !mag_has_rounds(p)) {
 		cpu_mag_swap(cc);
 		cc->ev.free_swap++;
-		mag_push(cc->loaded, obj);
+		mag_push(cp, cc->loaded, obj);
 		return true;
 	}
 	if (!loads_magazines(cp))
@@ -399,7 +399,7 @@ bool bslab_cpu_free_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc,
 		mag_discard(cp, p);
 	cpu_mag_load(cc, empty);
 	cc->ev.free_depot++;
-	mag_push(empty, obj);
+	mag_push(cp, empty, obj);
 	return true;
 }
 
@@ -429,7 +429,7 @@ size_t bslab_cpu_take(struct bslab_cache *cp, size_t n, void **objs)
 				break;
 			cpu_mag_swap(cc);	/* previous was full */
 		}
-		got += mag_pop_many(cc->loaded, n - got, objs + got);
+		got += mag_pop_many(cp, cc->loaded, n - got, objs + got);
 	}
 	cc->ev.alloc_cpu += got;
 	cpu_layer_exit(cp, cc);
@@ -476,7 +476,7 @@ size_t bslab_cpu_put(struct bslab_cache *cp, size_t n, void **objs)
 			break;
 		}
 		trace_bslab_free(cp->name, objs[i], _RET_IP_);
-		mag_push(cc->loaded, objs[i]);
+		mag_push(cp, cc->loaded, objs[i]);
 		put++;
 	}
 	cc->ev.free_cpu += put;
@@ -504,6 +504,7 @@ void bslab_cpu_drain(struct bslab_cache *cp, unsigned int cpu)
 	/* An interrupt on this CPU sees busy and stays off the magazines. */
 	WRITE_ONCE(cc->busy, 1);
 	barrier();
+	atomic_long_inc(&cp->depot.transit_begun);
 	m = cc->loaded;
 	p = cc->prev;
 	cc->loaded = &bslab_no_magazine;
@@ -512,6 +513,7 @@ void bslab_cpu_drain(struct bslab_cache *cp, unsigned int cpu)
 	WRITE_ONCE(cc->busy, 0);
 	depot_return(cp, m);
 	depot_return(cp, p);
+	atomic_long_inc(&cp->depot.transit_done);
 }
 
 static long cpu_drain_here(void *arg)
@@ -561,6 +563,7 @@ unsigned long bslab_depot_purge(struct bslab_cache *cp, bool all,
 	unsigned long flags, nfull, nempty, i, objs = 0, freed = 0;
 
 	flags = depot_lock(d);
+	atomic_long_inc(&d->transit_begun);
 	nfull = all ? d->nfull : d->min_full;
 	nempty = all ? d->nempty : d->min_empty;
 	for (i = 0; i < nfull; i++) {
@@ -585,6 +588,7 @@ unsigned long bslab_depot_purge(struct bslab_cache *cp, bool all,
 		empty = m->next;
 		mag_discard(cp, m);
 	}
+	atomic_long_inc(&d->transit_done);
 	if (mags)
 		*mags = freed;
 	return objs;

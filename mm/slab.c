@@ -515,6 +515,11 @@ static void *slab_take_locked(struct bslab_cache *cp, struct bslab_slab *sp)
 		WARN_ON_ONCE(__test_and_set_bit(idx, sp->out));
 	}
 	sp->inuse++;
+	kasan_obj_use(cp, obj, cp->size);	/* with the move: see internal.h */
+	/* counted with the take: a caller that drops the lock leaves no gap */
+	cp->ev.slab_alloc++;
+	if (++cp->buf_out > cp->buf_out_max)
+		cp->buf_out_max = cp->buf_out;
 	/* The fullest partial slab stays the fullest: move only on a change of state. */
 	if (sp->state != BSLAB_SLAB_PARTIAL || sp->inuse == cp->objs) {
 		slab_unlink_locked(cp, sp);
@@ -544,6 +549,8 @@ static struct bslab_slab *slab_put_locked(struct bslab_cache *cp,
 		sp->freelist = obj;
 	}
 	sp->inuse--;
+	cp->ev.slab_free++;
+	cp->buf_out--;
 
 	if (sp->state == BSLAB_SLAB_PARTIAL && sp->inuse) {
 		next = rb_next(&sp->node);
@@ -634,6 +641,36 @@ slab_locate(struct bslab_cache *cp, const void *obj,
 	*spp = sp;
 	*idxp = idx;
 	return BSLAB_FREE_OK;
+}
+
+/*
+ * Is @obj, found in *@sp at index @idx by slab_locate(), out of the slab
+ * layer (handed out to a client or a magazine)?  A small object's bit, a
+ * large object's bufctl in the hash: the one test of it.
+ */
+static bool slab_obj_out_locked(struct bslab_cache *cp, struct bslab_slab *sp,
+				const void *obj, u64 idx)
+{
+	lockdep_assert_held(&cp->lock);
+	return cp->large ? !!bslab_hash_find_locked(cp, obj) :
+			   test_bit(idx, sp->out);
+}
+
+/**
+ * bslab_obj_out_locked() - is @obj an object of @cp that the slab layer has out?
+ * @cp: the cache, whose lock is held
+ * @obj: any pointer
+ *
+ * Return: true if @obj is the start of an object of a slab of @cp that is
+ * handed out (to a client or a magazine) right now.
+ */
+bool bslab_obj_out_locked(struct bslab_cache *cp, const void *obj)
+{
+	struct bslab_slab *sp;
+	u64 idx;
+
+	return !slab_locate(cp, obj, &sp, &idx) &&
+	       slab_obj_out_locked(cp, sp, obj, idx);
 }
 
 /*
@@ -746,9 +783,8 @@ static unsigned int color_take_locked(struct bslab_cache *cp)
 /*
  * A poisoned cache with a constructor: its free objects hold the pattern,
  * not their constructed state, so each is constructed again as it is
- * handed out (for KASAN it is accessible meanwhile).  One whose constructor
- * fails goes back to its slab and the rest close up.  Return: how many
- * are left.
+ * handed out.  One whose constructor fails goes back to its slab and the
+ * rest close up.  Return: how many are left.
  */
 static size_t slab_construct_out(struct bslab_cache *cp, gfp_t gfp, size_t n,
 				 void **objs)
@@ -760,7 +796,6 @@ static size_t slab_construct_out(struct bslab_cache *cp, gfp_t gfp, size_t n,
 	if (!ctor)		/* its module went away */
 		return n;
 	while (i < n) {
-		kasan_obj_use(cp, objs[i], cp->size);
 		if (!ctor(objs[i], cp->priv, gfp)) {
 			i++;
 			continue;
@@ -883,9 +918,6 @@ size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
 		first &= modes;
 		slab_link_locked(cp, sp);
 	}
-	cp->ev.slab_alloc += i;
-	cp->buf_out += i;
-	cp->buf_out_max = max(cp->buf_out_max, cp->buf_out);
 	if (cp->large)
 		rescale = bslab_hash_wants_rescale_locked(cp);
 	raw_spin_unlock_irqrestore(&cp->lock, flags);
@@ -908,11 +940,13 @@ out:
 }
 
 /*
- * A REDZONE cache's object being freed (claimed, not yet put back): its
- * guard must be intact.  If not: counted, the guard written again, and
- * reported with the lock dropped (the object, claimed, cannot move).
+ * A REDZONE cache's object about to be freed, still out of the slab layer
+ * (not yet claimed, so the cache is consistent whenever the lock is
+ * dropped): its guard must be intact.  If not: counted, the guard written
+ * again, and reported with the lock dropped and taken again.  Returns
+ * whether the lock was dropped.
  */
-static void slab_redzone_check_locked(struct bslab_cache *cp, void *obj,
+static bool slab_redzone_check_relock(struct bslab_cache *cp, void *obj,
 				      unsigned long *flags)
 {
 	u8 want = 0, found;
@@ -921,36 +955,29 @@ static void slab_redzone_check_locked(struct bslab_cache *cp, void *obj,
 	lockdep_assert_held(&cp->lock);
 	at = bslab_redzone_damage(cp, obj, &want);
 	if (at == cp->redzone_len)
-		return;
+		return false;
 	found = ((u8 *)obj)[cp->redzone + at];
 	cp->ev.redzone_damaged++;
 	bslab_redzone_fill(cp, obj);
 	raw_spin_unlock_irqrestore(&cp->lock, *flags);
 	bslab_redzone_report(cp, obj, at, found, want);
 	raw_spin_lock_irqsave(&cp->lock, *flags);
+	return true;
 }
 
 /*
  * The debug modes' part of freeing @obj, claimed by the slab layer and not
- * yet put back: its redzone checked, its poison written, its free audited.
- * The redzone report drops the lock, so the modes are read again after it.
- * Return: the modes, as of now.
+ * yet put back: its poison written, its free audited.
  */
-static unsigned int slab_free_debug_locked(struct bslab_cache *cp, void *obj,
-					   depot_stack_handle_t stack,
-					   unsigned long *flags)
+static void slab_free_debug_locked(struct bslab_cache *cp, void *obj,
+				   unsigned int modes,
+				   depot_stack_handle_t stack)
 {
-	unsigned int modes;
-
 	lockdep_assert_held(&cp->lock);
-	if (cp->redzone_len)
-		slab_redzone_check_locked(cp, obj, flags);
-	modes = debug_modes(cp);
 	if (modes & BSLAB_DBG_POISON)
 		bslab_poison_free(cp, obj, false);
 	if (cp->audit)
 		bslab_audit_free_locked(cp, obj, stack);
-	return modes;
 }
 
 /**
@@ -987,6 +1014,9 @@ size_t bslab_slab_free_batch(struct bslab_cache *cp, size_t n, void **objs)
 	for (i = 0; i < n; i++) {
 		if (!objs[i])
 			continue;
+		if (unlikely(cp->redzone_len) && bslab_obj_out_locked(cp, objs[i]) &&
+		    slab_redzone_check_relock(cp, objs[i], &flags))
+			modes = debug_modes(cp);
 		sp = slab_claim_locked(cp, objs[i], &bc, &why);
 		if (!sp) {
 			cp->ev.free_invalid++;
@@ -997,8 +1027,8 @@ size_t bslab_slab_free_batch(struct bslab_cache *cp, size_t n, void **objs)
 			continue;
 		}
 		if (unlikely(modes))
-			modes = slab_free_debug_locked(cp, objs[i], stack, &flags);
-		kasan_obj_free(cp, objs[i]);	/* done already, if checked */
+			slab_free_debug_locked(cp, objs[i], modes, stack);
+		kasan_obj_free(cp, objs[i]);	/* with the move: see internal.h */
 		gone = slab_put_locked(cp, sp, objs[i], bc);
 		if (gone && defer) {
 			gone->state = BSLAB_SLAB_DEFERRED;
@@ -1010,8 +1040,6 @@ size_t bslab_slab_free_batch(struct bslab_cache *cp, size_t n, void **objs)
 		}
 		freed++;
 	}
-	cp->ev.slab_free += freed;
-	cp->buf_out -= freed;
 	if (cp->large && bslab_hash_wants_rescale_locked(cp))
 		kick = true;
 	if (cp->dead && !cp->buf_out)
@@ -1205,8 +1233,7 @@ int bslab_obj_info(struct bslab_cache *cache, const void *obj,
 
 	raw_spin_lock_irqsave(&cache->lock, flags);
 	if (slab_locate(cache, obj, &sp, &idx) ||
-	    (cache->large ? !bslab_hash_find_locked(cache, obj) :
-			    !test_bit(idx, sp->out)))
+	    !slab_obj_out_locked(cache, sp, obj, idx))
 		sp = NULL;
 	if (sp) {
 		info->slab_base = slab_base(cache, sp);

@@ -32,6 +32,19 @@
  * magazines at once is not looked for: only a frozen machine could tell
  * that from an object that moved.  Every check above holds at every
  * instant, so a busy cache gives no false problem.
+ *
+ * On a kernel with generic KASAN, each pass also holds KASAN's shadow
+ * against the slab layer's own idea of each object (internal.h: the shadow
+ * changes with the owner, under the same lock or busy section): a free
+ * object of a slab, and every round of a magazine, must be poisoned as
+ * free, or a use after free of it goes unreported.  The objects out of the
+ * slabs and poisoned as free must be exactly the magazines' rounds;
+ * any other is an object in use that KASAN takes for freed (a use of it
+ * is reported, its free refused as a double free).  That count is only
+ * exact while the cache holds still, so it is made only when nothing
+ * moved while verify ran: no allocation or free reached a magazine or a
+ * slab, no magazine was on its way between a CPU, the depot and the slab
+ * layer, and no CPU was skipped.
  */
 #include <linux/bitmap.h>
 #include <linux/bsearch.h>
@@ -57,6 +70,9 @@ struct verify {
 	size_t room;
 	unsigned int cpu;
 	bool busy;		/* the CPU was in its fast path */
+	bool skipped;		/* ... some CPU was, so not every round was seen */
+	unsigned long out_freed;	/* objects out, poisoned as free */
+	unsigned long rounds_freed;	/* magazine rounds, poisoned as free */
 };
 
 static __printf(2, 3) void problem(struct verify *v, const char *fmt, ...)
@@ -71,6 +87,22 @@ static __printf(2, 3) void problem(struct verify *v, const char *fmt, ...)
 	vaf.va = &args;
 	seq_printf(v->m, "cache %s: %pV\n", v->cp->name, &vaf);
 	va_end(args);
+}
+
+/* KASAN: a free object of a slab must be poisoned as free. */
+static void verify_shadow_free(struct verify *v, const void *obj)
+{
+	if (IS_ENABLED(CONFIG_KASAN_GENERIC) && !bslab_kasan_freed(obj))
+		problem(v,
+			"free object %p is not poisoned as free in KASAN's shadow (a use after free would go unreported)",
+			obj);
+}
+
+/* KASAN: an object out of the slabs and poisoned as free, to be accounted. */
+static void verify_shadow_out(struct verify *v, const void *obj)
+{
+	if (IS_ENABLED(CONFIG_KASAN_GENERIC) && bslab_kasan_freed(obj))
+		v->out_freed++;
 }
 
 /* A free object of a poisoned cache must hold its pattern. */
@@ -111,8 +143,11 @@ static void verify_small_slab(struct verify *v, struct bslab_slab *sp,
 				sp->first, obj);
 		else if (poison)
 			verify_poison(v, obj);
+		verify_shadow_free(v, obj);
 		listed++;
 	}
+	for_each_set_bit(i, sp->out, cp->objs)
+		verify_shadow_out(v, slab_obj(cp, sp, i));
 	out = bitmap_weight(sp->out, cp->objs);
 	if (out != sp->inuse)
 		problem(v, "slab %p: %u objects out by its bits, %u by its count",
@@ -123,9 +158,11 @@ static void verify_small_slab(struct verify *v, struct bslab_slab *sp,
 	if (find_next_bit(sp->out, cp->objs, sp->fresh) < cp->objs)
 		problem(v, "slab %p: an object never handed out is marked out",
 			sp->first);
-	if (poison)
-		for (i = sp->fresh; i < cp->objs; i++)
+	for (i = sp->fresh; i < cp->objs; i++) {
+		if (poison)
 			verify_poison(v, slab_obj(cp, sp, i));
+		verify_shadow_free(v, slab_obj(cp, sp, i));
+	}
 }
 
 static void verify_large_slab(struct verify *v, struct bslab_slab *sp,
@@ -152,6 +189,7 @@ static void verify_large_slab(struct verify *v, struct bslab_slab *sp,
 		}
 		if (poison)
 			verify_poison(v, bc->buf);
+		verify_shadow_free(v, bc->buf);
 		listed++;
 	}
 	if (listed + sp->inuse != cp->objs)
@@ -177,6 +215,8 @@ static unsigned long verify_hash_locked(struct verify *v)
 				problem(v,
 					"the hash holds a bufctl of %p, not an object of this cache",
 					bc->buf);
+			else
+				verify_shadow_out(v, bc->buf);
 			if (++n > cp->buf_out + 1)	/* a loop */
 				return n;
 		}
@@ -313,9 +353,16 @@ static void verify_round_locked(struct verify *v, const void *obj,
 	if (idx >= cp->objs)
 		problem(v, "%s holds %p, not the start of an object", where,
 			obj);
-	else if (cp->large ? !bslab_hash_find_locked(cp, obj) :
-			     idx >= sp->fresh || !test_bit(idx, sp->out))
+	else if (!bslab_obj_out_locked(cp, obj))
 		problem(v, "%s holds %p, which its slab has free", where, obj);
+	else if (!IS_ENABLED(CONFIG_KASAN_GENERIC))
+		return;
+	else if (!bslab_kasan_freed(obj))
+		problem(v,
+			"%s holds %p, which is not poisoned as free in KASAN's shadow (a use after free would go unreported)",
+			where, obj);
+	else
+		v->rounds_freed++;
 }
 
 static int cmp_ptr(const void *a, const void *b)
@@ -419,34 +466,91 @@ static void verify_cpus(struct verify *v)
 {
 	unsigned int cpu;
 
-	if (v->room < 2 * VERIFY_MAG_MAX)
+	if (v->room < 2 * VERIFY_MAG_MAX) {
+		v->skipped = true;
 		return;		/* no memory: said by verify_depot() */
+	}
 	/* no cpus_read_lock(): see debugfs.c; an offline CPU has no rounds */
 	for_each_online_cpu(cpu) {
 		v->cpu = cpu;
 		if (smp_call_function_single(cpu, verify_cpu, v, 1))
 			continue;
-		if (v->busy)
-			seq_printf(v->m, "cache %s: CPU %u was in its fast path; its magazines were not checked\n",
-				   v->cp->name, cpu);
+		if (!v->busy)
+			continue;
+		v->skipped = true;
+		seq_printf(v->m, "cache %s: CPU %u was in its fast path; its magazines were not checked\n",
+			   v->cp->name, cpu);
 	}
+}
+
+/*
+ * What moves objects between a client, a magazine and a slab: each
+ * counted in the same step, with KASAN's shadow.  The same sum before and
+ * after a verify, and no magazine on its way, means nothing moved.
+ */
+struct verify_moves {
+	u64 ops;
+	long begun, done;
+};
+
+static void verify_moves(const struct bslab_cache *cp, struct verify_moves *mv)
+{
+	const struct bslab_cpu_events *ev;
+	unsigned int cpu;
+
+	smp_mb();	/* these reads after the shadow reads before them */
+	mv->ops = READ_ONCE(cp->ev.slab_alloc) + READ_ONCE(cp->ev.slab_free);
+	for_each_possible_cpu(cpu) {
+		ev = &per_cpu_ptr(cp->cpu, cpu)->ev;
+		mv->ops += READ_ONCE(ev->alloc_cpu) + READ_ONCE(ev->alloc_swap) +
+			   READ_ONCE(ev->alloc_depot) + READ_ONCE(ev->free_cpu) +
+			   READ_ONCE(ev->free_swap) + READ_ONCE(ev->free_depot);
+	}
+	mv->begun = atomic_long_read(&cp->depot.transit_begun);
+	mv->done = atomic_long_read(&cp->depot.transit_done);
+	smp_mb();	/* ... and before the shadow reads after them */
+}
+
+/* KASAN: the objects in use that the shadow calls free, if the cache held still. */
+static void verify_in_use_shadow(struct verify *v,
+				 const struct verify_moves *before)
+{
+	struct verify_moves after;
+
+	if (!IS_ENABLED(CONFIG_KASAN_GENERIC) || v->skipped)
+		return;
+	verify_moves(v->cp, &after);
+	if (after.ops != before->ops || after.begun != before->begun ||
+	    after.done != before->done || before->begun != before->done)
+		return;		/* it moved: the count would mean nothing */
+	if (v->out_freed > v->rounds_freed)
+		problem(v,
+			"%lu objects in use are poisoned as free in KASAN's shadow (a use of one is reported, its free refused)",
+			v->out_freed - v->rounds_freed);
 }
 
 /* Check @cp; return its problems.  @v holds the scratch space. */
 static unsigned long verify_cache(struct verify *v, struct bslab_cache *cp)
 {
+	struct verify_moves before;
+
 	v->cp = cp;
 	v->problems = 0;
+	v->skipped = false;
+	v->out_freed = 0;
+	v->rounds_freed = 0;
 	v->seen = bitmap_zalloc(cp->objs, GFP_KERNEL);
 	if (!v->seen) {
 		problem(v, "no memory to verify");	/* never "ok" unchecked */
 		return v->problems;
 	}
+	verify_moves(cp, &before);
 	verify_slabs(v);
 	if (!(cp->flags & BSLAB_NOMAGAZINE)) {
 		verify_depot(v);
 		verify_cpus(v);
 	}
+	verify_in_use_shadow(v, &before);
 	bitmap_free(v->seen);
 	if (v->problems > VERIFY_LINES)
 		seq_printf(v->m, "cache %s: %lu more problems not shown\n",
