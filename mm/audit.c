@@ -16,8 +16,9 @@
  * cache->lock like the slab layer it describes.  An allocation takes its
  * records from the table's spare list under the lock; a record is never
  * allocated under the raw lock: when the spares run out, the allocation
- * path drops the lock, allocates what it lacks (GFP_NOWAIT) onto the spare
- * list and goes on.  A record whose object's slab goes back to the page
+ * path drops the lock, allocates what it lacks (GFP_NOWAIT) for itself
+ * alone (records put on the shared spare list could be taken meanwhile by
+ * another CPU, and this allocation would go unrecorded) and goes on.  A record whose object's slab goes back to the page
  * allocator returns to the spare list, so the records never outnumber the
  * objects the cache held at its peak.  The table grows (never shrinks) from
  * the cache's work item, as the bufctl hash does.
@@ -212,11 +213,10 @@ static noinline depot_stack_handle_t audit_stack(void)
 				pages_allowed());
 }
 
-/* Put @n new records on the table's spare list, if it is still there. */
-static void spares_add(struct bslab_cache *cp, size_t n)
+/* A chain of up to @n new records (fewer only if memory is short). */
+static struct bslab_audit *records_new(size_t n)
 {
-	struct bslab_audit *chain = NULL, *r, *last = NULL;
-	unsigned long flags;
+	struct bslab_audit *chain = NULL, *r;
 
 	for (; n; n--) {
 		r = kmalloc(sizeof(*r), GFP_NOWAIT | __GFP_NOWARN);
@@ -224,34 +224,47 @@ static void spares_add(struct bslab_cache *cp, size_t n)
 			break;
 		r->next = chain;
 		chain = r;
-		last = last ?: r;
 	}
-	if (!chain)
-		return;
-	raw_spin_lock_irqsave(&cp->lock, flags);
-	if (cp->audit) {
-		last->next = cp->audit->spare;
-		cp->audit->spare = chain;
-		chain = NULL;
-	}
-	raw_spin_unlock_irqrestore(&cp->lock, flags);
-	free_chain(chain);
+	return chain;
 }
 
-/* Record the allocation of @obj; false if no record was to be had. */
+/* Give what is left of @chain to the table's spare list; false: no table. */
+static bool spares_give_locked(struct bslab_cache *cp,
+			       struct bslab_audit *chain)
+{
+	struct bslab_audit *last;
+
+	lockdep_assert_held(&cp->lock);
+	if (!cp->audit)
+		return false;
+	if (chain) {
+		for (last = chain; last->next; last = last->next)
+			;
+		last->next = cp->audit->spare;
+		cp->audit->spare = chain;
+	}
+	return true;
+}
+
+/*
+ * Record the allocation of @obj, with a record of *@mine (this caller's
+ * own) or else of the spare list; false if no record was to be had.
+ */
 static bool record_alloc_locked(struct bslab_cache *cp, const void *obj,
-				depot_stack_handle_t stack)
+				depot_stack_handle_t stack,
+				struct bslab_audit **mine)
 {
 	struct bslab_audit_table *t = cp->audit;
-	struct bslab_audit *r, **head;
+	struct bslab_audit *r, **head, **from;
 
 	lockdep_assert_held(&cp->lock);
 	r = find_locked(cp, obj);
 	if (!r) {
-		r = t->spare;
+		from = *mine ? mine : &t->spare;
+		r = *from;
 		if (!r)
 			return false;
-		t->spare = r->next;
+		*from = r->next;
 		head = bucket(t, obj);
 		r->next = *head;
 		*head = r;
@@ -279,15 +292,20 @@ static bool record_alloc_locked(struct bslab_cache *cp, const void *obj,
  * @objs: the objects
  * @n: how many
  *
- * An object for which no record can be had (no memory) is counted in
- * audit_lost and goes unrecorded.
+ * Records come from the table's spare list.  When it runs out, the lock is
+ * dropped and the records still lacking are allocated (GFP_NOWAIT) for
+ * this call alone, so that another CPU recording meanwhile cannot take
+ * them: every object is recorded unless memory is short (or this context
+ * may not allocate: NMI, or atomic on PREEMPT_RT).  An object for which no
+ * record can be had is counted in audit_lost and goes unrecorded.
  *
  * Context: any; no bslab lock held.
  */
 void bslab_audit_alloc(struct bslab_cache *cp, void **objs, size_t n)
 {
 	depot_stack_handle_t stack = audit_stack();
-	bool refilled = !records_allowed(), grow = false;
+	bool tried = !records_allowed(), grow = false;
+	struct bslab_audit *mine = NULL;
 	unsigned long flags;
 	size_t i = 0;
 
@@ -295,19 +313,22 @@ void bslab_audit_alloc(struct bslab_cache *cp, void **objs, size_t n)
 		raw_spin_lock_irqsave(&cp->lock, flags);
 		if (!cp->audit)
 			break;
-		while (i < n && record_alloc_locked(cp, objs[i], stack))
+		while (i < n && record_alloc_locked(cp, objs[i], stack, &mine))
 			i++;
-		if (i == n || refilled) {
+		if (i == n || tried) {
 			cp->ev.audit_lost += n - i;
 			grow = cp->audit->records > 2UL << cp->audit->bits &&
 			       cp->audit->bits < AUDIT_BITS_MAX;
 			break;
 		}
 		raw_spin_unlock_irqrestore(&cp->lock, flags);
-		spares_add(cp, n - i);
-		refilled = true;
+		mine = records_new(n - i);
+		tried = true;
 	}
+	if (spares_give_locked(cp, mine))	/* any this call did not use */
+		mine = NULL;
 	raw_spin_unlock_irqrestore(&cp->lock, flags);
+	free_chain(mine);
 	if (grow)
 		schedule_work(&cp->work);
 }
