@@ -116,7 +116,9 @@ struct bslab_stats {
  * @ctor: constructor or NULL.  Called with @priv on every object of a new
  *	slab before any of them is handed out, with the gfp flags of the
  *	allocation that grew the cache, in the context of that allocation
- *	(never hard IRQ: no slab is made there).  Returns 0 or a negative
+ *	(hard IRQ included, without PREEMPT_RT, for a GFP_ATOMIC allocation
+ *	there), or from the cache's work item when it grows the reserve of
+ *	a PREEMPT_RT kernel (with GFP_KERNEL).  Returns 0 or a negative
  *	errno; a failure fails that allocation and gives the slab back.  In a
  *	cache with BSLAB_DEBUG_POISON it is also called on each object as it
  *	is handed out, in that allocation's context and with its gfp flags
@@ -267,10 +269,16 @@ void bslab_cache_destroy(struct bslab_cache *cache);
  *	__GFP_DIRECT_RECLAIM the call never sleeps.  __GFP_ZERO zeroes the
  *	object; it is refused for caches with a constructor.
  *
- * In hard interrupt context (and, on PREEMPT_RT, with preemption or
- * interrupts off) bslab never calls the page allocator: the object comes
- * from this CPU's magazines or a slab that has a free object, or the call
- * fails (counted in alloc_fail).
+ * In hard interrupt context, as with SLUB, a GFP_ATOMIC (or GFP_NOWAIT)
+ * allocation grows the cache when it has no free object, and fails only
+ * when the page allocator has no memory to give.  On PREEMPT_RT (where
+ * hard IRQ handlers that allocate are rare, and SLUB may not take pages
+ * there either) nothing may take pages in hard IRQ or with preemption or
+ * interrupts off: such an allocation comes from this CPU's magazines or a
+ * slab with a free object, or fails (counted in alloc_fail and
+ * alloc_fail_irq); a failure makes the cache keep a reserve of free objects
+ * for such allocations (stats: irq_reserve), grown from process context
+ * ahead of that demand, so the failures stop after the first.
  *
  * Context: any; process context if @gfp allows sleeping.
  * Return: the object, or NULL when no memory could be had or the
@@ -358,8 +366,8 @@ const char *bslab_cache_name(const struct bslab_cache *cache);
  *
  * Sizes up to BSLAB_ALLOC_MAX come from the bslab_alloc_<class> caches,
  * aligned to at least 8 bytes (to the power of two for power-of-two
- * classes); larger sizes come straight from the page allocator, so in hard
- * interrupt context (where bslab does not call it) they fail.
+ * classes); larger sizes come straight from the page allocator (so in hard
+ * interrupt context on PREEMPT_RT, where no pages may be taken, they fail).
  *
  * Context: any; process context if @gfp allows sleeping.
  * Return: the memory, or NULL (also for @size 0).

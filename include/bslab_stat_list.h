@@ -30,6 +30,7 @@ BSLAB_GAUGE(hash_size);		/* buckets of the bufctl hash */
 BSLAB_GAUGE(color_step);	/* bytes between two slabs' colors */
 BSLAB_GAUGE(color_max);		/* largest color offset */
 BSLAB_GAUGE(color_next);	/* color of the next slab created */
+BSLAB_GAUGE(irq_reserve);	/* free objects kept for those allocations (RT) */
 BSLAB_GAUGE(magazine_size);	/* rounds of a new magazine; 0: no CPU layer */
 BSLAB_GAUGE(full_magazines);	/* full magazines in the depot */
 BSLAB_GAUGE(empty_magazines);	/* empty magazines in the depot */
@@ -41,6 +42,7 @@ BSLAB_EVENT(slab_alloc);	/* objects the slab layer handed out */
 BSLAB_EVENT(slab_free);		/* objects given back to the slab layer */
 BSLAB_EVENT(alloc_fail);	/* allocations that returned NULL */
 BSLAB_EVENT(fail_injected);	/* ... of them failed by fault injection */
+BSLAB_EVENT(alloc_fail_irq);	/* ... of them where no page may be taken (RT) */
 BSLAB_EVENT(free_invalid);	/* frees of pointers not in the cache */
 BSLAB_EVENT(write_after_free);	/* poisoned objects found written */
 BSLAB_EVENT(redzone_damaged);	/* frees that found a redzone written */

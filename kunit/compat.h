@@ -117,16 +117,13 @@ static inline void kunit_remove_action(struct kunit *test,
 /*
  * KASAN's name for a use-after-free of slab memory, at the head of its
  * report: "slab-use-after-free" from 6.3 on, plain "use-after-free" before
- * (as for pages).  BSLAB_KASAN_SLAB_BAD is what its two names of a bad
- * access to slab memory (out of bounds, after free) begin with: "slab-"
- * from 6.3 on, nothing before.
+ * (as for pages).  An access past an object is "slab-out-of-bounds" on
+ * every version.
  */
 #if KERNEL_VERSION(6, 3, 0) > LINUX_VERSION_CODE
 #define BSLAB_KASAN_SLAB_UAF	"use-after-free"
-#define BSLAB_KASAN_SLAB_BAD	""
 #else
 #define BSLAB_KASAN_SLAB_UAF	"slab-use-after-free"
-#define BSLAB_KASAN_SLAB_BAD	"slab-"
 #endif
 
 #endif /* _BSLAB_KUNIT_COMPAT_H */

@@ -13,7 +13,8 @@
  *  - destructors only in process context, even when a magazine of an old
  *    size is discarded inside the CPU layer
  *  - the reclaim callback called by the shrinker with nothing cached
- *  - hard-IRQ allocation and free without the page allocator
+ *  - hard-IRQ allocation: grows the cache without PREEMPT_RT, from a
+ *    reserve with it; frees there never call the page allocator
  *  - reserved names, parameter ranges, dead caches freed with their last
  *    object
  *  - readers of every file, create/destroy and CPU hotplug at once (the
@@ -214,13 +215,14 @@ static void slab_double_free(struct kunit *test)
 	mark = tst_log_mark();
 	bslab_cache_free(a, x);
 	announce("t_rel_dfree", x, "the object is already free (double free)");
-	announce("t_rel_dfree", x + 64 * 5, "the object was never allocated");
+	announce("t_rel_dfree", x + a->chunk * 5,
+		 "the object was never allocated");
 	bslab_cache_free(a, x);			/* already free */
-	bslab_cache_free(a, x + 64 * 5);	/* never allocated */
+	bslab_cache_free(a, x + a->chunk * 5);	/* never allocated */
 	KUNIT_EXPECT_EQ(test, tst_stat(a, free_invalid), 2);
 	KUNIT_EXPECT_TRUE(test, reported(mark, "t_rel_dfree", x,
 					 "the object is already free (double free)"));
-	KUNIT_EXPECT_TRUE(test, reported(mark, "t_rel_dfree", x + 64 * 5,
+	KUNIT_EXPECT_TRUE(test, reported(mark, "t_rel_dfree", x + a->chunk * 5,
 					 "the object was never allocated"));
 	KUNIT_EXPECT_EQ(test, tst_stat(a, buf_inuse), 1);
 	KUNIT_ASSERT_EQ(test, 0, bslab_obj_info(a, y, &info));
@@ -435,15 +437,24 @@ static void reclaim_with_nothing_cached(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tst_stat(h->cache, buf_inuse), 0);
 }
 
-/* ---- 8: hard IRQ: no page allocator, no sleeping lock ---- */
+/*
+ * ---- 8: hard IRQ ----
+ * Without PREEMPT_RT a GFP_ATOMIC allocation in hard IRQ grows the cache,
+ * as SLUB's does (lockdep's wait-type check stays quiet: the debug kernel
+ * has PROVE_RAW_LOCK_NESTING); with PREEMPT_RT it cannot, fails, and the
+ * cache's work makes a reserve for the next.  Frees there never give
+ * pages back: they leave them to the work.
+ */
 
 struct hard_ctx {
 	struct hrtimer timer;
 	struct bslab_cache *cache;
 	void **objs;
 	unsigned int n;
-	enum { HARD_ALLOC, HARD_FREE, HARD_LARGE_ALLOC, HARD_LARGE_FREE } op;
+	enum { HARD_ALLOC, HARD_FREE, HARD_LARGE_ALLOC, HARD_LARGE_FREE,
+	       HARD_LOOP } op;
 	void *got;
+	unsigned int nulls;
 	struct completion done;
 };
 
@@ -451,6 +462,7 @@ static enum hrtimer_restart hard_side(struct hrtimer *timer)
 {
 	struct hard_ctx *ctx = container_of(timer, struct hard_ctx, timer);
 	unsigned int i;
+	void *obj;
 
 	switch (ctx->op) {
 	case HARD_ALLOC:
@@ -465,6 +477,14 @@ static enum hrtimer_restart hard_side(struct hrtimer *timer)
 		break;
 	case HARD_LARGE_FREE:
 		bslab_free(ctx->got, 4 * BSLAB_ALLOC_MAX);
+		break;
+	case HARD_LOOP:		/* a plain alloc/free loop */
+		for (i = 0; i < ctx->n; i++) {
+			obj = bslab_cache_alloc(ctx->cache, GFP_ATOMIC);
+			if (!obj)
+				ctx->nulls++;
+			bslab_cache_free(ctx->cache, obj);
+		}
 		break;
 	}
 	complete(&ctx->done);
@@ -481,6 +501,7 @@ static void run_hard(struct hard_ctx *ctx)
 static void hard_irq_context(struct kunit *test)
 {
 	struct hard_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	const bool rt = IS_ENABLED(CONFIG_PREEMPT_RT);
 	unsigned long large_before, large_after, bytes;
 	unsigned int i, per_slab;
 
@@ -490,26 +511,36 @@ static void hard_irq_context(struct kunit *test)
 			    HRTIMER_MODE_REL_HARD);
 	ctx->cache = tst_cache(test, "t_rel_hardirq", 256, 0, NULL, NULL,
 			       NULL, BSLAB_NOMAGAZINE);
+	per_slab = tst_stat(ctx->cache, buf_per_slab);
 
-	/* an empty cache: the allocation fails rather than make a slab */
+	/*
+	 * An empty cache: without PREEMPT_RT the allocation makes a slab;
+	 * with it, it fails, and the cache's work makes its reserve.
+	 */
 	ctx->op = HARD_ALLOC;
 	run_hard(ctx);
-	KUNIT_EXPECT_NULL(test, ctx->got);
-	KUNIT_EXPECT_EQ(test, tst_stat(ctx->cache, alloc_fail), 1);
-	KUNIT_EXPECT_EQ(test, tst_stat(ctx->cache, slab_create), 0);
+	if (rt) {
+		KUNIT_EXPECT_NULL(test, ctx->got);
+		KUNIT_EXPECT_EQ(test, tst_stat(ctx->cache, alloc_fail), 1);
+		KUNIT_EXPECT_EQ(test, tst_stat(ctx->cache, alloc_fail_irq), 1);
+		KUNIT_EXPECT_EQ(test, tst_stat(ctx->cache, slab_create), 0);
+		KUNIT_EXPECT_EQ(test, tst_stat(ctx->cache, irq_reserve),
+				per_slab);
+		flush_work(&ctx->cache->work);
+		KUNIT_EXPECT_EQ(test, tst_stat(ctx->cache, slab_create), 1);
+		run_hard(ctx);
+	}
+	KUNIT_ASSERT_NOT_NULL(test, ctx->got);
+	KUNIT_EXPECT_EQ(test, tst_stat(ctx->cache, slab_create), 1);
+	KUNIT_EXPECT_EQ(test, tst_stat(ctx->cache, alloc_fail_irq), rt);
 
-	/* with a slab holding free objects it succeeds */
-	per_slab = tst_stat(ctx->cache, buf_per_slab);
 	ctx->n = (BSLAB_EMPTY_RESERVE + 2) * per_slab;
 	ctx->objs = tst_alloc_array(test, ctx->n, sizeof(void *));
-	for (i = 0; i < ctx->n; i++) {
+	ctx->objs[0] = ctx->got;
+	for (i = 1; i < ctx->n; i++) {
 		ctx->objs[i] = bslab_cache_alloc(ctx->cache, GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, ctx->objs[i]);
 	}
-	bslab_cache_free(ctx->cache, ctx->objs[--ctx->n]);
-	run_hard(ctx);
-	KUNIT_ASSERT_NOT_NULL(test, ctx->got);
-	ctx->objs[ctx->n++] = ctx->got;
 
 	/* frees that empty slabs beyond the reserve leave them to the work */
 	ctx->op = HARD_FREE;
@@ -522,12 +553,14 @@ static void hard_irq_context(struct kunit *test)
 			tst_stat(ctx->cache, slab_create) -
 			BSLAB_EMPTY_RESERVE);
 
-	/* bslab_alloc() past the size classes: no pages in hard IRQ */
+	/* bslab_alloc() past the size classes: pages, but not on RT */
+	bslab_sizes_large_stats(&large_before, &bytes);
 	ctx->op = HARD_LARGE_ALLOC;
 	run_hard(ctx);
-	KUNIT_EXPECT_NULL(test, ctx->got);
-	bslab_sizes_large_stats(&large_before, &bytes);
-	ctx->got = bslab_alloc(4 * BSLAB_ALLOC_MAX, GFP_KERNEL);
+	if (rt) {
+		KUNIT_EXPECT_NULL(test, ctx->got);
+		ctx->got = bslab_alloc(4 * BSLAB_ALLOC_MAX, GFP_KERNEL);
+	}
 	KUNIT_ASSERT_NOT_NULL(test, ctx->got);
 	ctx->op = HARD_LARGE_FREE;	/* finished by a work item */
 	run_hard(ctx);
@@ -535,6 +568,120 @@ static void hard_irq_context(struct kunit *test)
 	bslab_sizes_large_stats(&large_after, &bytes);
 	KUNIT_EXPECT_EQ(test, large_after, large_before);
 	hrtimer_cancel(&ctx->timer);
+}
+
+/*
+ * A plain alloc/free loop in hard IRQ on a new cache with magazines (issue
+ * 19: 1577 NULLs): none without PREEMPT_RT; with it, the first loop fails
+ * throughout (nothing can make a slab meanwhile) and, once the cache's
+ * work has made the reserve that failure asked for, the next has none.
+ */
+static void hard_irq_loop(struct kunit *test)
+{
+	struct hard_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	tst_pin(test, 0);
+	init_completion(&ctx->done);
+	bslab_hrtimer_setup(&ctx->timer, hard_side, CLOCK_MONOTONIC,
+			    HRTIMER_MODE_REL_HARD);
+	ctx->cache = tst_cache(test, "t_rel_hardloop", 128, 0, NULL, NULL,
+			       NULL, 0);
+	ctx->op = HARD_LOOP;
+	ctx->n = 2000;
+	run_hard(ctx);
+	if (IS_ENABLED(CONFIG_PREEMPT_RT)) {
+		KUNIT_EXPECT_EQ(test, ctx->nulls, ctx->n);
+		KUNIT_EXPECT_EQ(test, tst_stat(ctx->cache, alloc_fail_irq),
+				ctx->n);
+		flush_work(&ctx->cache->work);
+		ctx->nulls = 0;
+		run_hard(ctx);
+	}
+	KUNIT_EXPECT_EQ(test, ctx->nulls, 0);
+	KUNIT_EXPECT_EQ(test, tst_stat(ctx->cache, buf_inuse), 0);
+	hrtimer_cancel(&ctx->timer);
+}
+
+/*
+ * A driver-like client (issue 19): a hard-IRQ timer allocates a 128-byte
+ * object with GFP_ATOMIC every tick, keeping the last 64 and freeing the
+ * oldest, while a task on the same CPU allocates and frees one object in a
+ * loop (so the interrupt often finds the CPU layer busy and goes to the
+ * slab layer).  Without PREEMPT_RT no allocation fails, in either; with
+ * it, the interrupt's failures are counted in alloc_fail_irq and stop
+ * once the cache's reserve has grown: none in the second half.
+ */
+#define RING		64
+#define RING_TICK_NS	(200 * NSEC_PER_USEC)
+
+struct ring_ctx {
+	struct hrtimer timer;
+	struct bslab_cache *cache;
+	void *ring[RING];
+	unsigned int head;
+	unsigned long allocs, nulls, late_nulls;
+	bool late, stop;
+};
+
+static enum hrtimer_restart ring_tick(struct hrtimer *timer)
+{
+	struct ring_ctx *rc = container_of(timer, struct ring_ctx, timer);
+	void **slot = &rc->ring[rc->head++ % RING];
+
+	bslab_cache_free(rc->cache, *slot);	/* the oldest, if any */
+	*slot = bslab_cache_alloc(rc->cache, GFP_ATOMIC);
+	rc->allocs++;
+	if (!*slot) {
+		rc->nulls++;
+		rc->late_nulls += READ_ONCE(rc->late);
+	}
+	if (READ_ONCE(rc->stop))
+		return HRTIMER_NORESTART;
+	hrtimer_forward_now(timer, ns_to_ktime(RING_TICK_NS));
+	return HRTIMER_RESTART;
+}
+
+static void hard_irq_client(struct kunit *test)
+{
+	struct ring_ctx *rc = kunit_kzalloc(test, sizeof(*rc), GFP_KERNEL);
+	unsigned long task_nulls = 0, end;
+	unsigned int i;
+	void *obj;
+
+	KUNIT_ASSERT_NOT_NULL(test, rc);
+	tst_pin(test, 0);
+	rc->cache = tst_cache(test, "t_rel_hardring", 128, 0, NULL, NULL,
+			      NULL, 0);
+	bslab_hrtimer_setup(&rc->timer, ring_tick, CLOCK_MONOTONIC,
+			    HRTIMER_MODE_REL_PINNED_HARD);
+	hrtimer_start(&rc->timer, ns_to_ktime(RING_TICK_NS),
+		      HRTIMER_MODE_REL_PINNED_HARD);
+	end = jiffies + 2 * HZ;
+	while (time_before(jiffies, end)) {
+		if (time_after(jiffies, end - HZ))
+			WRITE_ONCE(rc->late, true);
+		obj = bslab_cache_alloc(rc->cache, GFP_KERNEL);
+		if (!obj)
+			task_nulls++;
+		bslab_cache_free(rc->cache, obj);
+		cond_resched();
+	}
+	WRITE_ONCE(rc->stop, true);
+	hrtimer_cancel(&rc->timer);
+	for (i = 0; i < RING; i++)
+		bslab_cache_free(rc->cache, rc->ring[i]);
+
+	kunit_info(test, "%lu hard-IRQ allocations, %lu NULL (%lu in the second second)\n",
+		   rc->allocs, rc->nulls, rc->late_nulls);
+	KUNIT_EXPECT_GT(test, rc->allocs, 100);
+	KUNIT_EXPECT_EQ(test, task_nulls, 0);
+	KUNIT_EXPECT_EQ(test, tst_stat(rc->cache, alloc_fail_irq), rc->nulls);
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		KUNIT_EXPECT_EQ(test, rc->late_nulls, 0);
+	else
+		KUNIT_EXPECT_EQ(test, rc->nulls, 0);
+	KUNIT_EXPECT_EQ(test, tst_stat(rc->cache, buf_inuse), 0);
 }
 
 /* ---- 9: names, parameters ---- */
@@ -724,6 +871,8 @@ static struct kunit_case reliability_cases[] = {
 	KUNIT_CASE(dtor_context),
 	KUNIT_CASE(reclaim_with_nothing_cached),
 	KUNIT_CASE(hard_irq_context),
+	KUNIT_CASE(hard_irq_loop),
+	KUNIT_CASE(hard_irq_client),
 	KUNIT_CASE(reserved_names),
 	KUNIT_CASE(param_ranges),
 	KUNIT_CASE_SLOW(hotplug_readers_destroy),

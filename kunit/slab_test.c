@@ -199,7 +199,8 @@ static void check_coloring(struct kunit *test, const char *name, size_t size)
 
 static void coloring(struct kunit *test)
 {
-	check_coloring(test, "t_color_small", 100);
+	/* slack to color with or without KASAN's granule (slab.c) */
+	check_coloring(test, "t_color_small", 120);
 	check_coloring(test, "t_color_large", 600);
 }
 
@@ -450,9 +451,17 @@ static void slab_waste(struct kunit *test)
 				  NULL, 0);
 		bslab_cache_stats(cache, &st);
 		waste = st.slab_size - st.buf_per_slab * st.chunk_size;
-		KUNIT_EXPECT_LE_MSG(test, waste * 8, st.slab_size,
-				    "size %zu: %llu of %llu bytes unused",
-				    sizes[s], waste, st.slab_size);
+		/*
+		 * Unless even the largest slab holds too few for it: on a
+		 * KASAN kernel a 64 KiB object takes a granule more, so
+		 * three fit in 256 KiB.
+		 */
+		if (st.slab_size < BSLAB_MAX_SIZE || st.buf_per_slab >= 8)
+			KUNIT_EXPECT_LE_MSG(test, waste * 8, st.slab_size,
+					    "size %zu: %llu of %llu bytes unused",
+					    sizes[s], waste, st.slab_size);
+		else
+			KUNIT_EXPECT_LT(test, waste, st.chunk_size);
 		KUNIT_EXPECT_EQ(test, st.offslab, sizes[s] >= BSLAB_LARGE_MIN);
 		tst_cache_destroy(test, cache);
 	}

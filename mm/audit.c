@@ -18,9 +18,10 @@
  * allocated under the raw lock: when the spares run out, the allocation
  * path drops the lock, allocates what it lacks (GFP_NOWAIT) for itself
  * alone (records put on the shared spare list could be taken meanwhile by
- * another CPU, and this allocation would go unrecorded) and goes on.  A record whose object's slab goes back to the page
- * allocator returns to the spare list, so the records never outnumber the
- * objects the cache held at its peak.  The table grows (never shrinks) from
+ * another CPU, and this allocation would go unrecorded) and goes on.  A
+ * record whose object's slab goes back to the page allocator returns to
+ * the spare list, so the records never outnumber the objects the cache
+ * held at its peak.  The table grows (never shrinks) from
  * the cache's work item, as the bufctl hash does.
  *
  * Stacks are saved without sleeping; the frames inside bslab are cut off, so
@@ -213,11 +214,20 @@ static noinline depot_stack_handle_t audit_stack(void)
 				pages_allowed());
 }
 
-/* A chain of up to @n new records (fewer only if memory is short). */
+static DEFINE_WAIT_OVERRIDE_MAP(hardirq_records_map, LD_WAIT_CONFIG);
+
+/*
+ * A chain of up to @n new records (fewer only if memory is short).  In
+ * hard IRQ (only without PREEMPT_RT: records_allowed()) lockdep is told
+ * that the page allocator's spinlock_t locks are right there.
+ */
 static struct bslab_audit *records_new(size_t n)
 {
 	struct bslab_audit *chain = NULL, *r;
+	bool irq = in_hardirq();
 
+	if (irq)
+		bslab_nonrt_enter(&hardirq_records_map);
 	for (; n; n--) {
 		r = kmalloc(sizeof(*r), GFP_NOWAIT | __GFP_NOWARN);
 		if (!r)
@@ -225,6 +235,8 @@ static struct bslab_audit *records_new(size_t n)
 		r->next = chain;
 		chain = r;
 	}
+	if (irq)
+		bslab_nonrt_exit(&hardirq_records_map);
 	return chain;
 }
 

@@ -365,7 +365,7 @@ void bslab_cache_destroy(struct bslab_cache *cache)
 	synchronize_rcu();	/* the CPU-dead callback no longer sees it */
 
 	bslab_cpu_layer_drain(cache);
-	bslab_slab_release_empty(cache);
+	bslab_slab_release_empty(cache, false);
 	inuse = bslab_slab_out(cache);
 	/* after the last free into the slab layer, which may queue it */
 	cancel_work_sync(&cache->work);
@@ -691,6 +691,7 @@ void bslab_cache_stats(struct bslab_cache *cache, struct bslab_stats *st)
 	st->buf_out_max = cache->buf_out_max;
 	st->hash_size = cache->large ? 1UL << cache->hash_bits : 0;
 	st->color_next = cache->color_next;
+	st->irq_reserve = cache->irq_reserve;
 	raw_spin_unlock_irqrestore(&cache->lock, flags);
 
 	raw_spin_lock_irqsave(&cache->depot.lock, flags);
@@ -760,7 +761,7 @@ static void dead_cache_reclaim(struct bslab_cache *cp)
 	 * memory is about to go.
 	 */
 	cancel_work(&cp->work);
-	bslab_slab_release_empty(cp);
+	bslab_slab_release_empty(cp, false);
 	cache_struct_destroy(cp);
 }
 
@@ -769,8 +770,9 @@ static void dead_cache_reclaim(struct bslab_cache *cp)
  * @work: the cache's work
  *
  * Rescales the bufctl hash, destroys the slabs frees deferred (running
- * destructors in process context), and frees a dead cache whose last
- * object came back.
+ * destructors in process context), makes the slabs the cache's reserve
+ * for allocations that may not grow it needs, and frees a dead cache
+ * whose last object came back.
  */
 void bslab_cache_work(struct work_struct *work)
 {
@@ -781,6 +783,7 @@ void bslab_cache_work(struct work_struct *work)
 	if (READ_ONCE(cp->audit))
 		bslab_audit_rescale(cp);
 	bslab_slab_destroy_deferred(cp);
+	bslab_slab_fill_reserve(cp);
 	if (READ_ONCE(cp->dead))
 		dead_cache_reclaim(cp);
 }

@@ -154,6 +154,37 @@ bslab_fault_debugfs(const char *name, struct dentry *dir,
 }
 #endif
 
+/*
+ * Code that takes a spinlock_t in hard IRQ context, which is right only
+ * without PREEMPT_RT (there a spinlock_t spins), says so to lockdep's
+ * wait-type check (PROVE_RAW_LOCK_NESTING) the kernel's way: a wait-type
+ * override map held around it (DEFINE_WAIT_OVERRIDE_MAP, as
+ * lib/debugobjects.c does; 6.5 on, and Debian's 6.1 has it backported).
+ * Kernels without it have nothing to tell.
+ */
+#include <linux/lockdep.h>
+#ifdef DEFINE_WAIT_OVERRIDE_MAP
+static inline void bslab_nonrt_enter(struct lockdep_map *map)
+{
+	lock_map_acquire_try(map);
+}
+
+static inline void bslab_nonrt_exit(struct lockdep_map *map)
+{
+	lock_map_release(map);
+}
+#else
+#define DEFINE_WAIT_OVERRIDE_MAP(_map, _wait_type) \
+	struct lockdep_map __maybe_unused _map = { .name = #_wait_type }
+static inline void bslab_nonrt_enter(struct lockdep_map *map)
+{
+}
+
+static inline void bslab_nonrt_exit(struct lockdep_map *map)
+{
+}
+#endif
+
 /* hrtimer_setup() arrived in 6.13; hrtimer_init() left in 7.0. */
 static inline void
 bslab_hrtimer_setup(struct hrtimer *timer,

@@ -287,6 +287,11 @@ struct bslab_depot {
  *	in magazines (the stats file's buf_inuse + buf_magazine)
  * @buf_out_max: highest @buf_out seen
  * @color_next: color of the next slab
+ * @irq_reserve: free objects the cache's work keeps in the slabs for
+ *	allocations that may not grow the cache (see grow_allowed()); raised
+ *	when one fails, halved by the reaper after an interval without one
+ * @irq_demand: slab-layer allocations that could not have grown the cache,
+ *	since the last reaper tick
  * @hash_bits: @hash has 2^@hash_bits buckets
  * @hash: large caches: the bufctl hash table
  * @audit: audited caches: the audit records (audit.c)
@@ -358,6 +363,8 @@ struct bslab_cache {
 	unsigned long buf_out;
 	unsigned long buf_out_max;
 	unsigned int color_next;
+	unsigned long irq_reserve;
+	unsigned long irq_demand;
 	unsigned int hash_bits;
 	struct bslab_bufctl **hash;
 	struct bslab_audit_table *audit;
@@ -392,15 +399,35 @@ static inline unsigned long slab_total(const struct bslab_cache *cp)
 
 /*
  * May this context call the page allocator (and take the spinlock_t locks
- * inside it)?  Not in hard IRQ or NMI context, where a spinlock_t is a bug
- * on PREEMPT_RT and a lockdep report with PROVE_RAW_LOCK_NESTING; not with
- * preemption or interrupts off on PREEMPT_RT, where it may sleep.
+ * inside it) for anything, with no gfp flags to go by?  Not in hard IRQ or
+ * NMI context, where a spinlock_t is a bug on PREEMPT_RT and a lockdep
+ * report with PROVE_RAW_LOCK_NESTING; not with preemption or interrupts
+ * off on PREEMPT_RT, where it may sleep.  What bslab does only where this
+ * holds: free pages, run destructors, tell kmemleak, fill a depot.
  */
 static inline bool pages_allowed(void)
 {
 	if (in_hardirq() || in_nmi())
 		return false;
 	return !IS_ENABLED(CONFIG_PREEMPT_RT) || preemptible();
+}
+
+/*
+ * May an allocation with @gfp take new pages here (grow a cache)?  Where
+ * pages_allowed(), yes.  In hard IRQ on a kernel without PREEMPT_RT, yes
+ * if @gfp does not ask to sleep (GFP_ATOMIC, GFP_NOWAIT), as SLUB and the
+ * drivers that allocate there rely on: the page allocator's locks are
+ * spinning locks there, and bslab_alloc_pages() tells lockdep so.  Never in
+ * NMI, nor where PREEMPT_RT forbids it: there a cache holds a reserve for
+ * such allocations instead (slab.c, "Contexts").
+ */
+static inline bool grow_allowed(gfp_t gfp)
+{
+	if (pages_allowed())
+		return true;
+	if (IS_ENABLED(CONFIG_PREEMPT_RT) || in_nmi())
+		return false;
+	return !gfpflags_allow_blocking(gfp);
 }
 
 /* ---- the slab of an object, from its first page ---- */
@@ -679,12 +706,15 @@ enum bslab_bad_free {
 
 /* slab.c: the slab layer.  Functions named _locked expect cp->lock. */
 int bslab_slab_layout(struct bslab_cache *cp);
+struct page *bslab_alloc_pages(gfp_t gfp, unsigned int order);
+void bslab_slab_fill_reserve(struct bslab_cache *cp);
+void bslab_slab_reserve_tick(struct bslab_cache *cp);
 void *bslab_slab_alloc(struct bslab_cache *cp, gfp_t gfp);
 size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
 			      void **objs);
 size_t bslab_slab_free_batch(struct bslab_cache *cp, size_t n, void **objs);
 unsigned long bslab_slab_reap(struct bslab_cache *cp);
-unsigned long bslab_slab_release_empty(struct bslab_cache *cp);
+unsigned long bslab_slab_release_empty(struct bslab_cache *cp, bool reserve);
 unsigned long bslab_slab_out(struct bslab_cache *cp);
 void bslab_slab_destroy_deferred(struct bslab_cache *cp);
 void bslab_slab_release_all(struct bslab_cache *cp);

@@ -146,6 +146,7 @@ static void reap_tick_locked(struct bslab_cache *cp)
 		bslab_cache_stats(cp, &st);
 		tick_resize(cp, &st);
 	}
+	bslab_slab_reserve_tick(cp);
 	bslab_reap_now(cp, BSLAB_REAP_SURPLUS);
 }
 

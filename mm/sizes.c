@@ -15,10 +15,12 @@
  * bslab_free() checks the order of what it is given against the size.  Those
  * pages are counted (large_alloc, large_bytes), shown in kmastat and, as
  * SLUB does for kmalloc's large allocations, in /proc/meminfo's Slab
- * (SUnreclaim), so that meminfo and kmastat's Total agree.  Where
- * the page allocator may not be called (hard IRQ; see pages_allowed()), a
- * large allocation fails and a large free is finished by a work item: the
- * pages wait on a lock-free list written into their own first bytes.
+ * (SUnreclaim), so that meminfo and kmastat's Total agree.  Where no
+ * pages may be taken (hard IRQ on PREEMPT_RT; see grow_allowed()), a large
+ * allocation fails; where the page allocator may not be called for a free
+ * (hard IRQ; see pages_allowed()), a large free is finished by a work
+ * item: the pages wait on a lock-free list written into their own first
+ * bytes.
  *
  * Locking: none of its own; the class table is written once at module load.
  */
@@ -99,10 +101,10 @@ void *bslab_alloc(size_t size, gfp_t gfp)
 		return obj;
 	}
 
-	if (unlikely(!pages_allowed()))
+	if (unlikely(!grow_allowed(gfp)))
 		return NULL;
 	order = get_order(size);
-	page = alloc_pages(gfp | __GFP_COMP | __GFP_NOWARN, order);
+	page = bslab_alloc_pages(gfp | __GFP_COMP | __GFP_NOWARN, order);
 	if (!page)
 		return NULL;
 	atomic_long_inc(&large_allocs);

@@ -54,15 +54,27 @@
  * free objects.  Then empty slabs are used, then a new slab is made.  A free
  * that empties a slab keeps it on the empty list if fewer than
  * BSLAB_EMPTY_RESERVE are there, else gives it back at once; reap gives back
- * all empty slabs.
+ * all empty slabs (but those of the reserve below).
  *
- * Contexts: in hard IRQ context the page allocator is off limits (see
- * pages_allowed()): an allocation that needs a new slab fails there, and a
- * slab emptied there is put on the cache's deferred list.  So is any slab a
- * free empties in a cache with a destructor, so that destructors run only
- * from the cache's work item, in process context, never inside the CPU
- * layer or an interrupt.  The reaper, the shrinker and destroy give empty
- * slabs back (destructors included) from process context themselves.
+ * Contexts: a cache grows wherever its allocation may take pages
+ * (grow_allowed()): in process and softirq context, and, without
+ * PREEMPT_RT, in hard IRQ with GFP_ATOMIC or GFP_NOWAIT, as SLUB does.
+ * Where it may not (hard IRQ, or preemption off, on PREEMPT_RT), an
+ * allocation is served from free objects only.  One that finds none fails
+ * (counted in alloc_fail_irq) and doubles the cache's reserve: the free
+ * objects the cache's work keeps in its slabs for such allocations, making
+ * slabs in process context whenever fewer are free, and which reaping and
+ * frees leave alone.  The reaper halves the reserve after an interval with
+ * no such allocation.  So a cache that hard IRQ allocates from grows ahead
+ * of that demand, and its failures stop after the first few.
+ *
+ * Frees never give pages back where the page allocator may not be called
+ * (pages_allowed(): not in hard IRQ): a slab emptied there is put on the
+ * cache's deferred list.  So is any slab a free empties in a cache with a
+ * destructor, so that destructors run only from the cache's work item, in
+ * process context, never inside the CPU layer or an interrupt.  The reaper,
+ * the shrinker and destroy give empty slabs back (destructors included)
+ * from process context themselves.
  *
  * Locking: cp->lock (raw, irq-safe spinlock) covers the collections, every
  * slab's free list, bits and counts, the hash and the counters.  It is
@@ -181,6 +193,16 @@ int bslab_slab_layout(struct bslab_cache *cp)
 		cp->link = ALIGN(size, sizeof(void *));
 		size = cp->link + sizeof(void *);
 	}
+#ifdef CONFIG_KASAN_GENERIC
+	/*
+	 * KASAN: at least a granule past the object's last one, a redzone
+	 * while it is in use (kasan_obj_use()), so that an access past its end
+	 * is reported as slab-out-of-bounds, as SLUB's redzones make it, and
+	 * not named after whatever the next object is.
+	 */
+	size = max_t(size_t, size, round_up(cp->size, BSLAB_KASAN_GRANULE) +
+				   BSLAB_KASAN_GRANULE);
+#endif
 	cp->chunk = ALIGN(size, cp->align);
 	/* the guard runs up to the free-list word or the chunk's end */
 	cp->redzone_len = !redzone ? 0 :
@@ -319,6 +341,31 @@ static struct bslab_slab *slab_offslab_desc(struct bslab_cache *cp, gfp_t gfp,
 	return sp;
 }
 
+static DEFINE_WAIT_OVERRIDE_MAP(hardirq_pages_map, LD_WAIT_CONFIG);
+
+/**
+ * bslab_alloc_pages() - pages for a slab or a large bslab_alloc()
+ * @gfp: the allocation's flags
+ * @order: how many pages, as a power of two
+ *
+ * In hard IRQ (only where grow_allowed(): without PREEMPT_RT) lockdep is
+ * told that the page allocator's spinlock_t locks are right there.
+ *
+ * Context: where grow_allowed(@gfp); no bslab spinlock held.
+ * Return: the first page, or NULL.
+ */
+struct page *bslab_alloc_pages(gfp_t gfp, unsigned int order)
+{
+	struct page *page;
+
+	if (!in_hardirq())
+		return alloc_pages_node(NUMA_NO_NODE, gfp, order);
+	bslab_nonrt_enter(&hardirq_pages_map);
+	page = alloc_pages_node(NUMA_NO_NODE, gfp, order);
+	bslab_nonrt_exit(&hardirq_pages_map);
+	return page;
+}
+
 static struct bslab_slab *slab_create(struct bslab_cache *cp,
 				      unsigned int color, gfp_t gfp)
 {
@@ -329,7 +376,7 @@ static struct bslab_slab *slab_create(struct bslab_cache *cp,
 	void *base;
 
 	gfp &= ~__GFP_ZERO;
-	page = alloc_pages_node(NUMA_NO_NODE, gfp | __GFP_NOWARN, cp->order);
+	page = bslab_alloc_pages(gfp | __GFP_NOWARN, cp->order);
 	if (!page)
 		return NULL;
 	base = page_address(page);
@@ -414,6 +461,14 @@ static inline unsigned int slab_nfree(const struct bslab_cache *cp,
 				      const struct bslab_slab *sp)
 {
 	return cp->objs - sp->inuse;
+}
+
+/* Free objects in the slabs (not those waiting to be destroyed). */
+static unsigned long slab_free_objs_locked(const struct bslab_cache *cp)
+{
+	lockdep_assert_held(&cp->lock);
+	return (cp->nr_full + cp->nr_partial + cp->nr_empty) * cp->objs -
+	       cp->buf_out;
 }
 
 static void partial_insert_locked(struct bslab_cache *cp,
@@ -562,7 +617,8 @@ static struct bslab_slab *slab_put_locked(struct bslab_cache *cp,
 		return NULL;
 	}
 	slab_unlink_locked(cp, sp);
-	if (!sp->inuse && (cp->nr_empty >= BSLAB_EMPTY_RESERVE || cp->dead)) {
+	if (!sp->inuse && (cp->dead || (cp->nr_empty >= BSLAB_EMPTY_RESERVE &&
+					slab_free_objs_locked(cp) >= cp->irq_reserve))) {
 		cp->ev.slab_destroy++;
 		return sp;
 	}
@@ -820,6 +876,92 @@ static void slab_poison_new_locked(struct bslab_cache *cp,
 		bslab_poison_free(cp, slab_obj(cp, sp, i), true);
 }
 
+/*
+ * Link @sp, a slab just made, where allocations find it: counted, poisoned
+ * if the cache is.  Return: the debug modes, as of now.
+ */
+static unsigned int slab_add_locked(struct bslab_cache *cp,
+				    struct bslab_slab *sp)
+{
+	unsigned int modes = debug_modes(cp);
+
+	lockdep_assert_held(&cp->lock);
+	cp->ev.slab_create++;
+	if (unlikely(modes & BSLAB_DBG_POISON))
+		slab_poison_new_locked(cp, sp);
+	slab_link_locked(cp, sp);
+	return modes;
+}
+
+/* The most objects a cache keeps free for allocations that may not grow it. */
+static unsigned long reserve_max(const struct bslab_cache *cp)
+{
+	return max_t(unsigned long, cp->objs, SZ_1M / cp->chunk);
+}
+
+/*
+ * An allocation that may not grow the cache found no free object: the
+ * cache's work keeps twice as many free from now on (at least a slab).
+ */
+static void reserve_raise_locked(struct bslab_cache *cp)
+{
+	lockdep_assert_held(&cp->lock);
+	cp->irq_reserve = clamp(2 * cp->irq_reserve, (unsigned long)cp->objs,
+				reserve_max(cp));
+}
+
+/**
+ * bslab_slab_fill_reserve() - make slabs until the cache's reserve is free
+ * @cp: the cache
+ *
+ * Where an allocation may not take pages (hard IRQ on PREEMPT_RT), the
+ * cache serves it from free objects only; its work item calls this to
+ * keep @cp->irq_reserve of them, ahead of that demand.
+ *
+ * Context: process context, may sleep (constructors run); the cache's work.
+ */
+void bslab_slab_fill_reserve(struct bslab_cache *cp)
+{
+	struct bslab_slab *sp;
+	unsigned long flags;
+	unsigned int color;
+
+	might_sleep();
+	for (;;) {
+		raw_spin_lock_irqsave(&cp->lock, flags);
+		if (cp->dead || slab_free_objs_locked(cp) >= cp->irq_reserve) {
+			raw_spin_unlock_irqrestore(&cp->lock, flags);
+			return;
+		}
+		color = color_take_locked(cp);
+		raw_spin_unlock_irqrestore(&cp->lock, flags);
+		sp = slab_create(cp, color, GFP_KERNEL);
+		if (!sp)
+			return;
+		raw_spin_lock_irqsave(&cp->lock, flags);
+		slab_add_locked(cp, sp);
+		raw_spin_unlock_irqrestore(&cp->lock, flags);
+	}
+}
+
+/**
+ * bslab_slab_reserve_tick() - the reaper's look at a cache's reserve
+ * @cp: the cache
+ *
+ * An interval without an allocation that could not grow the cache halves
+ * the reserve kept for them.
+ */
+void bslab_slab_reserve_tick(struct bslab_cache *cp)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&cp->lock, flags);
+	if (!cp->irq_demand)
+		cp->irq_reserve /= 2;
+	cp->irq_demand = 0;
+	raw_spin_unlock_irqrestore(&cp->lock, flags);
+}
+
 /**
  * bslab_slab_poison_all() - poison every free object of a cache, then check
  * @cp: a cache whose POISON bit was just set, magazines drained
@@ -880,12 +1022,12 @@ void bslab_slab_poison_all(struct bslab_cache *cp)
 size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
 			      void **objs)
 {
-	bool grow = pages_allowed();
+	bool grow = grow_allowed(gfp);
 	struct bslab_slab *sp;
 	unsigned long flags;
 	unsigned int color;
 	unsigned int modes, first;
-	bool rescale = false;
+	bool kick = false;
 	size_t i = 0, j;
 
 	raw_spin_lock_irqsave(&cp->lock, flags);
@@ -900,6 +1042,8 @@ size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
 		}
 		if (!grow) {
 			cp->ev.alloc_fail++;
+			cp->ev.alloc_fail_irq++;
+			reserve_raise_locked(cp);
 			break;
 		}
 		color = color_take_locked(cp);
@@ -910,16 +1054,17 @@ size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
 			cp->ev.alloc_fail++;
 			break;
 		}
-		cp->ev.slab_create++;
-		modes = debug_modes(cp);
-		if (unlikely(modes & BSLAB_DBG_POISON))
-			slab_poison_new_locked(cp, sp);
+		modes = slab_add_locked(cp, sp);
 		/* objects taken before the lock was dropped may predate poison */
 		first &= modes;
-		slab_link_locked(cp, sp);
 	}
-	if (cp->large)
-		rescale = bslab_hash_wants_rescale_locked(cp);
+	if (!grow) {
+		/* grow ahead of such demand, from the cache's work */
+		cp->irq_demand += n;
+		kick = slab_free_objs_locked(cp) < cp->irq_reserve;
+	}
+	if (cp->large && bslab_hash_wants_rescale_locked(cp))
+		kick = true;
 	raw_spin_unlock_irqrestore(&cp->lock, flags);
 
 	if (likely(!first))
@@ -934,7 +1079,7 @@ size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
 	if ((first & BSLAB_DBG_AUDIT) && i)
 		bslab_audit_alloc(cp, objs, i);
 out:
-	if (rescale)
+	if (kick)
 		schedule_work(&cp->work);
 	return i;
 }
@@ -1084,6 +1229,8 @@ static unsigned long slabs_take_locked(struct bslab_cache *cp,
 /**
  * bslab_slab_release_empty() - give every empty slab back to the page allocator
  * @cp: the cache
+ * @reserve: keep the empty slabs the cache's reserve needs (see
+ *	bslab_slab_fill_reserve()); false when the cache goes away
  *
  * Unlinks every empty slab, those deferred by frees included, under the
  * lock, then destroys them without it.
@@ -1091,15 +1238,25 @@ static unsigned long slabs_take_locked(struct bslab_cache *cp,
  * Context: process context, may sleep (destructors run).
  * Return: the number of slabs given back from the empty list.
  */
-unsigned long bslab_slab_release_empty(struct bslab_cache *cp)
+unsigned long bslab_slab_release_empty(struct bslab_cache *cp, bool reserve)
 {
 	struct bslab_slab *sp, *next;
-	unsigned long flags, n;
+	unsigned long flags, n = 0;
 	LIST_HEAD(dead);
 
 	might_sleep();
 	raw_spin_lock_irqsave(&cp->lock, flags);
-	n = slabs_take_locked(cp, &cp->empty, &cp->nr_empty, &dead);
+	if (!reserve) {
+		cp->irq_reserve = 0;
+		n = slabs_take_locked(cp, &cp->empty, &cp->nr_empty, &dead);
+	}
+	while (cp->nr_empty &&
+	       slab_free_objs_locked(cp) - cp->objs >= cp->irq_reserve) {
+		sp = list_last_entry(&cp->empty, struct bslab_slab, list);
+		slab_unlink_locked(cp, sp);
+		list_add(&sp->list, &dead);
+		n++;
+	}
 	cp->ev.slab_destroy += n;
 	slabs_take_locked(cp, &cp->deferred, &cp->nr_deferred, &dead);
 	raw_spin_unlock_irqrestore(&cp->lock, flags);
@@ -1144,7 +1301,7 @@ unsigned long bslab_slab_reap(struct bslab_cache *cp)
 	raw_spin_lock_irqsave(&cp->lock, flags);
 	cp->ev.reap++;
 	raw_spin_unlock_irqrestore(&cp->lock, flags);
-	return bslab_slab_release_empty(cp);
+	return bslab_slab_release_empty(cp, true);
 }
 
 /**
