@@ -149,7 +149,9 @@ struct bslab_cache_args {
  * bslab_cache_create_args() - create a cache of objects of one kind
  * @name: name shown in debugfs, /proc/bslabinfo and kmastat; 1 to
  *	BSLAB_NAME_MAX characters, no '/' and no white space, unique among
- *	live caches; ".", "..", "kmastat" and "kmausers" are reserved.
+ *	live caches; ".", ".." and the names of bslab's top-level debugfs
+ *	files ("kmastat", "kmausers", "failslab", "verify", "reap") are
+ *	reserved.
  *	Copied, so the caller's string may go away.
  * @size: object size in bytes; at least 1.  Objects below PAGE_SIZE/8 keep
  *	their slab descriptor in the slab, larger ones keep it off-slab.

@@ -688,7 +688,10 @@ static void hard_irq_client(struct kunit *test)
 
 static void reserved_names(struct kunit *test)
 {
-	static const char *const names[] = { "kmastat", "kmausers", ".", ".." };
+	/* every top-level file of /sys/kernel/debug/bslab (reap was not) */
+	static const char *const names[] = {
+		"kmastat", "kmausers", "failslab", "verify", "reap", ".", "..",
+	};
 	struct bslab_cache *c;
 	unsigned int i;
 	u64 mark;

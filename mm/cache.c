@@ -135,10 +135,12 @@ static void cache_struct_destroy(struct bslab_cache *cp)
 	kfree(cp);
 }
 
-/* Names that are files of bslab's own in its debugfs directory, or not names. */
+/*
+ * Names that are files of bslab's own in its debugfs directory (made by
+ * bslab_debugfs_init() and bslab_debug_init()), or not names.
+ */
 static const char *const reserved_names[] = {
-	".", "..", "kmastat", "kmausers", "failslab",
-	"verify",
+	".", "..", "kmastat", "kmausers", "failslab", "verify", "reap",
 };
 
 static int check_name(const char *name)
