@@ -875,7 +875,7 @@ static struct kunit_case reliability_cases[] = {
 	KUNIT_CASE(reclaim_with_nothing_cached),
 	KUNIT_CASE(hard_irq_context),
 	KUNIT_CASE(hard_irq_loop),
-	KUNIT_CASE(hard_irq_client),
+	KUNIT_CASE_SLOW(hard_irq_client),
 	KUNIT_CASE(reserved_names),
 	KUNIT_CASE(param_ranges),
 	KUNIT_CASE_SLOW(hotplug_readers_destroy),

@@ -111,7 +111,9 @@ void *bslab_alloc(size_t size, gfp_t gfp)
 	atomic_long_add(PAGE_SIZE << order, &large_bytes);
 	mod_node_page_state(page_pgdat(page), NR_SLAB_UNRECLAIMABLE_B,
 			    PAGE_SIZE << order);
-	kmemleak_alloc(page_address(page), size, 1, gfp);
+	/* kmemleak's record comes from SLUB: see bslab_san_alloc() */
+	if (pages_allowed())
+		kmemleak_alloc(page_address(page), size, 1, gfp);
 	return page_address(page);
 }
 EXPORT_SYMBOL_GPL(bslab_alloc);
