@@ -65,9 +65,9 @@
  *  - Under the raw spinlocks nothing sleeps, allocates or frees pages, or
  *    calls a client: pages, descriptors, bufctls, constructors and
  *    destructors are dealt with on slabs no one else can reach, with no
- *    bslab lock held.  In hard IRQ context (and with preemption off on
- *    PREEMPT_RT) the page allocator is not called at all: see
- *    pages_allowed().
+ *    bslab lock held.  In hard IRQ context pages are never freed, and
+ *    taken only without PREEMPT_RT for an allocation that does not sleep
+ *    (see pages_allowed() and grow_allowed()).
  *  - Destructors run only in process context with no bslab spinlock held:
  *    a slab emptied by a free is destroyed by the cache's work item when
  *    the cache has a destructor (or the free cannot use the page
