@@ -4,7 +4,8 @@
  * path, counted exactly; an interrupt entering the cache while the CPU
  * layer is in use; a hard-irq timer and a task sharing a cache on one CPU;
  * two CPUs freeing each other's objects; destroy after heavy use; bulk
- * calls through the magazines; BSLAB_NOMAGAZINE; the magazines file.  The
+ * calls through the magazines; BSLAB_NOMAGAZINE; the magazines file; a CPU
+ * exchanging magazines while another purges the depot.  The
  * reaper, the shrinker and CPU hotplug have files of their own.
  */
 #include <linux/cpu.h>
@@ -532,6 +533,63 @@ static void magazines_file(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, lines, num_online_cpus());
 }
 
+/*
+ * A CPU exchanging full magazines for empty ones while another purges the
+ * depot, which pops the magazine just pushed first: once a magazine is in
+ * the depot and its lock dropped, the CPU that gave it must not read it
+ * (issue 19's handout test caught the free path reading its round count
+ * for the tracepoint after the reaper had freed it: a KASAN
+ * use-after-free).  KASAN reports any such read; the objects stay whole.
+ */
+static int exchange_job(struct tst_cpu_job *job)
+{
+	void *objs[24];
+	unsigned int i;
+
+	while (!READ_ONCE(job->stop)) {
+		for (i = 0; i < ARRAY_SIZE(objs); i++) {
+			objs[i] = bslab_cache_alloc(job->cache, GFP_KERNEL);
+			if (!objs[i])
+				job->bad++;
+		}
+		for (i = 0; i < ARRAY_SIZE(objs); i++)
+			bslab_cache_free(job->cache, objs[i]);
+		job->ops += ARRAY_SIZE(objs);
+		cond_resched();
+	}
+	return 0;
+}
+
+static void exchange_beside_purge(struct kunit *test)
+{
+	struct tst_cpu_job *job = kunit_kzalloc(test, sizeof(*job), GFP_KERNEL);
+	unsigned long end, ticks = 0;
+	struct bslab_cache *cache;
+
+	KUNIT_ASSERT_NOT_NULL(test, job);
+	tst_need_two_cpus(test);
+	tst_pin(test, 1);
+	/* 6-round magazines: an exchange every few frees */
+	cache = tst_cache(test, "t_mag_purge", 2000, 0, NULL, NULL, NULL, 0);
+	KUNIT_ASSERT_EQ(test, bslab_magazine_size(cache), 6);
+	*job = (struct tst_cpu_job){ .fn = exchange_job, .cache = cache,
+				     .cpu = 0 };
+	tst_job_start(test, job);
+	end = jiffies + 2 * HZ;
+	while (time_before(jiffies, end)) {
+		bslab_reap_tick(cache);		/* frees the depot's top first */
+		ticks++;
+	}
+	WRITE_ONCE(job->stop, true);
+	wait_for_completion(&job->done);
+	KUNIT_EXPECT_EQ(test, job->bad, 0);
+	KUNIT_EXPECT_GT(test, tst_stat(cache, free_depot), 0);
+	KUNIT_EXPECT_GT(test, tst_stat(cache, reap_magazines), 0);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_inuse), 0);
+	kunit_info(test, "%lu objects, %llu exchanges, %lu ticks\n", job->ops,
+		   tst_stat(cache, free_depot), ticks);
+}
+
 static struct kunit_case magazine_cases[] = {
 	KUNIT_CASE(swap_and_exchange_paths),
 	KUNIT_CASE(interrupt_finds_cpu_busy),
@@ -541,6 +599,7 @@ static struct kunit_case magazine_cases[] = {
 	KUNIT_CASE(bulk_through_magazines),
 	KUNIT_CASE(no_magazine),
 	KUNIT_CASE(magazines_file),
+	KUNIT_CASE_SLOW(exchange_beside_purge),
 	{}
 };
 

@@ -361,6 +361,7 @@ bool bslab_cpu_free_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc,
 {
 	struct bslab_magazine *p = cc->prev, *empty, *spare = NULL;
 	struct bslab_depot *d = &cp->depot;
+	unsigned int rounds = p->rounds;
 	unsigned long flags;
 	bool keep_prev;
 
@@ -394,7 +395,8 @@ bool bslab_cpu_free_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc,
 		mag_discard(cp, spare);
 	if (!empty)
 		return false;
-	trace_bslab_magazine_exchange(cp->name, false, p->rounds);
+	/* not p->rounds: p is the depot's now, another CPU may free it */
+	trace_bslab_magazine_exchange(cp->name, false, rounds);
 	if (!keep_prev)
 		mag_discard(cp, p);
 	cpu_mag_load(cc, empty);
