@@ -539,13 +539,36 @@ static void magazines_file(struct kunit *test)
  * the depot and its lock dropped, the CPU that gave it must not read it
  * (issue 19's handout test caught the free path reading its round count
  * for the tracepoint after the reaper had freed it: a KASAN
- * use-after-free).  KASAN reports any such read; the objects stay whole.
+ * use-after-free).  The window is a few instructions; a hard-IRQ timer on
+ * the exchanging CPU that busy-waits widens it: an interrupt that falls
+ * due while the depot lock is held runs as the lock is dropped, and the
+ * purging CPU gets that long to free the magazine.  KASAN reports any such
+ * read; the objects stay whole.
  */
+struct purge_race {
+	struct hrtimer timer;
+	bool stop;
+};
+
+static enum hrtimer_restart purge_race_stall(struct hrtimer *timer)
+{
+	struct purge_race *pr = container_of(timer, struct purge_race, timer);
+
+	udelay(15);
+	if (READ_ONCE(pr->stop))
+		return HRTIMER_NORESTART;
+	hrtimer_forward_now(timer, ns_to_ktime(25 * NSEC_PER_USEC));
+	return HRTIMER_RESTART;
+}
+
 static int exchange_job(struct tst_cpu_job *job)
 {
+	struct purge_race *pr = job->shared;
 	void *objs[24];
 	unsigned int i;
 
+	hrtimer_start(&pr->timer, ns_to_ktime(25 * NSEC_PER_USEC),
+		      HRTIMER_MODE_REL_PINNED_HARD);
 	while (!READ_ONCE(job->stop)) {
 		for (i = 0; i < ARRAY_SIZE(objs); i++) {
 			objs[i] = bslab_cache_alloc(job->cache, GFP_KERNEL);
@@ -557,28 +580,35 @@ static int exchange_job(struct tst_cpu_job *job)
 		job->ops += ARRAY_SIZE(objs);
 		cond_resched();
 	}
+	WRITE_ONCE(pr->stop, true);
+	hrtimer_cancel(&pr->timer);
 	return 0;
 }
 
 static void exchange_beside_purge(struct kunit *test)
 {
 	struct tst_cpu_job *job = kunit_kzalloc(test, sizeof(*job), GFP_KERNEL);
-	unsigned long end, ticks = 0;
+	struct purge_race *pr = kunit_kzalloc(test, sizeof(*pr), GFP_KERNEL);
+	unsigned long end, purges = 0;
 	struct bslab_cache *cache;
 
 	KUNIT_ASSERT_NOT_NULL(test, job);
+	KUNIT_ASSERT_NOT_NULL(test, pr);
 	tst_need_two_cpus(test);
 	tst_pin(test, 1);
 	/* 6-round magazines: an exchange every few frees */
 	cache = tst_cache(test, "t_mag_purge", 2000, 0, NULL, NULL, NULL, 0);
 	KUNIT_ASSERT_EQ(test, bslab_magazine_size(cache), 6);
+	bslab_hrtimer_setup(&pr->timer, purge_race_stall, CLOCK_MONOTONIC,
+			    HRTIMER_MODE_REL_PINNED_HARD);
 	*job = (struct tst_cpu_job){ .fn = exchange_job, .cache = cache,
-				     .cpu = 0 };
+				     .cpu = 0, .shared = pr };
 	tst_job_start(test, job);
-	end = jiffies + 2 * HZ;
+	end = jiffies + 3 * HZ;
 	while (time_before(jiffies, end)) {
-		bslab_reap_tick(cache);		/* frees the depot's top first */
-		ticks++;
+		/* the working-set purge frees the depot's top first */
+		bslab_reap_tick(cache);
+		purges++;
 	}
 	WRITE_ONCE(job->stop, true);
 	wait_for_completion(&job->done);
@@ -586,8 +616,9 @@ static void exchange_beside_purge(struct kunit *test)
 	KUNIT_EXPECT_GT(test, tst_stat(cache, free_depot), 0);
 	KUNIT_EXPECT_GT(test, tst_stat(cache, reap_magazines), 0);
 	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_inuse), 0);
-	kunit_info(test, "%lu objects, %llu exchanges, %lu ticks\n", job->ops,
-		   tst_stat(cache, free_depot), ticks);
+	kunit_info(test, "%lu objects, %llu exchanges, %lu ticks, %llu magazines purged\n",
+		   job->ops, tst_stat(cache, free_depot), purges,
+		   tst_stat(cache, reap_magazines));
 }
 
 static struct kunit_case magazine_cases[] = {
