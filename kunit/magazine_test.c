@@ -553,8 +553,10 @@ struct purge_race {
 static enum hrtimer_restart purge_race_stall(struct hrtimer *timer)
 {
 	struct purge_race *pr = container_of(timer, struct purge_race, timer);
+	u64 until = ktime_get_ns() + 15 * NSEC_PER_USEC;
 
-	udelay(15);
+	while (ktime_get_ns() < until)	/* hard IRQ: no sleeping */
+		cpu_relax();
 	if (READ_ONCE(pr->stop))
 		return HRTIMER_NORESTART;
 	hrtimer_forward_now(timer, ns_to_ktime(25 * NSEC_PER_USEC));
