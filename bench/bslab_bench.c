@@ -34,7 +34,9 @@
 #include <bslab.h>
 
 #include "../mm/internal.h"
-#include "../mm/kread.h"
+#include "../mm/depot.h"
+#include "../kunit/compat.h"
+#include "../kunit/kread.h"
 
 static unsigned int reps = 15;
 module_param(reps, uint, 0444);

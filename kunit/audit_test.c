@@ -9,6 +9,7 @@
  * two CPUs allocating at once lose no record.
  */
 #include "helpers.h"
+#include "../mm/audit.h"
 
 #define DEBUGFS "/sys/kernel/debug/bslab/"
 

@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The kernel interfaces bslab's tests use whose form differs between the
- * kernel versions bslab builds against: each wrapped once, here.  (The
- * allocator's own differences live in mm/compat.h.)
+ * The kernel interfaces bslab's test, soak and benchmark modules use whose
+ * form differs between the kernel versions bslab builds against: each
+ * wrapped once, here.  (The allocator's own differences live in
+ * mm/compat.h.)
  */
 #ifndef _BSLAB_KUNIT_COMPAT_H
 #define _BSLAB_KUNIT_COMPAT_H
 
 #include <kunit/resource.h>
 #include <kunit/test.h>
+#include <linux/hrtimer.h>
 #include <linux/slab.h>
 #include <linux/version.h>
 
@@ -124,6 +126,32 @@ static inline void kunit_remove_action(struct kunit *test,
 #define BSLAB_KASAN_SLAB_UAF	"use-after-free"
 #else
 #define BSLAB_KASAN_SLAB_UAF	"slab-use-after-free"
+#endif
+
+/* hrtimer_setup() arrived in 6.13; hrtimer_init() left in 7.0. */
+static inline void
+bslab_hrtimer_setup(struct hrtimer *timer,
+		    enum hrtimer_restart (*fn)(struct hrtimer *),
+		    clockid_t clock, enum hrtimer_mode mode)
+{
+#if KERNEL_VERSION(6, 13, 0) <= LINUX_VERSION_CODE
+	hrtimer_setup(timer, fn, clock, mode);
+#else
+	hrtimer_init(timer, clock, mode);
+	timer->function = fn;
+#endif
+}
+
+/*
+ * The benchmark's SLUB caches must be its own, not merged with a kernel
+ * cache of the same size: SLAB_NO_MERGE says so from 6.5.  Before, the
+ * flag that costs nothing on the perf kernel among those SLUB never merges
+ * is SLAB_NOLEAKTRACE (it only tells kmemleak, which that kernel lacks).
+ */
+#if KERNEL_VERSION(6, 5, 0) <= LINUX_VERSION_CODE
+#define BSLAB_SLUB_NO_MERGE	SLAB_NO_MERGE
+#else
+#define BSLAB_SLUB_NO_MERGE	SLAB_NOLEAKTRACE
 #endif
 
 #endif /* _BSLAB_KUNIT_COMPAT_H */

@@ -10,6 +10,7 @@
 #include <linux/delay.h>
 
 #include "helpers.h"
+#include "../mm/debug.h"
 
 static int debug_write(const char *cache, const char *val)
 {

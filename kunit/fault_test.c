@@ -10,6 +10,7 @@
 #include <linux/fault-inject.h>
 
 #include "helpers.h"
+#include "../mm/debug.h"
 
 /*
  * The attributes in /sys/kernel/debug/bslab/failslab/ are the kernel's

@@ -17,6 +17,7 @@
 #include <linux/vmalloc.h>
 
 #include "helpers.h"
+#include "../mm/reap.h"
 
 static const size_t handout_sizes[] = {
 	512, 600, 1500, 3000, 4096, 5000, 9000, 16384, 65536,

@@ -6,6 +6,7 @@
  * lookup counters.
  */
 #include "helpers.h"
+#include "../mm/slab.h"
 
 static const size_t large_sizes[] = {
 	512, 1024, 2048, 3000, 4096, 8192, 16384, 32768, 65536,

@@ -11,6 +11,7 @@
 #include <linux/sched.h>
 
 #include "helpers.h"
+#include "../mm/depot.h"
 
 /* ---- CPU hotplug ---- */
 

@@ -16,6 +16,8 @@
 #include <linux/sched.h>
 
 #include "helpers.h"
+#include "../mm/depot.h"
+#include "../mm/reap.h"
 
 /* An object that knows whether it is handed out, and to whom. */
 struct tagged {

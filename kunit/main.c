@@ -13,7 +13,7 @@
 #include <linux/vmalloc.h>
 
 #include "helpers.h"
-#include "../mm/kread.h"
+#include "kread.h"
 
 static void cache_destroy_action(void *cache)
 {

@@ -12,6 +12,7 @@
 #include <linux/sched.h>
 
 #include "helpers.h"
+#include "../mm/reap.h"
 
 /* ---- magazine resize ---- */
 

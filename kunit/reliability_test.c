@@ -33,7 +33,11 @@
 #include <linux/slab.h>
 
 #include "helpers.h"
-#include "../mm/kread.h"
+#include "../mm/slab.h"
+#include "../mm/depot.h"
+#include "../mm/cache.h"
+#include "../mm/sizes.h"
+#include "kread.h"
 
 static unsigned int hotplug_seconds = 180;
 module_param(hotplug_seconds, uint, 0444);

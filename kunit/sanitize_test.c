@@ -11,6 +11,7 @@
 #include <linux/kthread.h>
 
 #include "helpers.h"
+#include "../mm/sizes.h"
 
 /* Announce the two lines of a KASAN report the log judge would take. */
 static void expect_kasan(const char *kind)

@@ -6,6 +6,8 @@
 #include <linux/mm.h>
 
 #include "helpers.h"
+#include "../mm/sizes.h"
+#include "../mm/slab.h"
 
 /* Every size from 1 to BSLAB_ALLOC_MAX: aligned, usable, from its class. */
 static void every_size(struct kunit *test)

@@ -8,6 +8,7 @@
 #include <linux/sort.h>
 
 #include "helpers.h"
+#include "../mm/slab.h"
 
 static struct bslab_obj_info info_of(struct kunit *test,
 				     struct bslab_cache *cache, void *obj)

@@ -9,6 +9,8 @@
 #include <linux/string.h>
 
 #include "helpers.h"
+#include "../mm/slab.h"
+#include "../mm/sizes.h"
 
 #define NSTATS (sizeof(struct bslab_stats) / sizeof(u64))
 

@@ -8,6 +8,7 @@
  * KASAN's shadow saying the opposite of the slab layer.
  */
 #include "helpers.h"
+#include "../mm/san.h"
 
 static char *verify_text(struct kunit *test, const char *cache)
 {

@@ -53,7 +53,8 @@
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 
-#include "internal.h"
+#include "audit.h"
+#include "debug.h"
 
 /* Frames kept of a stack, after bslab's own are cut off. */
 #define AUDIT_DEPTH		16

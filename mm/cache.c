@@ -45,11 +45,10 @@
  * slab layer.  Bulk calls move whole runs between the caller's array and
  * the magazines.
  *
- * Locking: bslab_setup_mutex serializes create, destroy and the owner
- * notifier (names are unique among listed caches; debugfs directories come
- * and go under it, never under bslab_caches_mutex); the list is changed
- * under both mutexes and walked under either, or under RCU.  See internal.h
- * for the order.
+ * Locking (the order and the rules: internal.h): bslab_setup_mutex
+ * serializes create, destroy and the owner notifier, so names are unique
+ * among listed caches; the list changes under both mutexes and is walked
+ * under either, or under RCU.
  */
 #include <linux/ctype.h>
 #include <linux/err.h>
@@ -58,8 +57,15 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "internal.h"
+#include "cache.h"
+#include "magazine.h"
+#include "reap.h"
+#include "hash.h"
+#include "audit.h"
+#include "files.h"
 #include <trace/events/bslab.h>
+
+static void cache_work(struct work_struct *work);
 
 /* Serializes create, destroy and owner changes; names, debugfs directories. */
 DEFINE_MUTEX(bslab_setup_mutex);
@@ -129,7 +135,7 @@ static bool cache_listed(const struct bslab_cache *addr, struct list_head *list)
 /* Free a cache's structure and its parts; any part may never have been made. */
 static void cache_struct_destroy(struct bslab_cache *cp)
 {
-	bslab_debug_forget(cp);
+	bslab_debug_destroy(cp);
 	bslab_cpu_layer_destroy(cp);
 	bslab_hash_destroy(cp);
 	kfree(cp);
@@ -242,7 +248,7 @@ struct bslab_cache *__bslab_cache_create_args(const char *name, size_t size,
 	INIT_LIST_HEAD(&cp->full);
 	INIT_LIST_HEAD(&cp->empty);
 	INIT_LIST_HEAD(&cp->deferred);
-	INIT_WORK(&cp->work, bslab_cache_work);
+	INIT_WORK(&cp->work, cache_work);
 	if (debug & BSLAB_DBG_AUDIT) {
 		err = bslab_audit_start(cp);
 		if (err)
@@ -768,7 +774,7 @@ static void dead_cache_reclaim(struct bslab_cache *cp)
 }
 
 /**
- * bslab_cache_work() - a cache's process-context work
+ * cache_work() - a cache's process-context work
  * @work: the cache's work
  *
  * Rescales the bufctl hash, destroys the slabs frees deferred (running
@@ -776,7 +782,7 @@ static void dead_cache_reclaim(struct bslab_cache *cp)
  * for allocations that may not grow it needs, and frees a dead cache
  * whose last object came back.
  */
-void bslab_cache_work(struct work_struct *work)
+static void cache_work(struct work_struct *work)
 {
 	struct bslab_cache *cp = container_of(work, struct bslab_cache, work);
 

@@ -13,7 +13,6 @@
 /* 6.1's <linux/shrinker.h> uses atomic_long_t without including it */
 #include <linux/atomic.h>
 #include <linux/slab.h>
-#include <linux/hrtimer.h>
 #include <linux/shrinker.h>
 #include <linux/stackdepot.h>
 
@@ -183,32 +182,6 @@ static inline void bslab_nonrt_enter(struct lockdep_map *map)
 static inline void bslab_nonrt_exit(struct lockdep_map *map)
 {
 }
-#endif
-
-/* hrtimer_setup() arrived in 6.13; hrtimer_init() left in 7.0. */
-static inline void
-bslab_hrtimer_setup(struct hrtimer *timer,
-		    enum hrtimer_restart (*fn)(struct hrtimer *),
-		    clockid_t clock, enum hrtimer_mode mode)
-{
-#if KERNEL_VERSION(6, 13, 0) <= LINUX_VERSION_CODE
-	hrtimer_setup(timer, fn, clock, mode);
-#else
-	hrtimer_init(timer, clock, mode);
-	timer->function = fn;
-#endif
-}
-
-/*
- * The benchmark's SLUB caches must be its own, not merged with a kernel
- * cache of the same size: SLAB_NO_MERGE says so from 6.5.  Before, the
- * flag that costs nothing on the perf kernel among those SLUB never merges
- * is SLAB_NOLEAKTRACE (it only tells kmemleak, which that kernel lacks).
- */
-#if KERNEL_VERSION(6, 5, 0) <= LINUX_VERSION_CODE
-#define BSLAB_SLUB_NO_MERGE	SLAB_NO_MERGE
-#else
-#define BSLAB_SLUB_NO_MERGE	SLAB_NOLEAKTRACE
 #endif
 
 #endif /* _BSLAB_COMPAT_H */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bslab debugging: how bugs are reported, how a cache is switched into the
- * debug path, its modes, the debug= parameter and the control files.
+ * bslab debugging: how bugs are reported (a refused free diagnosed and
+ * worded here too), how a cache is switched into the debug path, its modes
+ * and the debug= parameter.  The files that switch them are debugfs.c's.
  *
  * Reports: every bug bslab finds in a caller's use of memory (an invalid or
  * double free, a write after free, an overwritten redzone) goes through
@@ -61,7 +62,10 @@
 #include <linux/seq_file.h>
 #include <linux/uio.h>
 
-#include "internal.h"
+#include "debug.h"
+#include "depot.h"
+#include "reap.h"
+#include "audit.h"
 
 static DEFINE_MUTEX(bslab_debug_mutex);
 /*
@@ -124,18 +128,118 @@ bool bslab_bug(struct bslab_cache *cp, const char *fmt, ...)
 	return true;
 }
 
-/* ---- switching ---- */
+/* ---- refused frees: why, in words ---- */
 
-static const char *const mode_names[] = {
-	"failslab", "poison", "audit", "redzone",
-};
+/* A cache on bslab's list, found by address (NULL: not a live cache). */
+static const struct bslab_cache *live_cache(const struct bslab_cache *addr)
+{
+	const struct bslab_cache *cp, *found = NULL;
 
-static const unsigned int mode_bits[] = {
-	BSLAB_DBG_FAILSLAB, BSLAB_DBG_POISON, BSLAB_DBG_AUDIT, BSLAB_DBG_REDZONE,
+	if (!addr)
+		return NULL;
+	rcu_read_lock();
+	list_for_each_entry_rcu(cp, &bslab_caches, caches) {
+		if (cp == addr) {
+			found = cp;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+/*
+ * The cache whose slab holds @obj, if any: try each slab size, since the
+ * first page of a slab of another cache is found with that cache's mask.
+ */
+static const struct bslab_cache *owner_of(const void *obj)
+{
+	const struct bslab_cache *other;
+	unsigned int order;
+	unsigned long base;
+
+	for (order = 0; order <= BSLAB_MAX_ORDER; order++) {
+		base = (unsigned long)obj & ~((PAGE_SIZE << order) - 1);
+		if (!virt_addr_valid((void *)base))
+			continue;
+		other = live_cache(slab_page_owner(virt_to_page((void *)base)));
+		if (other && other->order == order)
+			return other;
+	}
+	return NULL;
+}
+
+/**
+ * bslab_free_diagnose() - why a free of @obj into @cp is wrong
+ * @cp: the cache the free was for
+ * @obj: a pointer that failed the free check
+ *
+ * Return: the reason (an object that passes every test but is refused is
+ * taken to be free already).
+ */
+enum bslab_bad_free bslab_free_diagnose(struct bslab_cache *cp,
+					const void *obj)
+{
+	return bslab_slab_locate(cp, obj) ?: BSLAB_FREE_DOUBLE;
+}
+
+static const char *const bad_free_reasons[] = {
+	[BSLAB_FREE_NOT_MAPPED] = "not in the direct map (a stack, vmalloc or module address?)",
+	[BSLAB_FREE_NOT_SLAB] = "not memory of a bslab slab (kmalloc, page or static memory?)",
+	[BSLAB_FREE_INTERIOR] = "not the start of an object",
+	[BSLAB_FREE_NEVER_ALLOCATED] = "the object was never allocated",
+	[BSLAB_FREE_DOUBLE] = "the object is already free (double free)",
 };
 
 /**
- * bslab_debug_check_modes() - may a cache have these debug modes?
+ * bslab_report_free() - report a refused free
+ * @cp: the cache the free was for
+ * @obj: the pointer
+ * @why: what is wrong with it
+ *
+ * Through bslab_bug(): "bslab: BUG <name>: invalid free of <ptr>: <why>",
+ * then the stack of the free.
+ */
+void bslab_report_free(struct bslab_cache *cp, const void *obj,
+		       enum bslab_bad_free why)
+{
+	const struct bslab_cache *other;
+
+	/* the slab layer says only "not in my slabs": whose, then? */
+	if (why == BSLAB_FREE_NOT_SLAB && !virt_addr_valid(obj))
+		why = BSLAB_FREE_NOT_MAPPED;
+	other = why == BSLAB_FREE_NOT_SLAB ? owner_of(obj) : NULL;
+	if (other) {
+		bslab_bug(cp, "invalid free of %p: it belongs to cache %s", obj,
+			  other->name);
+		return;
+	}
+	if (bslab_bug(cp, "invalid free of %p: %s", obj, bad_free_reasons[why]) &&
+	    why == BSLAB_FREE_DOUBLE)
+		bslab_audit_report(cp, obj);
+}
+
+/**
+ * bslab_free_invalid() - count and report a free refused before the slab layer
+ * @cp: the cache
+ * @obj: the pointer, which is not reused
+ * @why: what is wrong with it
+ */
+void bslab_free_invalid(struct bslab_cache *cp, const void *obj,
+			enum bslab_bad_free why)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&cp->lock, flags);
+	cp->ev.free_invalid++;
+	raw_spin_unlock_irqrestore(&cp->lock, flags);
+	bslab_report_free(cp, obj, why);
+}
+
+/* ---- switching ---- */
+
+/**
+ * debug_check_modes() - may a cache have these debug modes?
  * @name: the cache's name, for the message
  * @modes: BSLAB_DBG_* modes wanted
  * @flags: the cache's BSLAB_* flags
@@ -154,9 +258,9 @@ static const unsigned int mode_bits[] = {
  *
  * Return: 0 or -EINVAL, with a message naming the cache.
  */
-int bslab_debug_check_modes(const char *name, unsigned int modes,
-			    unsigned int flags, const void *ctor,
-			    const void *dtor, bool live)
+static int debug_check_modes(const char *name, unsigned int modes,
+			     unsigned int flags, const void *ctor,
+			     const void *dtor, bool live)
 {
 	if ((modes & BSLAB_DBG_AUDIT) && !IS_ENABLED(CONFIG_STACKDEPOT)) {
 		pr_err("bslab: cache %s: audit needs a kernel with CONFIG_STACKDEPOT\n",
@@ -215,9 +319,9 @@ int bslab_debug_set(struct bslab_cache *cp, unsigned int set,
 		return -EINVAL;
 	}
 	/* switching poison off a constructed cache is as impossible as on */
-	err = bslab_debug_check_modes(cp->name, (set & ~clear) |
-				      (clear & cp->debug & BSLAB_DBG_POISON),
-				      cp->flags, cp->ctor, cp->dtor, true);
+	err = debug_check_modes(cp->name, (set & ~clear) |
+				(clear & cp->debug & BSLAB_DBG_POISON),
+				cp->flags, cp->ctor, cp->dtor, true);
 	if (err)
 		return err;
 	mutex_lock(&bslab_debug_mutex);
@@ -250,14 +354,14 @@ int bslab_debug_set(struct bslab_cache *cp, unsigned int set,
 }
 
 /**
- * bslab_debug_forget() - a cache with debug modes is being freed
- * @cp: the cache
+ * bslab_debug_destroy() - a cache's debug part, at its destroy
+ * @cp: the cache, with or without debug modes
  *
  * Its audit records, if any, are freed.
  *
  * Context: process context; the cache is unreachable.
  */
-void bslab_debug_forget(struct bslab_cache *cp)
+void bslab_debug_destroy(struct bslab_cache *cp)
 {
 	if (cp->debug)
 		static_branch_slow_dec_deferred(&bslab_debugging);
@@ -642,265 +746,23 @@ int bslab_debug_at_create(const char *name, unsigned int flags,
 		asked |= BSLAB_DBG_AUDIT;
 	if (flags & BSLAB_DEBUG_REDZONE)
 		asked |= BSLAB_DBG_REDZONE;
-	err = bslab_debug_check_modes(name, asked, flags, ctor, dtor, false);
+	err = debug_check_modes(name, asked, flags, ctor, dtor, false);
 	if (err)
 		return err;
 	mutex_lock(&bslab_debug_mutex);
 	given = param_modes(debug_param, name, &bad) & ~asked;
 	mutex_unlock(&bslab_debug_mutex);
-	if (bslab_debug_check_modes(name, given & BSLAB_DBG_POISON, flags,
-				    ctor, dtor, false))
+	if (debug_check_modes(name, given & BSLAB_DBG_POISON, flags, ctor,
+			      dtor, false))
 		given &= ~BSLAB_DBG_POISON;
-	if (bslab_debug_check_modes(name, given & BSLAB_DBG_AUDIT, flags,
-				    ctor, dtor, false))
+	if (debug_check_modes(name, given & BSLAB_DBG_AUDIT, flags, ctor,
+			      dtor, false))
 		given &= ~BSLAB_DBG_AUDIT;
 	asked |= given;
 	/* no object exists yet: every one will be poisoned */
 	if (asked & BSLAB_DBG_POISON)
 		asked |= BSLAB_DBG_POISON_CHECK;
 	return asked;
-}
-
-/* ---- files ---- */
-
-/*
- * Per-cache control files with their own read_iter and write_iter
- * (debugfs's simple attributes have neither), so that kernel code, bslab's
- * tests, can write them as well as write(2) can.  Created "unsafe", so each
- * access to the cache holds the file against removal itself.
- *
- *   <cache>/debug	the modes on ("poison failslab", or "none"); takes
- *			"+mode", "-mode", "mode" (= +mode) or "none", several
- *			separated by spaces
- *   <cache>/failslab	"0" or "1": the failslab mode alone
- *   <cache>/users	kmausers of the cache (audit.c); takes "all" or "large"
- *   kmausers		kmausers of every audited cache (top level); the same
- *   <cache>/verify	the cache's consistency (verify.c), "ok" when clean
- *   verify		the same for every cache (top level)
- */
-struct ctl_file {
-	int (*show)(struct seq_file *m, struct bslab_cache *cp);
-	int (*store)(struct bslab_cache *cp, char *buf);
-};
-
-static int ctl_show(struct seq_file *m, void *v)
-{
-	const struct ctl_file *ctl = m->private;
-	struct dentry *d = m->file->f_path.dentry;
-	int err;
-
-	err = debugfs_file_get(d);
-	if (err)
-		return err;
-	err = ctl->show(m, file_inode(m->file)->i_private);
-	debugfs_file_put(d);
-	return err;
-}
-
-static ssize_t ctl_write(struct file *file, const struct ctl_file *ctl,
-			 struct iov_iter *from)
-{
-	struct bslab_cache *cp = file_inode(file)->i_private;
-	struct dentry *d = file->f_path.dentry;
-	size_t len = iov_iter_count(from);
-	char buf[64];
-	int err;
-
-	if (!ctl->store)
-		return -EPERM;
-	if (len >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_iter(buf, len, from) != len)
-		return -EFAULT;
-	buf[len] = '\0';
-	err = debugfs_file_get(d);
-	if (err)
-		return err;
-	err = ctl->store(cp, strim(buf));
-	debugfs_file_put(d);
-	return err ?: len;
-}
-
-/* A control file's open, write and file_operations, from its ctl_file. */
-#define DEFINE_CTL_FILE(name)						\
-static int name##_open(struct inode *inode, struct file *file)		\
-{									\
-	return single_open(file, ctl_show, (void *)&name##_ctl);	\
-}									\
-									\
-static ssize_t name##_write(struct kiocb *iocb, struct iov_iter *from)	\
-{									\
-	return ctl_write(iocb->ki_filp, &name##_ctl, from);		\
-}									\
-									\
-static const struct file_operations name##_fops = {			\
-	.owner = THIS_MODULE,						\
-	.open = name##_open,						\
-	.read_iter = seq_read_iter,					\
-	.write_iter = name##_write,					\
-	.llseek = seq_lseek,						\
-	.release = single_release,					\
-}
-
-static int debug_show(struct seq_file *m, struct bslab_cache *cp)
-{
-	unsigned int modes = READ_ONCE(cp->debug), i;
-	bool any = false;
-
-	for (i = 0; i < ARRAY_SIZE(mode_bits); i++) {
-		if (modes & mode_bits[i]) {
-			seq_printf(m, "%s%s", any ? " " : "", mode_names[i]);
-			any = true;
-		}
-	}
-	seq_puts(m, any ? "\n" : "none\n");
-	return 0;
-}
-
-static int debug_store(struct bslab_cache *cp, char *buf)
-{
-	unsigned int set = 0, clear = 0, i;
-	char *word;
-	bool off;
-
-	while ((word = strsep(&buf, " ,\n"))) {
-		if (!*word)
-			continue;
-		if (!strcmp(word, "none")) {	/* what can be switched */
-			clear |= BSLAB_DBG_LIVE &
-				 ~(cp->ctor ? BSLAB_DBG_POISON : 0);
-			continue;
-		}
-		off = *word == '-';
-		word += *word == '-' || *word == '+';
-		for (i = 0; i < ARRAY_SIZE(mode_names); i++)
-			if (!strcmp(word, mode_names[i]))
-				break;
-		if (i == ARRAY_SIZE(mode_names)) {
-			pr_err("bslab: cache %s: debug: no mode \"%s\" (modes: failslab, poison, audit; redzone only at create)\n",
-			       cp->name, word);
-			return -EINVAL;
-		}
-		if (off)
-			clear |= mode_bits[i];
-		else
-			set |= mode_bits[i];
-	}
-	return bslab_debug_set(cp, set & ~clear, clear);
-}
-
-static const struct ctl_file debug_ctl = {
-	.show = debug_show, .store = debug_store,
-};
-
-DEFINE_CTL_FILE(debug);
-
-static int failslab_show(struct seq_file *m, struct bslab_cache *cp)
-{
-	seq_printf(m, "%d\n", !!(READ_ONCE(cp->debug) & BSLAB_DBG_FAILSLAB));
-	return 0;
-}
-
-static int failslab_store(struct bslab_cache *cp, char *buf)
-{
-	bool on;
-	int err = kstrtobool(buf, &on);
-
-	if (err)
-		return err;
-	return bslab_debug_set(cp, on ? BSLAB_DBG_FAILSLAB : 0,
-			       on ? 0 : BSLAB_DBG_FAILSLAB);
-}
-
-static const struct ctl_file failslab_ctl = {
-	.show = failslab_show, .store = failslab_store,
-};
-
-DEFINE_CTL_FILE(failslab);
-
-static int users_show(struct seq_file *m, struct bslab_cache *cp)
-{
-	return bslab_audit_users_show(m, cp);
-}
-
-static const struct ctl_file users_ctl = {
-	.show = users_show, .store = bslab_audit_users_store,
-};
-
-DEFINE_CTL_FILE(users);
-
-static const struct ctl_file verify_ctl = { .show = bslab_verify_show };
-
-DEFINE_CTL_FILE(verify);
-
-static int verify_all_show(struct seq_file *m, void *v)
-{
-	return bslab_verify_all_show(m);
-}
-DEFINE_SHOW_ATTRIBUTE(verify_all);
-
-/* The top-level kmausers file: no cache, and nothing to hold. */
-static int kmausers_show(struct seq_file *m, void *v)
-{
-	return bslab_audit_kmausers_show(m);
-}
-
-static int kmausers_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, kmausers_show, NULL);
-}
-
-static ssize_t kmausers_write(struct kiocb *iocb, struct iov_iter *from)
-{
-	size_t len = iov_iter_count(from);
-	char buf[16];
-	int err;
-
-	if (len >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_iter(buf, len, from) != len)
-		return -EFAULT;
-	buf[len] = '\0';
-	err = bslab_audit_users_store(NULL, strim(buf));
-	return err ?: len;
-}
-
-static const struct file_operations kmausers_fops = {
-	.owner = THIS_MODULE,
-	.open = kmausers_open,
-	.read_iter = seq_read_iter,
-	.write_iter = kmausers_write,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
-
-/**
- * bslab_debug_files() - the debug files of a cache's debugfs directory
- * @cp: the cache
- * @dir: its directory
- */
-void bslab_debug_files(struct bslab_cache *cp, struct dentry *dir)
-{
-	debugfs_create_file_unsafe("debug", 0600, dir, cp, &debug_fops);
-	debugfs_create_file_unsafe("users", 0600, dir, cp, &users_fops);
-	debugfs_create_file_unsafe("verify", 0400, dir, cp, &verify_fops);
-	if (IS_ENABLED(CONFIG_FAULT_INJECTION))
-		debugfs_create_file_unsafe("failslab", 0600, dir, cp,
-					   &failslab_fops);
-}
-
-/**
- * bslab_debug_init() - bslab's global debug files
- * @root: /sys/kernel/debug/bslab
- */
-void bslab_debug_init(struct dentry *root)
-{
-	/* "unsafe": debugfs's proxy would hide read_iter and write_iter */
-	debugfs_create_file_unsafe("kmausers", 0600, root, NULL,
-				   &kmausers_fops);
-	debugfs_create_file("verify", 0400, root, NULL, &verify_all_fops);
-	if (IS_ENABLED(CONFIG_FAULT_INJECTION_DEBUG_FS))
-		bslab_fault_debugfs("failslab", root, &bslab_failslab);
 }
 
 /**

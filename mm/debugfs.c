@@ -12,8 +12,9 @@
  *   <cache>/magazines	per online CPU the rounds and size of the loaded and
  *			previous magazine (read on that CPU by a cross-call,
  *			so the numbers are exact), then the depot
- *   <cache>/debug	the debug modes on; "+mode -mode" switches (debug.c)
- *   <cache>/failslab	0 or 1: fault injection on the cache (debug.c)
+ *   <cache>/debug	the debug modes on; "+mode -mode" switches them
+ *			(bslab_debug_set(), debug.c)
+ *   <cache>/failslab	0 or 1: fault injection on the cache
  *   <cache>/users	kmausers of an audited cache (audit.c)
  *   <cache>/verify	the cache's consistency, "ok" when clean (verify.c)
  *   failslab/		the fault-injection attributes (debug.c)
@@ -21,14 +22,17 @@
  *   verify		verify of every cache (verify.c)
  *   reap		write 1: bslab_cache_reap() every cache now (reap.c)
  *
+ * Every writable file takes one short line (write_text()); the control
+ * files of a cache write through debugfs_file_get(), so a write never
+ * reaches a cache whose directory is being removed.
+ *
  * Readers only take snapshots: a cache's statistics under its lock
  * (bslab_cache_stats()), the cache list under bslab_caches_mutex.  Files of
- * a cache are removed before the cache is freed, under bslab_setup_mutex
- * and never under bslab_caches_mutex; debugfs makes reads of a removed file
- * fail rather than reach the cache, and waits for reads under way.  So no
- * reader may wait for bslab_setup_mutex or the CPU hotplug lock (see
- * internal.h): the magazines file calls each online CPU without the hotplug
- * lock, and a CPU that went offline meanwhile is shown as such.
+ * a cache are removed before the cache is freed; debugfs makes reads of a
+ * removed file fail rather than reach the cache, and waits for reads under
+ * way, so a reader takes neither bslab_setup_mutex nor the CPU hotplug lock
+ * (internal.h's rules): the magazines file calls each online CPU without
+ * the hotplug lock, and a CPU that went offline meanwhile is shown as such.
  * Documentation/admin-guide/bslab.rst describes each format.
  */
 #include <linux/cpu.h>
@@ -37,7 +41,13 @@
 #include <linux/seq_file.h>
 #include <linux/uio.h>
 
-#include "internal.h"
+#include "files.h"
+#include "slab.h"
+#include "debug.h"
+#include "depot.h"
+#include "reap.h"
+#include "audit.h"
+#include "sizes.h"
 
 static struct dentry *bslab_debugfs_root;
 
@@ -151,13 +161,8 @@ static void kmastat_rule(struct seq_file *m)
 	seq_puts(m, "------------------------------- ------ --------- --------- --------- ------------ ------------ ------\n");
 }
 
-/**
- * bslab_kmastat_show() - print the kmastat table
- * @m: where to print
- *
- * Context: takes bslab_caches_mutex.
- */
-void bslab_kmastat_show(struct seq_file *m)
+/* The kmastat table.  Takes bslab_caches_mutex. */
+static int kmastat_show(struct seq_file *m, void *v)
 {
 	unsigned long large_n, large_bytes;
 	u64 mem = 0, allocs = 0, fails = 0;
@@ -186,14 +191,269 @@ void bslab_kmastat_show(struct seq_file *m)
 	kmastat_rule(m);
 	seq_printf(m, "%-31s %6s %9s %9s %9s %12llu %12llu %6llu\n", "Total",
 		   "", "", "", "", mem + large_bytes, allocs, fails);
-}
-
-static int kmastat_show(struct seq_file *m, void *v)
-{
-	bslab_kmastat_show(m);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(kmastat);
+
+/* ---- writes ---- */
+
+/*
+ * Every writable file takes one short line: copied from the writer, white
+ * space around it trimmed.  Return: the text, in @buf; ERR_PTR(-EINVAL) if
+ * it does not fit in @size - 1 bytes, ERR_PTR(-EFAULT) if it cannot be read.
+ */
+static char *write_text(struct iov_iter *from, char *buf, size_t size)
+{
+	size_t len = iov_iter_count(from);
+
+	if (len >= size)
+		return ERR_PTR(-EINVAL);
+	if (copy_from_iter(buf, len, from) != len)
+		return ERR_PTR(-EFAULT);
+	buf[len] = '\0';
+	return strim(buf);
+}
+
+/* ---- control files: debug modes, audit, verify ---- */
+
+/* The debug modes, as the debug file names them. */
+static const char *const mode_names[] = {
+	"failslab", "poison", "audit", "redzone",
+};
+
+static const unsigned int mode_bits[] = {
+	BSLAB_DBG_FAILSLAB, BSLAB_DBG_POISON, BSLAB_DBG_AUDIT, BSLAB_DBG_REDZONE,
+};
+
+/*
+ * Per-cache control files with their own read_iter and write_iter
+ * (debugfs's simple attributes have neither), so that kernel code, bslab's
+ * tests, can write them as well as write(2) can.  Created "unsafe", so each
+ * access to the cache holds the file against removal itself.
+ *
+ *   <cache>/debug	the modes on ("poison failslab", or "none"); takes
+ *			"+mode", "-mode", "mode" (= +mode) or "none", several
+ *			separated by spaces
+ *   <cache>/failslab	"0" or "1": the failslab mode alone
+ *   <cache>/users	kmausers of the cache (audit.c); takes "all" or "large"
+ *   kmausers		kmausers of every audited cache (top level); the same
+ *   <cache>/verify	the cache's consistency (verify.c), "ok" when clean
+ *   verify		the same for every cache (top level)
+ */
+struct ctl_file {
+	int (*show)(struct seq_file *m, struct bslab_cache *cp);
+	int (*store)(struct bslab_cache *cp, char *buf);
+};
+
+static int ctl_show(struct seq_file *m, void *v)
+{
+	const struct ctl_file *ctl = m->private;
+	struct dentry *d = m->file->f_path.dentry;
+	int err;
+
+	err = debugfs_file_get(d);
+	if (err)
+		return err;
+	err = ctl->show(m, file_inode(m->file)->i_private);
+	debugfs_file_put(d);
+	return err;
+}
+
+static ssize_t ctl_write(struct file *file, const struct ctl_file *ctl,
+			 struct iov_iter *from)
+{
+	struct bslab_cache *cp = file_inode(file)->i_private;
+	struct dentry *d = file->f_path.dentry;
+	size_t len = iov_iter_count(from);
+	char buf[64], *text;
+	int err;
+
+	if (!ctl->store)
+		return -EPERM;
+	text = write_text(from, buf, sizeof(buf));
+	if (IS_ERR(text))
+		return PTR_ERR(text);
+	err = debugfs_file_get(d);
+	if (err)
+		return err;
+	err = ctl->store(cp, text);
+	debugfs_file_put(d);
+	return err ?: len;
+}
+
+/* A control file's open, write and file_operations, from its ctl_file. */
+#define DEFINE_CTL_FILE(name)						\
+static int name##_open(struct inode *inode, struct file *file)		\
+{									\
+	return single_open(file, ctl_show, (void *)&name##_ctl);	\
+}									\
+									\
+static ssize_t name##_write(struct kiocb *iocb, struct iov_iter *from)	\
+{									\
+	return ctl_write(iocb->ki_filp, &name##_ctl, from);		\
+}									\
+									\
+static const struct file_operations name##_fops = {			\
+	.owner = THIS_MODULE,						\
+	.open = name##_open,						\
+	.read_iter = seq_read_iter,					\
+	.write_iter = name##_write,					\
+	.llseek = seq_lseek,						\
+	.release = single_release,					\
+}
+
+static int debug_show(struct seq_file *m, struct bslab_cache *cp)
+{
+	unsigned int modes = READ_ONCE(cp->debug), i;
+	bool any = false;
+
+	for (i = 0; i < ARRAY_SIZE(mode_bits); i++) {
+		if (modes & mode_bits[i]) {
+			seq_printf(m, "%s%s", any ? " " : "", mode_names[i]);
+			any = true;
+		}
+	}
+	seq_puts(m, any ? "\n" : "none\n");
+	return 0;
+}
+
+static int debug_store(struct bslab_cache *cp, char *buf)
+{
+	unsigned int set = 0, clear = 0, i;
+	char *word;
+	bool off;
+
+	while ((word = strsep(&buf, " ,\n"))) {
+		if (!*word)
+			continue;
+		if (!strcmp(word, "none")) {	/* what can be switched */
+			clear |= BSLAB_DBG_LIVE &
+				 ~(cp->ctor ? BSLAB_DBG_POISON : 0);
+			continue;
+		}
+		off = *word == '-';
+		word += *word == '-' || *word == '+';
+		for (i = 0; i < ARRAY_SIZE(mode_names); i++)
+			if (!strcmp(word, mode_names[i]))
+				break;
+		if (i == ARRAY_SIZE(mode_names)) {
+			pr_err("bslab: cache %s: debug: no mode \"%s\" (modes: failslab, poison, audit; redzone only at create)\n",
+			       cp->name, word);
+			return -EINVAL;
+		}
+		if (off)
+			clear |= mode_bits[i];
+		else
+			set |= mode_bits[i];
+	}
+	return bslab_debug_set(cp, set & ~clear, clear);
+}
+
+static const struct ctl_file debug_ctl = {
+	.show = debug_show, .store = debug_store,
+};
+
+DEFINE_CTL_FILE(debug);
+
+static int failslab_show(struct seq_file *m, struct bslab_cache *cp)
+{
+	seq_printf(m, "%d\n", !!(READ_ONCE(cp->debug) & BSLAB_DBG_FAILSLAB));
+	return 0;
+}
+
+static int failslab_store(struct bslab_cache *cp, char *buf)
+{
+	bool on;
+	int err = kstrtobool(buf, &on);
+
+	if (err)
+		return err;
+	return bslab_debug_set(cp, on ? BSLAB_DBG_FAILSLAB : 0,
+			       on ? 0 : BSLAB_DBG_FAILSLAB);
+}
+
+static const struct ctl_file failslab_ctl = {
+	.show = failslab_show, .store = failslab_store,
+};
+
+DEFINE_CTL_FILE(failslab);
+
+static int users_show(struct seq_file *m, struct bslab_cache *cp)
+{
+	return bslab_audit_users_show(m, cp);
+}
+
+static const struct ctl_file users_ctl = {
+	.show = users_show, .store = bslab_audit_users_store,
+};
+
+DEFINE_CTL_FILE(users);
+
+static const struct ctl_file verify_ctl = { .show = bslab_verify_show };
+
+DEFINE_CTL_FILE(verify);
+
+static int verify_all_show(struct seq_file *m, void *v)
+{
+	return bslab_verify_all_show(m);
+}
+DEFINE_SHOW_ATTRIBUTE(verify_all);
+
+/* The top-level kmausers file: no cache, and nothing to hold. */
+static int kmausers_show(struct seq_file *m, void *v)
+{
+	return bslab_audit_kmausers_show(m);
+}
+
+static int kmausers_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, kmausers_show, NULL);
+}
+
+static ssize_t kmausers_write(struct kiocb *iocb, struct iov_iter *from)
+{
+	size_t len = iov_iter_count(from);
+	char buf[16], *text = write_text(from, buf, sizeof(buf));
+	int err;
+
+	if (IS_ERR(text))
+		return PTR_ERR(text);
+	err = bslab_audit_users_store(NULL, text);
+	return err ?: len;
+}
+
+static const struct file_operations kmausers_fops = {
+	.owner = THIS_MODULE,
+	.open = kmausers_open,
+	.read_iter = seq_read_iter,
+	.write_iter = kmausers_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+/* The control files of a cache's directory. */
+static void ctl_files_add(struct bslab_cache *cp, struct dentry *dir)
+{
+	debugfs_create_file_unsafe("debug", 0600, dir, cp, &debug_fops);
+	debugfs_create_file_unsafe("users", 0600, dir, cp, &users_fops);
+	debugfs_create_file_unsafe("verify", 0400, dir, cp, &verify_fops);
+	if (IS_ENABLED(CONFIG_FAULT_INJECTION))
+		debugfs_create_file_unsafe("failslab", 0600, dir, cp,
+					   &failslab_fops);
+}
+
+/* The top-level control files. */
+static void ctl_files_init(struct dentry *root)
+{
+	/* "unsafe": debugfs's proxy would hide read_iter and write_iter */
+	debugfs_create_file_unsafe("kmausers", 0600, root, NULL,
+				   &kmausers_fops);
+	debugfs_create_file("verify", 0400, root, NULL, &verify_all_fops);
+	if (IS_ENABLED(CONFIG_FAULT_INJECTION_DEBUG_FS))
+		bslab_fault_debugfs("failslab", root, &bslab_failslab);
+}
+
+/* ---- directories ---- */
 
 /**
  * bslab_debugfs_add() - give a new cache its directory
@@ -210,7 +470,7 @@ void bslab_debugfs_add(struct bslab_cache *cp)
 	debugfs_create_file("slabs", 0400, cp->debugfs, cp, &slabs_fops);
 	debugfs_create_file("magazines", 0400, cp->debugfs, cp,
 			    &magazines_fops);
-	bslab_debug_files(cp, cp->debugfs);
+	ctl_files_add(cp, cp->debugfs);
 }
 
 /**
@@ -236,15 +496,12 @@ void bslab_debugfs_remove(struct bslab_cache *cp)
 static ssize_t reap_write(struct kiocb *iocb, struct iov_iter *from)
 {
 	size_t len = iov_iter_count(from);
-	char buf[8];
+	char buf[8], *text = write_text(from, buf, sizeof(buf));
 	bool yes;
 
-	if (len >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_iter(buf, len, from) != len)
-		return -EFAULT;
-	buf[len] = '\0';
-	if (kstrtobool(strim(buf), &yes) || !yes)
+	if (IS_ERR(text))
+		return PTR_ERR(text);
+	if (kstrtobool(text, &yes) || !yes)
 		return -EINVAL;
 	bslab_reap_all();
 	return len;
@@ -257,15 +514,14 @@ static const struct file_operations reap_fops = {
 	.llseek = noop_llseek,
 };
 
-int bslab_debugfs_init(void)
+void bslab_debugfs_init(void)
 {
 	bslab_debugfs_root = debugfs_create_dir("bslab", NULL);
 	debugfs_create_file("kmastat", 0400, bslab_debugfs_root, NULL,
 			    &kmastat_fops);
 	debugfs_create_file_unsafe("reap", 0200, bslab_debugfs_root, NULL,
 				   &reap_fops);
-	bslab_debug_init(bslab_debugfs_root);
-	return 0;
+	ctl_files_init(bslab_debugfs_root);
 }
 
 void bslab_debugfs_exit(void)

@@ -29,7 +29,7 @@
 #include <linux/log2.h>
 #include <linux/slab.h>
 
-#include "internal.h"
+#include "hash.h"
 
 static inline struct bslab_bufctl **
 hash_bucket(struct bslab_cache *cp, const void *buf)

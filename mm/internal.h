@@ -31,14 +31,34 @@
  * aligned, so the page is found from any object by masking; a pointer
  * outside the direct map is refused before any page is looked at.  That is
  * what the free check of every free, magazine path included, costs: see
- * free_check_ok() below.
+ * free_check_ok() in slab.h.
+ *
+ * Headers.  This one holds what every layer needs: the structures, the
+ * lock order and its rules, the words.  Each layer's calls and inlines
+ * are in a header of its own, included by the files that use them:
+ *
+ *   slab.h	the slab layer (slab.c): an object's slab from its address,
+ *		the free check, the slab layer's calls
+ *   san.h	what KASAN and kmemleak are told as objects move
+ *   magazine.h	the CPU layer's steps (cache.c and magazine.c only)
+ *   depot.h	the CPU layer and depot as the others see them: drains,
+ *		purges, magazine sizes (magazine.c)
+ *   hash.h	the bufctl hash of large caches (hash.c)
+ *   reap.h	reaping a cache, the reaper, the shrinker, hotplug (reap.c)
+ *   cache.h	bslab's own caches, module owners (cache.c)
+ *   debug.h	debug modes, poison, redzones, reports (debug.c)
+ *   audit.h	audit records and kmausers (audit.c)
+ *   sizes.h	bslab_alloc()'s size classes (sizes.c)
+ *   files.h	debugfs, /proc and verify (debugfs.c, procfs.c, verify.c)
+ *   compat.h	the kernel versions' differences, wrapped once
  *
  * Lock order (take from the top down; never the other way):
  *
  *   bslab_setup_mutex		create and destroy: names, the cache list's
  *				writers, each cache's debugfs directory, the
  *				dead-cache list, module owners
- *     bslab_debug_mutex	switching debug modes (debug.c)
+ *     bslab_debug_mutex	switching debug modes, the debug= parameter
+ *				(debug.c)
  *     cpu_hotplug_lock		(readers: bslab_cpu_drain_all())
  *     bslab_caches_mutex	walkers of the cache list that may sleep: the
  *				reaper, the shrinker (trylock only), the
@@ -208,7 +228,8 @@ struct bslab_cpu_cache {
 
 /**
  * struct bslab_depot - a cache's magazines not loaded on any CPU
- * @lock: protects everything here
+ * @lock: protects the magazines, counts and counters here, except the
+ *	reaper's three fields below and the atomics
  * @full: full magazines, all of the current size
  * @empty: empty magazines, all of the current size
  * @nfull: magazines on @full
@@ -218,7 +239,9 @@ struct bslab_cpu_cache {
  * @size_idx: index of the current magazine size; read without @lock
  * @contention_seen: depot_contention at the last resize decision
  * @alloc_seen: allocations at the last resize decision
- * @idle_ticks: reap intervals in a row without an allocation
+ * @idle_ticks: reap intervals in a row without an allocation (these three
+ *	are the reaper's own, read and written only by it, under
+ *	bslab_caches_mutex; see tick_resize() in reap.c)
  * @transit_begun: magazines taken off a CPU or out of the depot by a drain
  *	or a purge, to be put back or emptied with no busy section or lock
  *	held (counted so that verify can tell when none was on the way)
@@ -226,7 +249,7 @@ struct bslab_cpu_cache {
  * @ev: the depot's counters
  */
 struct bslab_depot {
-	raw_spinlock_t lock;	/* everything below */
+	raw_spinlock_t lock;	/* see above: not everything below */
 	struct bslab_magazine *full;
 	struct bslab_magazine *empty;
 	unsigned long nfull;
@@ -429,590 +452,5 @@ static inline bool grow_allowed(gfp_t gfp)
 		return false;
 	return !gfpflags_allow_blocking(gfp);
 }
-
-/* ---- the slab of an object, from its first page ---- */
-
-static inline void slab_page_set(struct page *page, struct bslab_cache *cp,
-				 struct bslab_slab *sp)
-{
-	set_page_private(page, (unsigned long)sp);
-	WRITE_ONCE(page->lru.next, (struct list_head *)cp);
-}
-
-static inline void slab_page_clear(struct page *page)
-{
-	WRITE_ONCE(page->lru.next, NULL);
-	smp_wmb();	/* pairs with slab_page_owner()'s reader */
-	set_page_private(page, 0);
-}
-
-/*
- * @addr's offset into the direct map of RAM; not below the end of it for a
- * stack, vmalloc, module or user address.
- */
-static __always_inline unsigned long dmap_offset(const void *addr)
-{
-	return (unsigned long)addr - PAGE_OFFSET;
-}
-
-static __always_inline bool dmap_offset_ok(unsigned long off)
-{
-	return off < (unsigned long)high_memory - PAGE_OFFSET;
-}
-
-/*
- * The first page of the slab that the direct-map offset @off would lie in
- * if it were an object of @cp (PAGE_OFFSET is aligned far beyond any slab,
- * so masking the offset masks the address).  On x86-64 the offset is the
- * physical address, which spares virt_to_page() its kernel-image test.
- */
-static __always_inline struct page *dmap_slab_page(const struct bslab_cache *cp,
-						   unsigned long off)
-{
-	off &= cp->slab_mask;
-#ifdef CONFIG_X86_64
-	return pfn_to_page(off >> PAGE_SHIFT);
-#else
-	return virt_to_page((void *)(off + PAGE_OFFSET));
-#endif
-}
-
-/*
- * As dmap_slab_page(), or NULL if @addr is not in the direct map, so that
- * nothing past this reads memory bslab may not own.
- */
-static __always_inline struct page *slab_page_of(const struct bslab_cache *cp,
-						 const void *addr)
-{
-	unsigned long off = dmap_offset(addr);
-
-	if (unlikely(!dmap_offset_ok(off)))
-		return NULL;
-	return dmap_slab_page(cp, off);
-}
-
-/* The cache the slab starting at @page belongs to, if it is one. */
-static __always_inline const struct bslab_cache *
-slab_page_owner(const struct page *page)
-{
-	return (const struct bslab_cache *)READ_ONCE(page->lru.next);
-}
-
-/* The address of the first page of @sp, a slab of @cp. */
-static inline void *slab_base(const struct bslab_cache *cp,
-			      const struct bslab_slab *sp)
-{
-	return (void *)((unsigned long)sp->first & cp->slab_mask);
-}
-
-static __always_inline struct bslab_slab *slab_page_slab(const struct page *page)
-{
-	smp_rmb();	/* owner first; see slab_page_clear() */
-	return (struct bslab_slab *)page_private(page);
-}
-
-/* Object @i of @sp. */
-static inline void *slab_obj(const struct bslab_cache *cp,
-			     const struct bslab_slab *sp, unsigned int i)
-{
-	return sp->first + (size_t)i * cp->chunk;
-}
-
-/*
- * The index of @obj in @sp if it is the start of an object, else a number
- * at least as large as any slab's object count.  (@obj - first) * (inverse
- * of chunk's odd part), rotated right by chunk's power of two, maps k *
- * chunk to k; the map is a bijection on 64-bit words, so no other
- * difference (negative, interior, past the end) lands below 2^64 / chunk.
- */
-static __always_inline u64 slab_index(const struct bslab_cache *cp,
-				      const struct bslab_slab *sp,
-				      const void *obj)
-{
-	u64 n = (unsigned long)obj - (unsigned long)sp->first;
-
-	return ror64(n * cp->div_inv, cp->div_shift);
-}
-
-/*
- * The free check every free makes (free_check=1, the default): @obj is the
- * start of an object of a slab of @cp that the slab layer has handed out at
- * least once.  Costs about a dozen instructions and two cache lines (the
- * struct page, the descriptor); needs no lock: a slab with an object in use
- * cannot go away, and a bad pointer racing with the destruction of a slab
- * reads stale but mapped memory.  Double frees are checked separately.
- */
-static __always_inline bool free_check_ok(const struct bslab_cache *cp,
-					  const void *obj)
-{
-	unsigned long off = dmap_offset(obj);
-	const struct bslab_slab *sp;
-	const struct page *page;
-
-	if (unlikely(!dmap_offset_ok(off)))
-		return false;
-	page = dmap_slab_page(cp, off);
-	if (unlikely(slab_page_owner(page) != cp))
-		return false;
-	sp = slab_page_slab(page);
-	return likely(slab_index(cp, sp, obj) < READ_ONCE(sp->fresh));
-}
-
-DECLARE_STATIC_KEY_TRUE(bslab_free_check);
-
-/*
- * What the kernel's own checkers see of bslab's objects (compiled away on
- * kernels without them).  KASAN (generic mode): a free object, in a slab or
- * a magazine, is poisoned in KASAN's shadow as a freed slab object; an
- * object handed out is unpoisoned for its size, and the rest of its chunk
- * is a redzone, so a use after free or an access past the end is a KASAN
- * report.  bslab's own accesses to free objects (free-list words, poison
- * patterns, verify) are in files built without KASAN instrumentation
- * (slab.c, debug.c, verify.c; see Kbuild).  A free whose object KASAN's
- * shadow already calls free is a double free, caught at once even when
- * the first free went into a magazine.  kmemleak: every object handed out
- * to a client is registered, and unregistered when freed, so a scan
- * reports a leaked one with its allocation stack; bslab's metadata caches
- * (descriptors, bufctls, magazines) are left out, so their pointers never
- * hide a leak.
- */
-#ifdef CONFIG_KASAN_GENERIC
-bool bslab_kasan_freed(const void *obj);
-
-static __always_inline void kasan_obj_free(const struct bslab_cache *cp,
-					   void *obj)
-{
-	kasan_poison(obj, cp->chunk, BSLAB_KASAN_FREE, false);
-}
-
-/* @obj is handed out for @size bytes; the rest of its chunk is a redzone. */
-static __always_inline void kasan_obj_use(const struct bslab_cache *cp,
-					  void *obj, size_t size)
-{
-	size_t whole = round_down(size, BSLAB_KASAN_GRANULE);
-	size_t used = round_up(size, BSLAB_KASAN_GRANULE);
-
-	kasan_poison(obj, whole, 0, false);
-	if (used != whole)
-		kasan_poison(obj + whole, BSLAB_KASAN_GRANULE,
-			     size & (BSLAB_KASAN_GRANULE - 1), false);
-	if (used < cp->chunk)
-		kasan_poison(obj + used, cp->chunk - used, BSLAB_KASAN_REDZONE,
-			     false);
-}
-#else
-static inline bool bslab_kasan_freed(const void *obj)
-{
-	return false;
-}
-
-static inline void kasan_obj_free(const struct bslab_cache *cp, void *obj)
-{
-}
-
-static inline void kasan_obj_use(const struct bslab_cache *cp, void *obj,
-				 size_t size)
-{
-}
-#endif
-
-/*
- * KASAN's view of an object changes with its owner, in the same step: an
- * object leaving a magazine for a client (mag_pop()) or the slab layer
- * (slab_take_locked(), under the cache's lock) is made accessible there;
- * one entering a magazine (mag_push()) or the slab layer (under the lock)
- * is poisoned there.  So whoever holds a magazine (its CPU, in the busy
- * section) or the lock sees shadows that agree with where the objects are,
- * and verify can check them (verify.c).  With free_check=0 a pointer is
- * not checked before it enters a magazine: it is poisoned only if it is an
- * object of the cache, never random memory.
- */
-static __always_inline void kasan_obj_in(const struct bslab_cache *cp,
-					 void *obj)
-{
-	if (IS_ENABLED(CONFIG_KASAN_GENERIC) &&
-	    (static_branch_likely(&bslab_free_check) || free_check_ok(cp, obj)))
-		kasan_obj_free(cp, obj);
-}
-
-/*
- * @obj goes to a client (KASAN was told with the move).  kmemleak
- * allocates its record from the kernel's slab allocator, which must not be
- * called where the page allocator may not (see pages_allowed()): objects
- * allocated there are not tracked (and kmemleak_free() of an object it does
- * not know is a quiet no-op).
- */
-static __always_inline void *bslab_san_alloc(struct bslab_cache *cp,
-					     void *obj, gfp_t gfp)
-{
-	if (IS_ENABLED(CONFIG_DEBUG_KMEMLEAK) && !cp->metadata &&
-	    pages_allowed())
-		kmemleak_alloc(obj, cp->size, 1, gfp);
-	return obj;
-}
-
-/*
- * @obj, which passed the free check, comes back from a client.  Return:
- * false if KASAN's shadow says it is free already (a double free); KASAN
- * poisons it when it enters a magazine or the slab layer.
- */
-static __always_inline bool bslab_san_free(struct bslab_cache *cp, void *obj)
-{
-	if (bslab_kasan_freed(obj))
-		return false;
-	if (!cp->metadata)
-		kmemleak_free(obj);
-	return true;
-}
-
-/* The same, with the free check off: no double free is looked for. */
-static __always_inline void bslab_san_free_unchecked(struct bslab_cache *cp,
-						     void *obj)
-{
-	if (!cp->metadata)
-		kmemleak_free(obj);
-}
-
-/* Either of the two, as the free check says; false: a double free. */
-static __always_inline bool bslab_san_free_any(struct bslab_cache *cp,
-					       void *obj)
-{
-	if (static_branch_likely(&bslab_free_check))
-		return bslab_san_free(cp, obj);
-	bslab_san_free_unchecked(cp, obj);
-	return true;
-}
-
-/* Are KASAN or kmemleak built in (so every free must be seen one by one)? */
-#define BSLAB_SANITIZERS	(IS_ENABLED(CONFIG_KASAN_GENERIC) || \
-				 IS_ENABLED(CONFIG_DEBUG_KMEMLEAK))
-
-/* The last object pushed on @m; for an empty magazine its header word. */
-static __always_inline void *mag_top(const struct bslab_magazine *m)
-{
-	return ((void * const *)m->objs)[(long)m->rounds - 1];
-}
-
-/* Why a free was refused; bslab_report_free() words each. */
-enum bslab_bad_free {
-	BSLAB_FREE_OK,			/* not refused */
-	BSLAB_FREE_NOT_MAPPED,		/* outside the direct map of RAM */
-	BSLAB_FREE_NOT_SLAB,		/* RAM bslab does not own */
-	BSLAB_FREE_OTHER_CACHE,		/* an object of another cache */
-	BSLAB_FREE_INTERIOR,		/* not the start of an object */
-	BSLAB_FREE_NEVER_ALLOCATED,	/* never handed out by the slab layer */
-	BSLAB_FREE_DOUBLE,		/* already free */
-};
-
-/* slab.c: the slab layer.  Functions named _locked expect cp->lock. */
-int bslab_slab_layout(struct bslab_cache *cp);
-struct page *bslab_alloc_pages(gfp_t gfp, unsigned int order);
-void bslab_slab_fill_reserve(struct bslab_cache *cp);
-void bslab_slab_reserve_tick(struct bslab_cache *cp);
-void *bslab_slab_alloc(struct bslab_cache *cp, gfp_t gfp);
-size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
-			      void **objs);
-size_t bslab_slab_free_batch(struct bslab_cache *cp, size_t n, void **objs);
-unsigned long bslab_slab_reap(struct bslab_cache *cp);
-unsigned long bslab_slab_release_empty(struct bslab_cache *cp, bool reserve);
-unsigned long bslab_slab_out(struct bslab_cache *cp);
-void bslab_slab_destroy_deferred(struct bslab_cache *cp);
-void bslab_slab_release_all(struct bslab_cache *cp);
-bool bslab_obj_out_locked(struct bslab_cache *cp, const void *obj);
-enum bslab_bad_free bslab_free_diagnose(struct bslab_cache *cp,
-					const void *obj);
-void bslab_report_free(struct bslab_cache *cp, const void *obj,
-		       enum bslab_bad_free why);
-void bslab_free_invalid(struct bslab_cache *cp, const void *obj,
-			enum bslab_bad_free why);
-
-/*
- * Enter this CPU's layer of @cp: preemption off and the busy word set, *@ccp
- * this CPU's cache.  Returns false, with preemption back on, when the code
- * this interrupt (or softirq) interrupted on this CPU is inside the layer:
- * the caller must use the slab layer.  See magazine.c for why this is
- * enough.  (A bool, not a NULL pointer: the kernel's
- * -fno-delete-null-pointer-checks would cost the fast path a test.)
- */
-static __always_inline bool cpu_layer_enter(struct bslab_cache *cp,
-					    struct bslab_cpu_cache **ccp)
-{
-	struct bslab_cpu_cache *cc = get_cpu_ptr(cp->cpu);
-
-	/*
-	 * Marked, for KCSAN: an interrupt on this CPU writes the word
-	 * between our read and write, and always puts it back before we run
-	 * again, so the value we act on is right; no other CPU touches it.
-	 * (The same single mov either way.)
-	 */
-	if (unlikely(READ_ONCE(cc->busy))) {
-		put_cpu_ptr(cp->cpu);
-		return false;
-	}
-	WRITE_ONCE(cc->busy, 1);
-	barrier();
-	*ccp = cc;
-	return true;
-}
-
-static __always_inline void cpu_layer_exit(struct bslab_cache *cp,
-					   struct bslab_cpu_cache *cc)
-{
-	barrier();
-	WRITE_ONCE(cc->busy, 0);
-	put_cpu_ptr(cp->cpu);
-}
-
-/*
- * The magazine operations, each written once (as UMA's bucket pop, push and
- * swap).  A magazine with rounds == size is full, one with no rounds empty;
- * the sentinel (size 0) is both, so nothing pops from it or pushes to it.
- */
-static __always_inline bool mag_has_rounds(const struct bslab_magazine *m)
-{
-	return m->rounds;
-}
-
-static __always_inline bool mag_has_room(const struct bslab_magazine *m)
-{
-	return m->rounds < m->size;
-}
-
-/* Pop an object of @cp for a client (KASAN: accessible from now on). */
-static __always_inline void *mag_pop(const struct bslab_cache *cp,
-				     struct bslab_magazine *m)
-{
-	void *obj = m->objs[--m->rounds];
-
-	kasan_obj_use(cp, obj, cp->size);
-	return obj;
-}
-
-/* Push an object of @cp a client freed (KASAN: poisoned from now on). */
-static __always_inline void mag_push(const struct bslab_cache *cp,
-				     struct bslab_magazine *m, void *obj)
-{
-	kasan_obj_in(cp, obj);
-	m->objs[m->rounds++] = obj;
-}
-
-/* Take up to @n rounds off the top of @m into @objs; returns how many. */
-static __always_inline size_t mag_pop_many(const struct bslab_cache *cp,
-					   struct bslab_magazine *m,
-					   size_t n, void **objs)
-{
-	size_t k = min_t(size_t, n, m->rounds), i;
-
-	m->rounds -= k;
-	memcpy(objs, &m->objs[m->rounds], k * sizeof(void *));
-	if (IS_ENABLED(CONFIG_KASAN_GENERIC))
-		for (i = 0; i < k; i++)
-			kasan_obj_use(cp, objs[i], cp->size);
-	return k;
-}
-
-/* Exchange the loaded and the previous magazine of a busy CPU layer. */
-static __always_inline void cpu_mag_swap(struct bslab_cpu_cache *cc)
-{
-	swap(cc->loaded, cc->prev);
-}
-
-/*
- * Load @m; the loaded magazine becomes the previous one (the old previous
- * one is the caller's to keep or give back).
- */
-static __always_inline void cpu_mag_load(struct bslab_cpu_cache *cc,
-					 struct bslab_magazine *m)
-{
-	cc->prev = cc->loaded;
-	cc->loaded = m;
-}
-
-/* magazine.c: the CPU layer and the depot. */
-extern struct bslab_magazine bslab_no_magazine;
-int bslab_magazine_init(void);
-void bslab_magazine_exit(void);
-int bslab_cpu_layer_init(struct bslab_cache *cp);
-void bslab_cpu_layer_drain(struct bslab_cache *cp);
-void *bslab_cpu_alloc_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc);
-bool bslab_depot_add_empty(struct bslab_cache *cp);
-bool bslab_cpu_free_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc,
-			 void *obj);
-size_t bslab_cpu_take(struct bslab_cache *cp, size_t n, void **objs);
-size_t bslab_cpu_put(struct bslab_cache *cp, size_t n, void **objs);
-void bslab_cpu_drain(struct bslab_cache *cp, unsigned int cpu);
-void bslab_cpu_drain_all(struct bslab_cache *cp);
-void bslab_cpu_layer_destroy(struct bslab_cache *cp);
-unsigned long bslab_depot_purge(struct bslab_cache *cp, bool all,
-				unsigned long *mags);
-void bslab_depot_count(struct bslab_cache *cp, u64 *counter, u64 n);
-enum bslab_reap_how {
-	BSLAB_REAP_SURPLUS,	/* the depot's working-set surplus */
-	BSLAB_REAP_ALL,		/* every depot magazine */
-	BSLAB_REAP_SHRINK,	/* every depot magazine, for the shrinker */
-};
-
-unsigned long bslab_reap_now(struct bslab_cache *cp, enum bslab_reap_how how);
-unsigned int bslab_magazine_size(const struct bslab_cache *cp);
-bool bslab_magazine_resize(struct bslab_cache *cp, bool up);
-
-/* reap.c: the reaper, the shrinker, CPU hotplug, module notifier. */
-int bslab_reap_init(void);
-void bslab_reap_exit(void);
-int bslab_owner_init(void);
-void bslab_owner_exit(void);
-void bslab_reap_tick(struct bslab_cache *cp);
-void bslab_reap_all(void);
-
-/* hash.c: the bufctl hash of large caches; _locked: under cp->lock. */
-int bslab_hash_init(struct bslab_cache *cp);
-void bslab_hash_destroy(struct bslab_cache *cp);
-void bslab_hash_insert_locked(struct bslab_cache *cp, struct bslab_bufctl *bc);
-struct bslab_bufctl *bslab_hash_remove_locked(struct bslab_cache *cp,
-					      const void *buf);
-struct bslab_bufctl *bslab_hash_find_locked(struct bslab_cache *cp,
-					    const void *buf);
-bool bslab_hash_wants_rescale_locked(const struct bslab_cache *cp);
-void bslab_hash_rescale(struct bslab_cache *cp);
-void bslab_hash_release(struct bslab_cache *cp);
-
-/* cache.c */
-/*
- * How to make one of bslab's own caches: see bslab_internal_create().
- * @metadata: its objects describe other objects (see struct bslab_cache).
- */
-struct bslab_internal_desc {
-	char name[BSLAB_NAME_MAX + 1];
-	size_t size;
-	size_t align;
-	unsigned int flags;
-	bool metadata;
-};
-
-int bslab_internal_create(struct bslab_cache **caches, unsigned int n,
-			  void (*describe)(unsigned int i,
-					   struct bslab_internal_desc *d));
-void bslab_internal_destroy(struct bslab_cache **caches, unsigned int n);
-void bslab_cache_work(struct work_struct *work);
-void bslab_cache_release_dead(void);
-void bslab_owner_going(struct module *mod);
-
-/* debug.c: the debug path, fault injection. */
-#define BSLAB_DBG_FAILSLAB	0x01	/* allocations may fail by injection */
-#define BSLAB_DBG_POISON	0x02	/* free objects are filled with a pattern */
-#define BSLAB_DBG_POISON_CHECK	0x04	/* ... all of them: allocations check it */
-#define BSLAB_DBG_AUDIT		0x08	/* allocations and frees are recorded */
-#define BSLAB_DBG_REDZONE	0x10	/* guard bytes after objects (at create) */
-/* The modes a live cache can switch; redzone changes the layout. */
-#define BSLAB_DBG_LIVE		(BSLAB_DBG_FAILSLAB | BSLAB_DBG_POISON | \
-				 BSLAB_DBG_AUDIT)
-#define BSLAB_DBG_MODES		(BSLAB_DBG_LIVE | BSLAB_DBG_REDZONE)
-/* Guard bytes at least, after each object of a REDZONE cache. */
-#define BSLAB_REDZONE_MIN	8
-
-extern struct bslab_fault_attr bslab_failslab;
-/* On while any cache has a debug mode: see debug_modes(). */
-extern struct static_key_false_deferred bslab_debugging;
-
-/*
- * The debug modes of @cp.  While no cache has any, this is a no-op and 0,
- * so the slow paths and the slab layer pay nothing for debugging.
- */
-static __always_inline unsigned int debug_modes(const struct bslab_cache *cp)
-{
-	if (!static_branch_unlikely(&bslab_debugging.key))
-		return 0;
-	return READ_ONCE(cp->debug);
-}
-
-void bslab_debug_forget(struct bslab_cache *cp);
-
-int bslab_debug_set(struct bslab_cache *cp, unsigned int set,
-		    unsigned int clear);
-int bslab_debug_check_modes(const char *name, unsigned int modes,
-			    unsigned int flags, const void *ctor,
-			    const void *dtor, bool live);
-int bslab_debug_at_create(const char *name, unsigned int flags,
-			  const void *ctor, const void *dtor);
-void bslab_poison_free(struct bslab_cache *cp, void *obj, bool fresh);
-void bslab_poison_check(struct bslab_cache *cp, void *obj);
-size_t bslab_poison_damage(const struct bslab_cache *cp, const void *obj,
-			   u8 *want);
-void bslab_redzone_fill(const struct bslab_cache *cp, void *obj);
-size_t bslab_redzone_damage(const struct bslab_cache *cp, const void *obj,
-			    u8 *want);
-void bslab_redzone_report(struct bslab_cache *cp, const void *obj, size_t at,
-			  u8 found, u8 want);
-void bslab_slab_poison_all(struct bslab_cache *cp);
-bool bslab_debug_alloc_fails(struct bslab_cache *cp, gfp_t gfp);
-__printf(2, 3) bool bslab_bug(struct bslab_cache *cp, const char *fmt, ...);
-void bslab_debug_files(struct bslab_cache *cp, struct dentry *dir);
-void bslab_debug_init(struct dentry *root);
-void bslab_debug_exit(void);
-
-/* audit.c: records of who allocated and freed each object; kmausers. */
-struct bslab_audit;
-
-/**
- * struct bslab_audit_table - the records of one audited cache
- * @bits: log2 of the number of buckets
- * @records: records in the buckets
- * @in_use: ... of them for objects in use
- * @spare: records not in use by any address
- * @heads: the buckets
- */
-struct bslab_audit_table {
-	unsigned int bits;
-	unsigned long records;
-	unsigned long in_use;
-	struct bslab_audit *spare;
-	struct bslab_audit *heads[];
-};
-
-int bslab_audit_start(struct bslab_cache *cp);
-void bslab_audit_stop(struct bslab_cache *cp);
-void bslab_audit_alloc(struct bslab_cache *cp, void **objs, size_t n);
-depot_stack_handle_t bslab_audit_free_stack(struct bslab_cache *cp);
-void bslab_audit_free_locked(struct bslab_cache *cp, const void *obj,
-			     depot_stack_handle_t stack);
-void bslab_audit_forget_locked(struct bslab_cache *cp, const void *obj);
-void bslab_audit_rescale(struct bslab_cache *cp);
-void bslab_audit_report(struct bslab_cache *cp, const void *obj);
-int bslab_audit_users_show(struct seq_file *m, struct bslab_cache *cp);
-int bslab_audit_kmausers_show(struct seq_file *m);
-int bslab_audit_users_store(struct bslab_cache *cp, char *buf);
-void bslab_audit_leaks(struct bslab_cache *cp);
-
-/* verify.c: consistency checks of a cache. */
-int bslab_verify_show(struct seq_file *m, struct bslab_cache *cp);
-int bslab_verify_all_show(struct seq_file *m);
-
-/* sizes.c: bslab_alloc() size classes. */
-int bslab_sizes_init(void);
-void bslab_sizes_exit(void);
-void bslab_sizes_large_stats(unsigned long *allocs, unsigned long *bytes);
-void bslab_sizes_flush(void);
-struct bslab_cache *bslab_size_class(size_t size);
-
-/* debugfs.c and procfs.c */
-int bslab_debugfs_init(void);
-void bslab_debugfs_exit(void);
-void bslab_debugfs_add(struct bslab_cache *cp);
-void bslab_debugfs_remove(struct bslab_cache *cp);
-void bslab_kmastat_show(struct seq_file *m);
-int bslab_procfs_init(void);
-void bslab_procfs_exit(void);
-
-/* For tests: where an object lives.  Exported in the BSLAB_INTERNAL namespace. */
-struct bslab_obj_info {
-	void *slab_base;
-	unsigned int color;
-	unsigned int inuse;
-	unsigned int objs;
-	enum bslab_slab_state state;
-};
-
-int bslab_obj_info(struct bslab_cache *cache, const void *obj,
-		   struct bslab_obj_info *info);
 
 #endif /* _BSLAB_INTERNAL_H */

@@ -15,7 +15,7 @@
  * the depot lock once per visit (a new empty magazine is allocated before
  * it), and the depot lock is the only shared lock most operations ever
  * see.  The operations on one magazine (pop, push, swap, load) are written
- * once, as inline helpers beside cpu_layer_enter() in internal.h.
+ * once, as inline helpers beside cpu_layer_enter() in magazine.h.
  *
  * The fast path takes no lock, uses no atomic instruction and leaves
  * interrupts on.  Preemption is off, so the task stays on its CPU; the one
@@ -60,7 +60,8 @@
 #include <linux/percpu.h>
 #include <linux/workqueue.h>
 
-#include "internal.h"
+#include "magazine.h"
+#include "cache.h"
 #include <trace/events/bslab.h>
 
 static const unsigned int mag_sizes[] = { 6, 14, 30, 62, 126, 254 };
@@ -594,56 +595,6 @@ unsigned long bslab_depot_purge(struct bslab_cache *cp, bool all,
 	if (mags)
 		*mags = freed;
 	return objs;
-}
-
-/**
- * bslab_depot_count() - add to a depot counter
- * @cp: the cache
- * @counter: a member of cp->depot.ev
- * @n: how much
- */
-void bslab_depot_count(struct bslab_cache *cp, u64 *counter, u64 n)
-{
-	unsigned long flags;
-
-	flags = depot_lock(&cp->depot);
-	*counter += n;
-	depot_unlock(&cp->depot, flags);
-}
-
-/**
- * bslab_reap_now() - reap a cache: depot magazines, then empty slabs
- * @cp: the cache
- * @how: BSLAB_REAP_SURPLUS: the depot's working-set surplus (the reaper);
- *	BSLAB_REAP_ALL: every depot magazine (bslab_cache_reap());
- *	BSLAB_REAP_SHRINK: every depot magazine, counted as shrinking
- *
- * Counts what was freed in reap_magazines, reap_objects and reap_pages, or
- * for the shrinker in shrink_objects and shrink_pages.
- *
- * Context: process context, may sleep (destructors run).
- * Return: objects given back: rounds of the freed magazines and objects of
- * the freed slabs.
- */
-unsigned long bslab_reap_now(struct bslab_cache *cp, enum bslab_reap_how how)
-{
-	struct bslab_depot_events *ev = &cp->depot.ev;
-	unsigned long objs, mags, slabs, flags;
-
-	objs = bslab_depot_purge(cp, how != BSLAB_REAP_SURPLUS, &mags);
-	slabs = bslab_slab_reap(cp);
-	flags = depot_lock(&cp->depot);
-	if (how == BSLAB_REAP_SHRINK) {
-		ev->shrink_objects += objs + slabs * cp->objs;
-		ev->shrink_pages += slabs << cp->order;
-	} else {
-		ev->reap_magazines += mags;
-		ev->reap_objects += objs;
-		ev->reap_pages += slabs << cp->order;
-	}
-	depot_unlock(&cp->depot, flags);
-	trace_bslab_reap(cp->name, how, mags, slabs);
-	return objs + slabs * cp->objs;
 }
 
 /* ---- setting up and tearing down ---- */

@@ -19,7 +19,12 @@
  */
 #include <linux/module.h>
 
-#include "internal.h"
+#include "cache.h"
+#include "depot.h"
+#include "reap.h"
+#include "debug.h"
+#include "sizes.h"
+#include "files.h"
 
 #define CREATE_TRACE_POINTS
 #include <trace/events/bslab.h>

@@ -20,7 +20,7 @@
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 
-#include "internal.h"
+#include "files.h"
 
 static ushort bslabinfo_mode = 0400;
 

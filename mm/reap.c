@@ -33,13 +33,14 @@
  * the CPU hotplug lock and takes no mutex: it walks the cache list under
  * RCU (destroy waits a grace period after unlisting), and draining only
  * takes spinlocks (a slab a drain empties in a cache with a destructor is
- * left to the cache's work).  A mutex here once closed a cycle: destroy
- * held it while debugfs waited for a reader, and the reader waited for the
- * hotplug lock.
+ * left to the cache's work).  Why no mutex: internal.h's rules.
  *
  * Neither the reaper nor the shrinker empties the CPUs' magazines.  The
  * debugfs reap file does (bslab_reap_all()): bslab_cache_reap() on every
  * cache, for an admin about to compare /proc/meminfo with an earlier value.
+ *
+ * A reap of one cache (bslab_reap_now(), below), which each of these ends
+ * in, frees depot magazines, then empty slabs, and counts both.
  *
  * Locking: the reaper and the shrinker walk the cache list under
  * bslab_caches_mutex (the shrinker only with a trylock: it may be called
@@ -54,7 +55,9 @@
 #include <linux/shrinker.h>
 #include <linux/workqueue.h>
 
-#include "internal.h"
+#include "reap.h"
+#include "depot.h"
+#include "slab.h"
 #include <trace/events/bslab.h>
 
 static void reap_worker(struct work_struct *work);
@@ -115,6 +118,46 @@ MODULE_PARM_DESC(idle_intervals,
 
 static struct shrinker *bslab_shrinker;
 static int hotplug_state;
+
+/* ---- reaping one cache ---- */
+
+/**
+ * bslab_reap_now() - reap a cache: depot magazines, then empty slabs
+ * @cp: the cache
+ * @how: BSLAB_REAP_SURPLUS: the depot's working-set surplus (the reaper);
+ *	BSLAB_REAP_ALL: every depot magazine (bslab_cache_reap());
+ *	BSLAB_REAP_SHRINK: every depot magazine, counted as shrinking
+ *
+ * Counts what was freed in reap_magazines, reap_objects and reap_pages, or
+ * for the shrinker in shrink_objects and shrink_pages.
+ *
+ * Context: process context, may sleep (destructors run).
+ * Return: objects given back: rounds of the freed magazines and objects of
+ * the freed slabs.
+ */
+unsigned long bslab_reap_now(struct bslab_cache *cp, enum bslab_reap_how how)
+{
+	struct bslab_depot_events *ev = &cp->depot.ev;
+	unsigned long objs, mags, slabs, flags;
+
+	objs = bslab_depot_purge(cp, how != BSLAB_REAP_SURPLUS, &mags);
+	slabs = bslab_slab_reap(cp);
+	/* not depot_contention's business: a plain lock */
+	raw_spin_lock_irqsave(&cp->depot.lock, flags);
+	if (how == BSLAB_REAP_SHRINK) {
+		ev->shrink_objects += objs + slabs * cp->objs;
+		ev->shrink_pages += slabs << cp->order;
+	} else {
+		ev->reap_magazines += mags;
+		ev->reap_objects += objs;
+		ev->reap_pages += slabs << cp->order;
+	}
+	raw_spin_unlock_irqrestore(&cp->depot.lock, flags);
+	trace_bslab_reap(cp->name, how, mags, slabs);
+	return objs + slabs * cp->objs;
+}
+
+/* ---- the reaper ---- */
 
 /* Grow or shrink the magazine size by the interval's contention and use. */
 static void tick_resize(struct bslab_cache *cp, const struct bslab_stats *st)
@@ -226,7 +269,7 @@ static unsigned long shrink_scan(struct shrinker *s,
 				 struct shrink_control *sc)
 {
 	void (*reclaim)(void *priv);
-	unsigned long freed = 0;
+	unsigned long freed = 0, flags;
 	struct bslab_cache *cp;
 
 	if (!mutex_trylock(&bslab_caches_mutex))
@@ -237,7 +280,9 @@ static unsigned long shrink_scan(struct shrinker *s,
 		reclaim = READ_ONCE(cp->reclaim);
 		if (reclaim) {
 			reclaim(cp->priv);
-			bslab_depot_count(cp, &cp->depot.ev.reclaim_calls, 1);
+			raw_spin_lock_irqsave(&cp->depot.lock, flags);
+			cp->depot.ev.reclaim_calls++;
+			raw_spin_unlock_irqrestore(&cp->depot.lock, flags);
 		}
 		freed += bslab_reap_now(cp, BSLAB_REAP_SHRINK);
 	}

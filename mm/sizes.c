@@ -29,7 +29,9 @@
 #include <linux/mm.h>
 #include <linux/workqueue.h>
 
-#include "internal.h"
+#include "sizes.h"
+#include "san.h"
+#include "cache.h"
 
 static const unsigned int class_sizes[] = {
 	8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256,

@@ -35,7 +35,7 @@
  * @freelist; an allocated object's bufctl is in the hash (hash.c).
  *
  * Every free is checked before it touches a list.  The slab's first page
- * names the cache and the descriptor (internal.h), so a pointer that is not
+ * names the cache and the descriptor (slab.h), so a pointer that is not
  * in a slab of this cache, or not the start of an object, is refused
  * without reading memory bslab does not own.  A small slab keeps one bit per
  * object, set while the object is out of the slab layer: a second free of a
@@ -88,7 +88,11 @@
 #include <linux/mmzone.h>
 #include <linux/log2.h>
 
-#include "internal.h"
+#include "slab.h"
+#include "san.h"
+#include "hash.h"
+#include "debug.h"
+#include "audit.h"
 #include <trace/events/bslab.h>
 
 /* ---- layout ---- */
@@ -570,7 +574,7 @@ static void *slab_take_locked(struct bslab_cache *cp, struct bslab_slab *sp)
 		WARN_ON_ONCE(__test_and_set_bit(idx, sp->out));
 	}
 	sp->inuse++;
-	kasan_obj_use(cp, obj, cp->size);	/* with the move: see internal.h */
+	kasan_obj_use(cp, obj, cp->size);	/* with the move: see san.h */
 	/* counted with the take: a caller that drops the lock leaves no gap */
 	cp->ev.slab_alloc++;
 	if (++cp->buf_out > cp->buf_out_max)
@@ -626,51 +630,13 @@ static struct bslab_slab *slab_put_locked(struct bslab_cache *cp,
 	return NULL;
 }
 
-/* ---- checking a free ---- */
-
-/* A cache on bslab's list, found by address (NULL: not a live cache). */
-static const struct bslab_cache *live_cache(const struct bslab_cache *addr)
-{
-	const struct bslab_cache *cp, *found = NULL;
-
-	if (!addr)
-		return NULL;
-	rcu_read_lock();
-	list_for_each_entry_rcu(cp, &bslab_caches, caches) {
-		if (cp == addr) {
-			found = cp;
-			break;
-		}
-	}
-	rcu_read_unlock();
-	return found;
-}
-
-/*
- * The cache whose slab holds @obj, if any: try each slab size, since the
- * first page of a slab of another cache is found with that cache's mask.
- */
-static const struct bslab_cache *owner_of(const void *obj)
-{
-	const struct bslab_cache *other;
-	unsigned int order;
-	unsigned long base;
-
-	for (order = 0; order <= BSLAB_MAX_ORDER; order++) {
-		base = (unsigned long)obj & ~((PAGE_SIZE << order) - 1);
-		if (!virt_addr_valid((void *)base))
-			continue;
-		other = live_cache(slab_page_owner(virt_to_page((void *)base)));
-		if (other && other->order == order)
-			return other;
-	}
-	return NULL;
-}
+/* ---- finding an object in the slabs ---- */
 
 /*
  * Where @obj would be if it were an object of @cp that the slab layer has
  * handed out at least once: its slab (*@spp) and index (*@idxp), or why it
- * cannot be.  Reads only memory that is safe to read: the direct map's
+ * cannot be (BSLAB_FREE_NOT_SLAB for anything outside @cp's slabs).  Reads
+ * only memory that is safe to read: the direct map's
  * struct pages, and descriptors those name.  Whether the object is out
  * right now is the caller's question (its bit, or the hash).
  */
@@ -682,12 +648,8 @@ slab_locate(struct bslab_cache *cp, const void *obj,
 	struct bslab_slab *sp;
 	u64 idx;
 
-	if (!page || slab_page_owner(page) != cp) {
-		if (!virt_addr_valid(obj))
-			return BSLAB_FREE_NOT_MAPPED;
-		return owner_of(obj) ? BSLAB_FREE_OTHER_CACHE :
-				       BSLAB_FREE_NOT_SLAB;
-	}
+	if (!page || slab_page_owner(page) != cp)
+		return BSLAB_FREE_NOT_SLAB;	/* bslab_report_free() says more */
 	sp = slab_page_slab(page);
 	idx = slab_index(cp, sp, obj);
 	if (idx >= cp->objs)
@@ -757,70 +719,20 @@ static struct bslab_slab *slab_claim_locked(struct bslab_cache *cp, void *obj,
 }
 
 /**
- * bslab_free_diagnose() - why a free of @obj into @cp is wrong
- * @cp: the cache the free was for
- * @obj: a pointer that failed the free check
+ * bslab_slab_locate() - where a pointer would be in @cp's slabs
+ * @cp: the cache
+ * @obj: any pointer
  *
- * Return: the reason (an object that passes every test but is refused is
- * taken to be free already).
+ * Return: BSLAB_FREE_OK if @obj is the start of an object of a slab of @cp
+ * that the slab layer has handed out at least once (out or not right now),
+ * else why not, as far as the slab layer can tell (debug.c says more).
  */
-enum bslab_bad_free bslab_free_diagnose(struct bslab_cache *cp,
-					const void *obj)
+enum bslab_bad_free bslab_slab_locate(struct bslab_cache *cp, const void *obj)
 {
 	struct bslab_slab *sp;
 	u64 idx;
 
-	return slab_locate(cp, obj, &sp, &idx) ?: BSLAB_FREE_DOUBLE;
-}
-
-static const char *const bad_free_reasons[] = {
-	[BSLAB_FREE_NOT_MAPPED] = "not in the direct map (a stack, vmalloc or module address?)",
-	[BSLAB_FREE_NOT_SLAB] = "not memory of a bslab slab (kmalloc, page or static memory?)",
-	[BSLAB_FREE_INTERIOR] = "not the start of an object",
-	[BSLAB_FREE_NEVER_ALLOCATED] = "the object was never allocated",
-	[BSLAB_FREE_DOUBLE] = "the object is already free (double free)",
-};
-
-/**
- * bslab_report_free() - report a refused free
- * @cp: the cache the free was for
- * @obj: the pointer
- * @why: what is wrong with it
- *
- * Through bslab_bug(): "bslab: BUG <name>: invalid free of <ptr>: <why>",
- * then the stack of the free.
- */
-void bslab_report_free(struct bslab_cache *cp, const void *obj,
-		       enum bslab_bad_free why)
-{
-	const struct bslab_cache *other;
-
-	if (why == BSLAB_FREE_OTHER_CACHE) {
-		other = owner_of(obj);
-		bslab_bug(cp, "invalid free of %p: it belongs to cache %s", obj,
-			  other ? other->name : "(gone)");
-		return;
-	}
-	if (bslab_bug(cp, "invalid free of %p: %s", obj, bad_free_reasons[why]) &&
-	    why == BSLAB_FREE_DOUBLE)
-		bslab_audit_report(cp, obj);
-}
-
-/**
- * bslab_free_invalid() - count and report a free refused before the slab layer
- * @cp: the cache
- * @obj: the pointer, which is not reused
- * @why: what is wrong with it
- */
-void bslab_free_invalid(struct bslab_cache *cp, const void *obj,
-			enum bslab_bad_free why)
-{
-	unsigned long flags;
-
-	raw_spin_lock_irqsave(&cp->lock, flags);
-	cp->ev.free_invalid++;
-	raw_spin_unlock_irqrestore(&cp->lock, flags);
-	bslab_report_free(cp, obj, why);
+	return slab_locate(cp, obj, &sp, &idx);
 }
 
 /* ---- the slab layer's entry points ---- */
@@ -1173,7 +1085,7 @@ size_t bslab_slab_free_batch(struct bslab_cache *cp, size_t n, void **objs)
 		}
 		if (unlikely(modes))
 			slab_free_debug_locked(cp, objs[i], modes, stack);
-		kasan_obj_free(cp, objs[i]);	/* with the move: see internal.h */
+		kasan_obj_free(cp, objs[i]);	/* with the move: see san.h */
 		gone = slab_put_locked(cp, sp, objs[i], bc);
 		if (gone && defer) {
 			gone->state = BSLAB_SLAB_DEFERRED;

@@ -34,7 +34,7 @@
  * instant, so a busy cache gives no false problem.
  *
  * On a kernel with generic KASAN, each pass also holds KASAN's shadow
- * against the slab layer's own idea of each object (internal.h: the shadow
+ * against the slab layer's own idea of each object (san.h: the shadow
  * changes with the owner, under the same lock or busy section): a free
  * object of a slab, and every round of a magazine, must be poisoned as
  * free, or a use after free of it goes unreported.  The objects out of the
@@ -54,7 +54,9 @@
 #include <linux/sort.h>
 #include <linux/vmalloc.h>
 
-#include "internal.h"
+#include "files.h"
+#include "san.h"
+#include "debug.h"
 
 /* Problems printed per cache; the others are only counted. */
 #define VERIFY_LINES	64

@@ -48,7 +48,7 @@
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 #include <bslab.h>
-#include "../mm/compat.h"
+#include "../kunit/compat.h"
 
 static unsigned int seconds = 300;
 module_param(seconds, uint, 0444);

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Audit (audit.c): records of who allocated and freed each object of an
+ * audited cache; kmausers.
+ */
+#ifndef _BSLAB_AUDIT_H
+#define _BSLAB_AUDIT_H
+
+#include <linux/stackdepot.h>
+#include "internal.h"
+
+struct bslab_audit;
+
+/**
+ * struct bslab_audit_table - the records of one audited cache
+ * @bits: log2 of the number of buckets
+ * @records: records in the buckets
+ * @in_use: ... of them for objects in use
+ * @spare: records not in use by any address
+ * @heads: the buckets
+ */
+struct bslab_audit_table {
+	unsigned int bits;
+	unsigned long records;
+	unsigned long in_use;
+	struct bslab_audit *spare;
+	struct bslab_audit *heads[];
+};
+
+int bslab_audit_start(struct bslab_cache *cp);
+void bslab_audit_stop(struct bslab_cache *cp);
+void bslab_audit_alloc(struct bslab_cache *cp, void **objs, size_t n);
+depot_stack_handle_t bslab_audit_free_stack(struct bslab_cache *cp);
+void bslab_audit_free_locked(struct bslab_cache *cp, const void *obj,
+			     depot_stack_handle_t stack);
+void bslab_audit_forget_locked(struct bslab_cache *cp, const void *obj);
+void bslab_audit_rescale(struct bslab_cache *cp);
+void bslab_audit_report(struct bslab_cache *cp, const void *obj);
+int bslab_audit_users_show(struct seq_file *m, struct bslab_cache *cp);
+int bslab_audit_kmausers_show(struct seq_file *m);
+int bslab_audit_users_store(struct bslab_cache *cp, char *buf);
+void bslab_audit_leaks(struct bslab_cache *cp);
+
+#endif /* _BSLAB_AUDIT_H */

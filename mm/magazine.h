@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The CPU layer's steps, each written once (as UMA's bucket pop and push):
+ * entering and leaving a CPU's layer, and the moves of objects between a
+ * client and the loaded magazine.  Used only by cache.c (the fast paths)
+ * and magazine.c (the slow paths); see magazine.c for the algorithm.
+ */
+#ifndef _BSLAB_MAGAZINE_H
+#define _BSLAB_MAGAZINE_H
+
+#include "depot.h"
+#include "san.h"
+#include "debug.h"
+
+/* The last object pushed on @m; for an empty magazine its header word. */
+static __always_inline void *mag_top(const struct bslab_magazine *m)
+{
+	return ((void * const *)m->objs)[(long)m->rounds - 1];
+}
+
+/*
+ * Enter this CPU's layer of @cp: preemption off and the busy word set, *@ccp
+ * this CPU's cache.  Returns false, with preemption back on, when the code
+ * this interrupt (or softirq) interrupted on this CPU is inside the layer:
+ * the caller must use the slab layer.  See magazine.c for why this is
+ * enough.  (A bool, not a NULL pointer: the kernel's
+ * -fno-delete-null-pointer-checks would cost the fast path a test.)
+ */
+static __always_inline bool cpu_layer_enter(struct bslab_cache *cp,
+					    struct bslab_cpu_cache **ccp)
+{
+	struct bslab_cpu_cache *cc = get_cpu_ptr(cp->cpu);
+
+	/*
+	 * Marked, for KCSAN: an interrupt on this CPU writes the word
+	 * between our read and write, and always puts it back before we run
+	 * again, so the value we act on is right; no other CPU touches it.
+	 * (The same single mov either way.)
+	 */
+	if (unlikely(READ_ONCE(cc->busy))) {
+		put_cpu_ptr(cp->cpu);
+		return false;
+	}
+	WRITE_ONCE(cc->busy, 1);
+	barrier();
+	*ccp = cc;
+	return true;
+}
+
+static __always_inline void cpu_layer_exit(struct bslab_cache *cp,
+					   struct bslab_cpu_cache *cc)
+{
+	barrier();
+	WRITE_ONCE(cc->busy, 0);
+	put_cpu_ptr(cp->cpu);
+}
+
+/*
+ * The magazine operations, each written once (as UMA's bucket pop, push and
+ * swap).  A magazine with rounds == size is full, one with no rounds empty;
+ * the sentinel (size 0) is both, so nothing pops from it or pushes to it.
+ */
+static __always_inline bool mag_has_rounds(const struct bslab_magazine *m)
+{
+	return m->rounds;
+}
+
+static __always_inline bool mag_has_room(const struct bslab_magazine *m)
+{
+	return m->rounds < m->size;
+}
+
+/* Pop an object of @cp for a client (KASAN: accessible from now on). */
+static __always_inline void *mag_pop(const struct bslab_cache *cp,
+				     struct bslab_magazine *m)
+{
+	void *obj = m->objs[--m->rounds];
+
+	kasan_obj_use(cp, obj, cp->size);
+	return obj;
+}
+
+/* Push an object of @cp a client freed (KASAN: poisoned from now on). */
+static __always_inline void mag_push(const struct bslab_cache *cp,
+				     struct bslab_magazine *m, void *obj)
+{
+	kasan_obj_in(cp, obj);
+	m->objs[m->rounds++] = obj;
+}
+
+/* Take up to @n rounds off the top of @m into @objs; returns how many. */
+static __always_inline size_t mag_pop_many(const struct bslab_cache *cp,
+					   struct bslab_magazine *m,
+					   size_t n, void **objs)
+{
+	size_t k = min_t(size_t, n, m->rounds), i;
+
+	m->rounds -= k;
+	memcpy(objs, &m->objs[m->rounds], k * sizeof(void *));
+	if (IS_ENABLED(CONFIG_KASAN_GENERIC))
+		for (i = 0; i < k; i++)
+			kasan_obj_use(cp, objs[i], cp->size);
+	return k;
+}
+
+/* Exchange the loaded and the previous magazine of a busy CPU layer. */
+static __always_inline void cpu_mag_swap(struct bslab_cpu_cache *cc)
+{
+	swap(cc->loaded, cc->prev);
+}
+
+/*
+ * Load @m; the loaded magazine becomes the previous one (the old previous
+ * one is the caller's to keep or give back).
+ */
+static __always_inline void cpu_mag_load(struct bslab_cpu_cache *cc,
+					 struct bslab_magazine *m)
+{
+	cc->prev = cc->loaded;
+	cc->loaded = m;
+}
+
+/* magazine.c: the CPU layer's slow paths, bulk runs and a cache's part. */
+int bslab_cpu_layer_init(struct bslab_cache *cp);
+void bslab_cpu_layer_drain(struct bslab_cache *cp);
+void bslab_cpu_layer_destroy(struct bslab_cache *cp);
+void *bslab_cpu_alloc_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc);
+bool bslab_depot_add_empty(struct bslab_cache *cp);
+bool bslab_cpu_free_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc,
+			 void *obj);
+size_t bslab_cpu_take(struct bslab_cache *cp, size_t n, void **objs);
+size_t bslab_cpu_put(struct bslab_cache *cp, size_t n, void **objs);
+
+#endif /* _BSLAB_MAGAZINE_H */

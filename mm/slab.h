@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The slab layer (slab.c) as the other layers see it: finding an object's
+ * slab from its address alone, the free check every free makes, and the
+ * slab layer's calls.  Used by the layers above it (cache.c, magazine.c,
+ * sizes.c), by what reads slabs (verify.c, debugfs.c) and by the tests.
+ */
+#ifndef _BSLAB_SLAB_H
+#define _BSLAB_SLAB_H
+
+#include "internal.h"
+
+/* ---- the slab of an object, from its first page ---- */
+
+static inline void slab_page_set(struct page *page, struct bslab_cache *cp,
+				 struct bslab_slab *sp)
+{
+	set_page_private(page, (unsigned long)sp);
+	WRITE_ONCE(page->lru.next, (struct list_head *)cp);
+}
+
+static inline void slab_page_clear(struct page *page)
+{
+	WRITE_ONCE(page->lru.next, NULL);
+	smp_wmb();	/* pairs with slab_page_owner()'s reader */
+	set_page_private(page, 0);
+}
+
+/*
+ * @addr's offset into the direct map of RAM; not below the end of it for a
+ * stack, vmalloc, module or user address.
+ */
+static __always_inline unsigned long dmap_offset(const void *addr)
+{
+	return (unsigned long)addr - PAGE_OFFSET;
+}
+
+static __always_inline bool dmap_offset_ok(unsigned long off)
+{
+	return off < (unsigned long)high_memory - PAGE_OFFSET;
+}
+
+/*
+ * The first page of the slab that the direct-map offset @off would lie in
+ * if it were an object of @cp (PAGE_OFFSET is aligned far beyond any slab,
+ * so masking the offset masks the address).  On x86-64 the offset is the
+ * physical address, which spares virt_to_page() its kernel-image test.
+ */
+static __always_inline struct page *dmap_slab_page(const struct bslab_cache *cp,
+						   unsigned long off)
+{
+	off &= cp->slab_mask;
+#ifdef CONFIG_X86_64
+	return pfn_to_page(off >> PAGE_SHIFT);
+#else
+	return virt_to_page((void *)(off + PAGE_OFFSET));
+#endif
+}
+
+/*
+ * As dmap_slab_page(), or NULL if @addr is not in the direct map, so that
+ * nothing past this reads memory bslab may not own.
+ */
+static __always_inline struct page *slab_page_of(const struct bslab_cache *cp,
+						 const void *addr)
+{
+	unsigned long off = dmap_offset(addr);
+
+	if (unlikely(!dmap_offset_ok(off)))
+		return NULL;
+	return dmap_slab_page(cp, off);
+}
+
+/* The cache the slab starting at @page belongs to, if it is one. */
+static __always_inline const struct bslab_cache *
+slab_page_owner(const struct page *page)
+{
+	return (const struct bslab_cache *)READ_ONCE(page->lru.next);
+}
+
+/* The address of the first page of @sp, a slab of @cp. */
+static inline void *slab_base(const struct bslab_cache *cp,
+			      const struct bslab_slab *sp)
+{
+	return (void *)((unsigned long)sp->first & cp->slab_mask);
+}
+
+static __always_inline struct bslab_slab *slab_page_slab(const struct page *page)
+{
+	smp_rmb();	/* owner first; see slab_page_clear() */
+	return (struct bslab_slab *)page_private(page);
+}
+
+/* Object @i of @sp. */
+static inline void *slab_obj(const struct bslab_cache *cp,
+			     const struct bslab_slab *sp, unsigned int i)
+{
+	return sp->first + (size_t)i * cp->chunk;
+}
+
+/*
+ * The index of @obj in @sp if it is the start of an object, else a number
+ * at least as large as any slab's object count.  (@obj - first) * (inverse
+ * of chunk's odd part), rotated right by chunk's power of two, maps k *
+ * chunk to k; the map is a bijection on 64-bit words, so no other
+ * difference (negative, interior, past the end) lands below 2^64 / chunk.
+ */
+static __always_inline u64 slab_index(const struct bslab_cache *cp,
+				      const struct bslab_slab *sp,
+				      const void *obj)
+{
+	u64 n = (unsigned long)obj - (unsigned long)sp->first;
+
+	return ror64(n * cp->div_inv, cp->div_shift);
+}
+
+/*
+ * The free check every free makes (free_check=1, the default): @obj is the
+ * start of an object of a slab of @cp that the slab layer has handed out at
+ * least once.  Costs about a dozen instructions and two cache lines (the
+ * struct page, the descriptor); needs no lock: a slab with an object in use
+ * cannot go away, and a bad pointer racing with the destruction of a slab
+ * reads stale but mapped memory.  Double frees are checked separately.
+ */
+static __always_inline bool free_check_ok(const struct bslab_cache *cp,
+					  const void *obj)
+{
+	unsigned long off = dmap_offset(obj);
+	const struct bslab_slab *sp;
+	const struct page *page;
+
+	if (unlikely(!dmap_offset_ok(off)))
+		return false;
+	page = dmap_slab_page(cp, off);
+	if (unlikely(slab_page_owner(page) != cp))
+		return false;
+	sp = slab_page_slab(page);
+	return likely(slab_index(cp, sp, obj) < READ_ONCE(sp->fresh));
+}
+
+DECLARE_STATIC_KEY_TRUE(bslab_free_check);
+
+/* Why a free was refused; bslab_report_free() words each. */
+enum bslab_bad_free {
+	BSLAB_FREE_OK,			/* not refused */
+	BSLAB_FREE_NOT_SLAB,		/* not in a slab of the cache */
+	BSLAB_FREE_NOT_MAPPED,		/* ... nor in the direct map of RAM */
+	BSLAB_FREE_INTERIOR,		/* not the start of an object */
+	BSLAB_FREE_NEVER_ALLOCATED,	/* never handed out by the slab layer */
+	BSLAB_FREE_DOUBLE,		/* already free */
+};
+
+/* slab.c.  Functions named _locked expect cp->lock. */
+int bslab_slab_layout(struct bslab_cache *cp);
+struct page *bslab_alloc_pages(gfp_t gfp, unsigned int order);
+void bslab_slab_fill_reserve(struct bslab_cache *cp);
+void bslab_slab_reserve_tick(struct bslab_cache *cp);
+void *bslab_slab_alloc(struct bslab_cache *cp, gfp_t gfp);
+size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
+			      void **objs);
+size_t bslab_slab_free_batch(struct bslab_cache *cp, size_t n, void **objs);
+unsigned long bslab_slab_reap(struct bslab_cache *cp);
+unsigned long bslab_slab_release_empty(struct bslab_cache *cp, bool reserve);
+unsigned long bslab_slab_out(struct bslab_cache *cp);
+void bslab_slab_destroy_deferred(struct bslab_cache *cp);
+void bslab_slab_release_all(struct bslab_cache *cp);
+bool bslab_obj_out_locked(struct bslab_cache *cp, const void *obj);
+enum bslab_bad_free bslab_slab_locate(struct bslab_cache *cp, const void *obj);
+
+/* For tests: where an object lives.  Exported in the BSLAB_INTERNAL namespace. */
+struct bslab_obj_info {
+	void *slab_base;
+	unsigned int color;
+	unsigned int inuse;
+	unsigned int objs;
+	enum bslab_slab_state state;
+};
+
+int bslab_obj_info(struct bslab_cache *cache, const void *obj,
+		   struct bslab_obj_info *info);
+
+#endif /* _BSLAB_SLAB_H */
