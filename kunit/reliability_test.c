@@ -1,22 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * bslab_reliability: one regression test per defect found by attacking
- * bslab the way client modules and admins misuse an allocator (issue 7).
+ * bslab the way client modules and admins misuse an allocator, ordered by
+ * the layer whose code each exercises: the cache layer, the CPU layer, the
+ * slab layer, contexts, reaping, then everything at once.
  *
+ *  - destroying a cache twice, live or dead: a reported no-op; dead caches
+ *    freed with their last object
+ *  - a module that goes away with its caches: callbacks never called again
+ *  - reserved names, parameter ranges
  *  - frees on the magazine path of pointers that are not objects of the
  *    cache (kmalloc, stack, interior, another cache), the naive double free,
  *    and bslab_free() with the wrong size: counted, and never handed out
  *  - double frees reaching the slab layer of a small cache: refused, lists
  *    sound, the slab kept while another object in it is live
- *  - destroying a cache twice, live or dead: a reported no-op
- *  - a module that goes away with its caches: callbacks never called again
  *  - destructors only in process context, even when a magazine of an old
  *    size is discarded inside the CPU layer
- *  - the reclaim callback called by the shrinker with nothing cached
  *  - hard-IRQ allocation: grows the cache without PREEMPT_RT, from a
  *    reserve with it; frees there never call the page allocator
- *  - reserved names, parameter ranges, dead caches freed with their last
- *    object
+ *  - the reclaim callback called by the shrinker with nothing cached
  *  - readers of every file, create/destroy and CPU hotplug at once (the
  *    deadlock): runs for hotplug_seconds (module parameter).  The files of
  *    the caches that come and go are read from user space by qemu/init
@@ -59,7 +61,175 @@ static bool reported(u64 mark, const char *name, const void *obj,
 	return tst_log_count(mark, REFUSED, name, obj, why) == 1;
 }
 
-/* ---- 2: the free check on the magazine path ---- */
+/* ---- the cache layer: destroying a cache twice ---- */
+
+static void destroy_twice(struct kunit *test)
+{
+	struct bslab_cache *a, *d, *other;
+	u64 mark = tst_log_mark();
+	void *obj;
+
+	other = tst_cache(test, "t_rel_other", 32, 0, NULL, NULL, NULL, 0);
+	a = tst_cache(test, "t_rel_twice", 32, 0, NULL, NULL, NULL, 0);
+	tst_cache_destroy(test, a);
+	bslab_cache_destroy(a);		/* reported, nothing read of it */
+	KUNIT_EXPECT_TRUE(test, tst_logged(mark, "bslab_cache_destroy(%p): not a live cache",
+					   a));
+
+	/* dead (destroyed with an object) and destroyed again */
+	d = tst_cache(test, "t_rel_twice_dead", 32, 0, NULL, NULL, NULL, 0);
+	obj = bslab_cache_alloc(d, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	tst_cache_destroy(test, d);
+	KUNIT_EXPECT_TRUE(test, tst_dead_listed(d));
+	bslab_cache_destroy(d);
+	KUNIT_EXPECT_TRUE(test, tst_dead_listed(d));
+	KUNIT_EXPECT_TRUE(test, tst_logged(mark, "cache %s: destroyed twice",
+					   "t_rel_twice_dead"));
+	/* the lists are intact: the name is free, the other cache works */
+	a = tst_cache(test, "t_rel_twice_dead", 32, 0, NULL, NULL, NULL, 0);
+	tst_cache_destroy(test, a);
+	KUNIT_EXPECT_EQ(test, tst_stat(other, free_invalid), 0);
+	bslab_cache_free(d, obj);
+	KUNIT_EXPECT_TRUE(test, tst_dead_released(d));
+}
+
+/* ---- the cache layer: a dead cache is freed with its last object ---- */
+
+static void dead_cache_released(struct kunit *test)
+{
+	struct bslab_cache *d;
+	u64 mark = tst_log_mark();
+	void *objs[3];
+
+	d = tst_cache(test, "t_rel_dead", 700, 0, NULL, NULL, NULL, 0);
+	tst_alloc_into(test, d, objs, ARRAY_SIZE(objs));
+	tst_cache_destroy(test, d);
+	KUNIT_EXPECT_TRUE(test, tst_dead_listed(d));
+	KUNIT_EXPECT_EQ(test, tst_stat(d, buf_inuse), 3);
+	bslab_cache_free(d, objs[0]);
+	bslab_cache_free(d, objs[1]);
+	msleep(20);
+	KUNIT_EXPECT_TRUE(test, tst_dead_listed(d));
+	bslab_cache_free(d, objs[2]);
+	KUNIT_EXPECT_TRUE(test, tst_dead_released(d));
+	KUNIT_EXPECT_TRUE(test, tst_logged(mark, "cache t_rel_dead: %s",
+					   "destroyed with 3 objects still allocated"));
+	KUNIT_EXPECT_TRUE(test, tst_logged(mark, "cache t_rel_dead: %s",
+					   "the last object of the destroyed cache was freed"));
+}
+
+/*
+ * Left dead on purpose, with two objects never freed: bslab's unload
+ * must report it by this name (qemu/init checks the log for it).
+ */
+static void dead_cache_at_unload(struct kunit *test)
+{
+	struct bslab_cache *d;
+
+	d = tst_cache(test, "t_rel_unload_leak", 2000, 0, NULL, NULL, NULL, 0);
+	KUNIT_ASSERT_NOT_NULL(test, bslab_cache_alloc(d, GFP_KERNEL));
+	KUNIT_ASSERT_NOT_NULL(test, bslab_cache_alloc(d, GFP_KERNEL));
+	tst_cache_destroy(test, d);
+	KUNIT_EXPECT_TRUE(test, tst_dead_listed(d));
+}
+
+/* ---- the cache layer: a module that goes away with its caches ---- */
+
+static void module_gone(struct kunit *test)
+{
+	struct tst_calls *calls = tst_calls(test);
+	const struct bslab_cache_args args = {
+		.ctor = tst_count_ctor, .dtor = tst_count_dtor,
+		.reclaim = tst_count_reclaim, .priv = calls,
+	};
+	struct module *fake = kunit_kzalloc(test, sizeof(*fake), GFP_KERNEL);
+	struct bslab_cache *empty, *held;
+	int ctor, dtor;
+	void *obj;
+	u64 mark;
+
+	KUNIT_ASSERT_NOT_NULL(test, fake);
+	strscpy(fake->name, "bslab_fake_client", sizeof(fake->name));
+	empty = tst_cache_owned(test, "t_rel_owner_empty", 48, &args, 0, fake);
+	held = tst_cache_owned(test, "t_rel_owner_held", 48, &args, 0, fake);
+	obj = bslab_cache_alloc(empty, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	bslab_cache_free(empty, obj);
+	obj = bslab_cache_alloc(held, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	ctor = atomic_read(&calls->ctor);
+	dtor = atomic_read(&calls->dtor);
+
+	mark = tst_log_mark();
+	bslab_owner_going(fake);	/* what the module notifier does */
+	tst_cache_forget(test, empty);	/* it destroyed both */
+	tst_cache_forget(test, held);
+	KUNIT_EXPECT_TRUE(test, tst_logged(mark, "cache %s: module %s is unloading",
+					   "t_rel_owner_held", fake->name));
+	KUNIT_EXPECT_TRUE(test, tst_logged(mark, "cache %s: module %s is unloading",
+					   "t_rel_owner_empty", fake->name));
+
+	/* no callback into the "gone" module, not even to destruct */
+	KUNIT_EXPECT_NULL(test, READ_ONCE(held->ctor));
+	KUNIT_EXPECT_NULL(test, READ_ONCE(held->dtor));
+	KUNIT_EXPECT_NULL(test, READ_ONCE(held->reclaim));
+	KUNIT_EXPECT_TRUE(test, tst_dead_listed(held));
+	KUNIT_EXPECT_FALSE(test, tst_dead_listed(empty));	/* freed at once */
+	tst_drop_caches(test);
+	KUNIT_EXPECT_EQ(test, atomic_read(&calls->reclaim), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&calls->ctor), ctor);
+	KUNIT_EXPECT_EQ(test, atomic_read(&calls->dtor), dtor);
+
+	/* the object still works, and its free releases the cache */
+	memset(obj, 0x5a, 48);
+	bslab_cache_free(held, obj);
+	KUNIT_EXPECT_TRUE(test, tst_dead_released(held));
+	KUNIT_EXPECT_EQ(test, atomic_read(&calls->dtor), dtor);
+}
+
+/* ---- the cache layer: names, parameters ---- */
+
+static void reserved_names(struct kunit *test)
+{
+	/* every top-level file of /sys/kernel/debug/bslab (reap was not) */
+	static const char *const names[] = {
+		"kmastat", "kmausers", "failslab", "verify", "reap", ".", "..",
+	};
+	struct bslab_cache *c;
+	unsigned int i;
+	u64 mark;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		mark = tst_log_mark();
+		c = bslab_cache_create(names[i], 32, 0, NULL, NULL, NULL, NULL,
+				       0);
+		tst_expect_create(test, c, -EINVAL, names[i]);
+		KUNIT_EXPECT_TRUE(test, tst_logged(mark, "bslab: cache %s: name is reserved",
+						   names[i]));
+	}
+}
+
+static void param_ranges(struct kunit *test)
+{
+	u64 mark = tst_log_mark();
+	char *now;
+
+	KUNIT_EXPECT_EQ(test, tst_write_param("reap_interval", "17179870"),
+			-ERANGE);
+	KUNIT_EXPECT_TRUE(test, tst_logged(mark, "bslab: reap_interval=%s: at most %u",
+					   "17179870", 86400));
+	KUNIT_EXPECT_EQ(test, tst_write_param("reap_interval", "86401"), -ERANGE);
+	KUNIT_EXPECT_EQ(test, tst_write_param("reap_interval", "-1"), -EINVAL);
+	now = tst_read_file(test, "/sys/module/bslab/parameters/reap_interval",
+			    NULL);
+	KUNIT_EXPECT_STREQ(test, now, "0\n");	/* unchanged (make check sets 0) */
+	KUNIT_EXPECT_EQ(test, tst_write_param("free_check", "maybe"), -EINVAL);
+	/* bslabinfo_mode is load-time only (qemu/init tries bad values) */
+	KUNIT_EXPECT_LT(test, tst_write_param("bslabinfo_mode", "0444"), 0);
+}
+
+/* ---- the CPU layer: the free check on the magazine path ---- */
 
 static void magazine_free_check(struct kunit *test)
 {
@@ -199,7 +369,7 @@ static void free_check_off(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tst_stat(a, mem_total), 0);
 }
 
-/* ---- 3: double frees in the slab layer of a small cache ---- */
+/* ---- the slab layer: double frees of a small cache ---- */
 
 static void slab_double_free(struct kunit *test)
 {
@@ -249,134 +419,7 @@ static void slab_double_free(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tst_stat(a, free_invalid), 2);
 }
 
-/* ---- 4: destroying a cache twice ---- */
-
-static void destroy_twice(struct kunit *test)
-{
-	struct bslab_cache *a, *d, *other;
-	u64 mark = tst_log_mark();
-	void *obj;
-
-	other = tst_cache(test, "t_rel_other", 32, 0, NULL, NULL, NULL, 0);
-	a = tst_cache(test, "t_rel_twice", 32, 0, NULL, NULL, NULL, 0);
-	tst_cache_destroy(test, a);
-	bslab_cache_destroy(a);		/* reported, nothing read of it */
-	KUNIT_EXPECT_TRUE(test, tst_logged(mark, "bslab_cache_destroy(%p): not a live cache",
-					   a));
-
-	/* dead (destroyed with an object) and destroyed again */
-	d = tst_cache(test, "t_rel_twice_dead", 32, 0, NULL, NULL, NULL, 0);
-	obj = bslab_cache_alloc(d, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, obj);
-	tst_cache_destroy(test, d);
-	KUNIT_EXPECT_TRUE(test, tst_dead_listed(d));
-	bslab_cache_destroy(d);
-	KUNIT_EXPECT_TRUE(test, tst_dead_listed(d));
-	KUNIT_EXPECT_TRUE(test, tst_logged(mark, "cache %s: destroyed twice",
-					   "t_rel_twice_dead"));
-	/* the lists are intact: the name is free, the other cache works */
-	a = tst_cache(test, "t_rel_twice_dead", 32, 0, NULL, NULL, NULL, 0);
-	tst_cache_destroy(test, a);
-	KUNIT_EXPECT_EQ(test, tst_stat(other, free_invalid), 0);
-	bslab_cache_free(d, obj);
-	KUNIT_EXPECT_TRUE(test, tst_dead_released(d));
-}
-
-/* ---- 9: a dead cache is freed with its last object ---- */
-
-static void dead_cache_released(struct kunit *test)
-{
-	struct bslab_cache *d;
-	u64 mark = tst_log_mark();
-	void *objs[3];
-
-	d = tst_cache(test, "t_rel_dead", 700, 0, NULL, NULL, NULL, 0);
-	tst_alloc_into(test, d, objs, ARRAY_SIZE(objs));
-	tst_cache_destroy(test, d);
-	KUNIT_EXPECT_TRUE(test, tst_dead_listed(d));
-	KUNIT_EXPECT_EQ(test, tst_stat(d, buf_inuse), 3);
-	bslab_cache_free(d, objs[0]);
-	bslab_cache_free(d, objs[1]);
-	msleep(20);
-	KUNIT_EXPECT_TRUE(test, tst_dead_listed(d));
-	bslab_cache_free(d, objs[2]);
-	KUNIT_EXPECT_TRUE(test, tst_dead_released(d));
-	KUNIT_EXPECT_TRUE(test, tst_logged(mark, "cache t_rel_dead: %s",
-					   "destroyed with 3 objects still allocated"));
-	KUNIT_EXPECT_TRUE(test, tst_logged(mark, "cache t_rel_dead: %s",
-					   "the last object of the destroyed cache was freed"));
-}
-
-/*
- * Left dead on purpose, with two objects never freed: bslab's unload
- * must report it by this name (qemu/init checks the log for it).
- */
-static void dead_cache_at_unload(struct kunit *test)
-{
-	struct bslab_cache *d;
-
-	d = tst_cache(test, "t_rel_unload_leak", 2000, 0, NULL, NULL, NULL, 0);
-	KUNIT_ASSERT_NOT_NULL(test, bslab_cache_alloc(d, GFP_KERNEL));
-	KUNIT_ASSERT_NOT_NULL(test, bslab_cache_alloc(d, GFP_KERNEL));
-	tst_cache_destroy(test, d);
-	KUNIT_EXPECT_TRUE(test, tst_dead_listed(d));
-}
-
-/* ---- 5: a module that goes away with its caches ---- */
-
-static void module_gone(struct kunit *test)
-{
-	struct tst_calls *calls = tst_calls(test);
-	const struct bslab_cache_args args = {
-		.ctor = tst_count_ctor, .dtor = tst_count_dtor,
-		.reclaim = tst_count_reclaim, .priv = calls,
-	};
-	struct module *fake = kunit_kzalloc(test, sizeof(*fake), GFP_KERNEL);
-	struct bslab_cache *empty, *held;
-	int ctor, dtor;
-	void *obj;
-	u64 mark;
-
-	KUNIT_ASSERT_NOT_NULL(test, fake);
-	strscpy(fake->name, "bslab_fake_client", sizeof(fake->name));
-	empty = tst_cache_owned(test, "t_rel_owner_empty", 48, &args, 0, fake);
-	held = tst_cache_owned(test, "t_rel_owner_held", 48, &args, 0, fake);
-	obj = bslab_cache_alloc(empty, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, obj);
-	bslab_cache_free(empty, obj);
-	obj = bslab_cache_alloc(held, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, obj);
-	ctor = atomic_read(&calls->ctor);
-	dtor = atomic_read(&calls->dtor);
-
-	mark = tst_log_mark();
-	bslab_owner_going(fake);	/* what the module notifier does */
-	tst_cache_forget(test, empty);	/* it destroyed both */
-	tst_cache_forget(test, held);
-	KUNIT_EXPECT_TRUE(test, tst_logged(mark, "cache %s: module %s is unloading",
-					   "t_rel_owner_held", fake->name));
-	KUNIT_EXPECT_TRUE(test, tst_logged(mark, "cache %s: module %s is unloading",
-					   "t_rel_owner_empty", fake->name));
-
-	/* no callback into the "gone" module, not even to destruct */
-	KUNIT_EXPECT_NULL(test, READ_ONCE(held->ctor));
-	KUNIT_EXPECT_NULL(test, READ_ONCE(held->dtor));
-	KUNIT_EXPECT_NULL(test, READ_ONCE(held->reclaim));
-	KUNIT_EXPECT_TRUE(test, tst_dead_listed(held));
-	KUNIT_EXPECT_FALSE(test, tst_dead_listed(empty));	/* freed at once */
-	tst_drop_caches(test);
-	KUNIT_EXPECT_EQ(test, atomic_read(&calls->reclaim), 0);
-	KUNIT_EXPECT_EQ(test, atomic_read(&calls->ctor), ctor);
-	KUNIT_EXPECT_EQ(test, atomic_read(&calls->dtor), dtor);
-
-	/* the object still works, and its free releases the cache */
-	memset(obj, 0x5a, 48);
-	bslab_cache_free(held, obj);
-	KUNIT_EXPECT_TRUE(test, tst_dead_released(held));
-	KUNIT_EXPECT_EQ(test, atomic_read(&calls->dtor), dtor);
-}
-
-/* ---- 6: destructors only in process context ---- */
+/* ---- the slab layer: destructors only in process context ---- */
 
 static void dtor_context(struct kunit *test)
 {
@@ -402,47 +445,8 @@ static void dtor_context(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&calls->dtor_atomic), 0);
 }
 
-/* ---- 7: reclaim callbacks under pressure with nothing cached ---- */
-
-struct holder {
-	struct bslab_cache *cache;
-	void *objs[256];
-	unsigned int n;
-	atomic_t calls;
-};
-
-static void holder_reclaim(void *priv)
-{
-	struct holder *h = priv;
-
-	atomic_inc(&h->calls);
-	while (h->n)
-		bslab_cache_free(h->cache, h->objs[--h->n]);
-}
-
-static void reclaim_with_nothing_cached(struct kunit *test)
-{
-	struct holder *h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
-	struct bslab_cache_args args = { .reclaim = holder_reclaim };
-
-	KUNIT_ASSERT_NOT_NULL(test, h);
-	args.priv = h;
-	h->cache = tst_cache_args(test, "t_rel_reclaim", 512, &args, 0);
-	tst_alloc_into(test, h->cache, h->objs, ARRAY_SIZE(h->objs));
-	h->n = ARRAY_SIZE(h->objs);
-	bslab_cache_reap(h->cache);	/* bslab itself holds nothing free */
-	KUNIT_ASSERT_EQ(test, tst_stat(h->cache, slab_empty), 0);
-	KUNIT_ASSERT_EQ(test, tst_stat(h->cache, full_magazines), 0);
-
-	tst_drop_caches(test);
-	KUNIT_EXPECT_GE(test, atomic_read(&h->calls), 1);
-	KUNIT_EXPECT_GE(test, tst_stat(h->cache, reclaim_calls), 1);
-	KUNIT_EXPECT_EQ(test, h->n, 0);
-	KUNIT_EXPECT_EQ(test, tst_stat(h->cache, buf_inuse), 0);
-}
-
 /*
- * ---- 8: hard IRQ ----
+ * ---- contexts: hard IRQ ----
  * Without PREEMPT_RT a GFP_ATOMIC allocation in hard IRQ grows the cache,
  * as SLUB's does (lockdep's wait-type check stays quiet: the debug kernel
  * has PROVE_RAW_LOCK_NESTING); with PREEMPT_RT it cannot, fails, and the
@@ -690,48 +694,46 @@ static void hard_irq_client(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tst_stat(rc->cache, buf_inuse), 0);
 }
 
-/* ---- 9: names, parameters ---- */
+/* ---- reaping: reclaim callbacks under pressure with nothing cached ---- */
 
-static void reserved_names(struct kunit *test)
+struct holder {
+	struct bslab_cache *cache;
+	void *objs[256];
+	unsigned int n;
+	atomic_t calls;
+};
+
+static void holder_reclaim(void *priv)
 {
-	/* every top-level file of /sys/kernel/debug/bslab (reap was not) */
-	static const char *const names[] = {
-		"kmastat", "kmausers", "failslab", "verify", "reap", ".", "..",
-	};
-	struct bslab_cache *c;
-	unsigned int i;
-	u64 mark;
+	struct holder *h = priv;
 
-	for (i = 0; i < ARRAY_SIZE(names); i++) {
-		mark = tst_log_mark();
-		c = bslab_cache_create(names[i], 32, 0, NULL, NULL, NULL, NULL,
-				       0);
-		tst_expect_create(test, c, -EINVAL, names[i]);
-		KUNIT_EXPECT_TRUE(test, tst_logged(mark, "bslab: cache %s: name is reserved",
-						   names[i]));
-	}
+	atomic_inc(&h->calls);
+	while (h->n)
+		bslab_cache_free(h->cache, h->objs[--h->n]);
 }
 
-static void param_ranges(struct kunit *test)
+static void reclaim_with_nothing_cached(struct kunit *test)
 {
-	u64 mark = tst_log_mark();
-	char *now;
+	struct holder *h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
+	struct bslab_cache_args args = { .reclaim = holder_reclaim };
 
-	KUNIT_EXPECT_EQ(test, tst_write_param("reap_interval", "17179870"),
-			-ERANGE);
-	KUNIT_EXPECT_TRUE(test, tst_logged(mark, "bslab: reap_interval=%s: at most %u",
-					   "17179870", 86400));
-	KUNIT_EXPECT_EQ(test, tst_write_param("reap_interval", "86401"), -ERANGE);
-	KUNIT_EXPECT_EQ(test, tst_write_param("reap_interval", "-1"), -EINVAL);
-	now = tst_read_file(test, "/sys/module/bslab/parameters/reap_interval",
-			    NULL);
-	KUNIT_EXPECT_STREQ(test, now, "0\n");	/* unchanged (make check sets 0) */
-	KUNIT_EXPECT_EQ(test, tst_write_param("free_check", "maybe"), -EINVAL);
-	/* bslabinfo_mode is load-time only (qemu/init tries bad values) */
-	KUNIT_EXPECT_LT(test, tst_write_param("bslabinfo_mode", "0444"), 0);
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	args.priv = h;
+	h->cache = tst_cache_args(test, "t_rel_reclaim", 512, &args, 0);
+	tst_alloc_into(test, h->cache, h->objs, ARRAY_SIZE(h->objs));
+	h->n = ARRAY_SIZE(h->objs);
+	bslab_cache_reap(h->cache);	/* bslab itself holds nothing free */
+	KUNIT_ASSERT_EQ(test, tst_stat(h->cache, slab_empty), 0);
+	KUNIT_ASSERT_EQ(test, tst_stat(h->cache, full_magazines), 0);
+
+	tst_drop_caches(test);
+	KUNIT_EXPECT_GE(test, atomic_read(&h->calls), 1);
+	KUNIT_EXPECT_GE(test, tst_stat(h->cache, reclaim_calls), 1);
+	KUNIT_EXPECT_EQ(test, h->n, 0);
+	KUNIT_EXPECT_EQ(test, tst_stat(h->cache, buf_inuse), 0);
 }
 
-/* ---- 1: readers of every file x create/destroy x CPU hotplug ---- */
+/* ---- everything at once: file readers x create/destroy x CPU hotplug ---- */
 
 struct storm {
 	unsigned long deadline;
@@ -869,21 +871,21 @@ static void hotplug_readers_destroy(struct kunit *test)
 }
 
 static struct kunit_case reliability_cases[] = {
-	KUNIT_CASE(magazine_free_check),
-	KUNIT_CASE(wrong_size_class),
-	KUNIT_CASE(free_check_off),
-	KUNIT_CASE(slab_double_free),
 	KUNIT_CASE(destroy_twice),
 	KUNIT_CASE(dead_cache_released),
 	KUNIT_CASE(dead_cache_at_unload),
 	KUNIT_CASE(module_gone),
+	KUNIT_CASE(reserved_names),
+	KUNIT_CASE(param_ranges),
+	KUNIT_CASE(magazine_free_check),
+	KUNIT_CASE(wrong_size_class),
+	KUNIT_CASE(free_check_off),
+	KUNIT_CASE(slab_double_free),
 	KUNIT_CASE(dtor_context),
-	KUNIT_CASE(reclaim_with_nothing_cached),
 	KUNIT_CASE(hard_irq_context),
 	KUNIT_CASE(hard_irq_loop),
 	KUNIT_CASE_SLOW(hard_irq_client),
-	KUNIT_CASE(reserved_names),
-	KUNIT_CASE(param_ranges),
+	KUNIT_CASE(reclaim_with_nothing_cached),
 	KUNIT_CASE_SLOW(hotplug_readers_destroy),
 	{}
 };

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bslab_test module: the KUnit suites of bslab (one file per concern) and
- * the helpers they share.
+ * The helper library of the bslab_test module: what kunit/helpers.h
+ * declares, shared by the KUnit suites (one file per layer or concern),
+ * and the module's licence.
  */
 #include <linux/cpu.h>
 #include <linux/delay.h>
