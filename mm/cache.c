@@ -31,7 +31,7 @@
  *
  * Free check: every free (magazine path included) first checks that the
  * pointer is the start of an object of a slab of this cache, and that it is
- * not the object this CPU freed last (free_check_ok(), mag_top()).  A
+ * not the object this CPU freed last (free_check_ok(), cpu_freed_last()).  A
  * pointer that fails is counted in free_invalid, reported, and never put
  * into a magazine.  The module parameter free_check=0 turns this off (a
  * static key: the check then costs one no-op).  A double free that the
@@ -400,6 +400,56 @@ void bslab_cache_destroy(struct bslab_cache *cache)
 EXPORT_SYMBOL_GPL(bslab_cache_destroy);
 
 /*
+ * One object through this CPU's layer, the whole step: enter, pop or push
+ * (magazine.h), leave.  The fast paths (@slow false) do only that; the
+ * slow paths go on, still inside the layer, to swap or exchange magazines
+ * (magazine.c), and count an interrupted layer (cpu_busy).
+ */
+static __always_inline void *cpu_alloc(struct bslab_cache *cache, bool slow)
+{
+	struct bslab_cpu_cache *cc;
+	void *obj;
+
+	if (unlikely(!cpu_layer_enter(cache, &cc))) {
+		if (slow)
+			this_cpu_inc(cache->cpu->ev.cpu_busy);
+		return NULL;
+	}
+	obj = cpu_pop(cache, cc);
+	if (slow && !obj)
+		obj = bslab_cpu_alloc_slow(cache, cc);
+	cpu_layer_exit(cache, cc);
+	return obj;
+}
+
+enum cpu_free_result {
+	CPU_FREE_DONE,		/* in a magazine */
+	CPU_FREE_NOT,		/* not taken: go on to the slab layer */
+	CPU_FREE_DOUBLE,	/* the object this CPU freed last */
+};
+
+static __always_inline enum cpu_free_result
+cpu_free(struct bslab_cache *cache, void *obj, bool slow)
+{
+	enum cpu_free_result done = CPU_FREE_NOT;
+	struct bslab_cpu_cache *cc;
+
+	if (unlikely(!cpu_layer_enter(cache, &cc))) {
+		if (slow)
+			this_cpu_inc(cache->cpu->ev.cpu_busy);
+		return CPU_FREE_NOT;
+	}
+	if (cpu_freed_last(cc, obj))
+		done = slow ? CPU_FREE_DOUBLE : CPU_FREE_NOT;
+	else if (likely(cpu_push(cache, cc, obj)))
+		done = CPU_FREE_DONE;
+	else if (slow && bslab_cpu_free_slow(cache, cc, obj))
+		done = CPU_FREE_DONE;
+	cpu_layer_exit(cache, cc);
+	return done;
+}
+
+/*
  * The slow paths: everything the fast paths below do not, out of line.  They
  * look at the loaded magazine again (an interrupt may have changed it since
  * the fast path looked), then swap or exchange magazines, then use the slab
@@ -409,9 +459,7 @@ EXPORT_SYMBOL_GPL(bslab_cache_destroy);
  */
 static noinline void *cache_alloc_slow(struct bslab_cache *cache, gfp_t gfp)
 {
-	struct bslab_cpu_cache *cc;
-	struct bslab_magazine *m;
-	void *obj = NULL;
+	void *obj;
 
 	if (unlikely((gfp & __GFP_ZERO) && cache->ctor)) {
 		pr_err_ratelimited("bslab: cache %s: __GFP_ZERO would destroy constructed state\n",
@@ -422,19 +470,7 @@ static noinline void *cache_alloc_slow(struct bslab_cache *cache, gfp_t gfp)
 	if (debug_modes(cache) && bslab_debug_alloc_fails(cache, gfp))
 		return NULL;
 
-	if (cpu_layer_enter(cache, &cc)) {
-		m = cc->loaded;
-		if (mag_has_rounds(m)) {
-			obj = mag_pop(cache, m);
-			cc->ev.alloc_cpu++;
-		} else {
-			obj = bslab_cpu_alloc_slow(cache, cc);
-		}
-		cpu_layer_exit(cache, cc);
-	} else {
-		this_cpu_inc(cache->cpu->ev.cpu_busy);
-	}
-
+	obj = cpu_alloc(cache, true);
 	if (!obj) {
 		obj = bslab_slab_alloc(cache, gfp);
 		if (!obj)
@@ -457,31 +493,15 @@ static noinline void cache_free_refused(struct bslab_cache *cache, void *obj)
 static noinline void cache_free_slow(struct bslab_cache *cache, void *obj)
 {
 	bool rt_retry = IS_ENABLED(CONFIG_PREEMPT_RT);
-	struct bslab_cpu_cache *cc;
-	struct bslab_magazine *m;
-	bool done = false;
+	enum cpu_free_result done;
 
 again:
-	if (cpu_layer_enter(cache, &cc)) {
-		m = cc->loaded;
-		if (static_branch_likely(&bslab_free_check) && mag_top(m) == obj) {
-			cpu_layer_exit(cache, cc);
-			bslab_free_invalid(cache, obj, BSLAB_FREE_DOUBLE);
-			return;
-		}
-		if (mag_has_room(m)) {
-			mag_push(cache, m, obj);
-			cc->ev.free_cpu++;
-			done = true;
-		} else {
-			done = bslab_cpu_free_slow(cache, cc, obj);
-		}
-		cpu_layer_exit(cache, cc);
-	} else {
-		this_cpu_inc(cache->cpu->ev.cpu_busy);
+	done = cpu_free(cache, obj, true);
+	if (done == CPU_FREE_DOUBLE) {
+		bslab_free_invalid(cache, obj, BSLAB_FREE_DOUBLE);
+		return;
 	}
-
-	if (done)
+	if (done == CPU_FREE_DONE)
 		return;
 	/* PREEMPT_RT: the magazine the CPU layer could not allocate */
 	if (rt_retry && bslab_depot_add_empty(cache)) {
@@ -507,21 +527,12 @@ again:
  */
 void *bslab_cache_alloc(struct bslab_cache *cache, gfp_t gfp)
 {
-	struct bslab_cpu_cache *cc;
-	struct bslab_magazine *m;
-	void *obj = NULL;
+	void *obj;
 
 	if (unlikely(gfp & __GFP_ZERO))
 		return cache_alloc_slow(cache, gfp);
 	might_alloc(gfp);
-	if (likely(cpu_layer_enter(cache, &cc))) {
-		m = cc->loaded;
-		if (likely(mag_has_rounds(m))) {
-			obj = mag_pop(cache, m);
-			cc->ev.alloc_cpu++;
-		}
-		cpu_layer_exit(cache, cc);
-	}
+	obj = cpu_alloc(cache, false);
 	if (unlikely(!obj))
 		return cache_alloc_slow(cache, gfp);
 	trace_bslab_alloc(cache->name, obj, cache->size, _RET_IP_, gfp);
@@ -531,10 +542,6 @@ EXPORT_SYMBOL_GPL(bslab_cache_alloc);
 
 void bslab_cache_free(struct bslab_cache *cache, void *obj)
 {
-	struct bslab_cpu_cache *cc;
-	struct bslab_magazine *m;
-	bool done = false;
-
 	if (unlikely(!obj))
 		return;
 	if (static_branch_likely(&bslab_free_check)) {
@@ -550,18 +557,7 @@ void bslab_cache_free(struct bslab_cache *cache, void *obj)
 		bslab_san_free_unchecked(cache, obj);
 	}
 	trace_bslab_free(cache->name, obj, _RET_IP_);
-	if (likely(cpu_layer_enter(cache, &cc))) {
-		m = cc->loaded;
-		if (likely(mag_has_room(m)) &&
-		    (!static_branch_likely(&bslab_free_check) ||
-		     likely(mag_top(m) != obj))) {
-			mag_push(cache, m, obj);
-			cc->ev.free_cpu++;
-			done = true;
-		}
-		cpu_layer_exit(cache, cc);
-	}
-	if (unlikely(!done))
+	if (unlikely(cpu_free(cache, obj, false) != CPU_FREE_DONE))
 		cache_free_slow(cache, obj);
 }
 EXPORT_SYMBOL_GPL(bslab_cache_free);

@@ -422,19 +422,11 @@ bool bslab_cpu_free_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc,
 size_t bslab_cpu_take(struct bslab_cache *cp, size_t n, void **objs)
 {
 	struct bslab_cpu_cache *cc;
-	size_t got = 0;
+	size_t got;
 
 	if (!cpu_layer_enter(cp, &cc))
 		return 0;
-	while (got < n) {
-		if (!mag_has_rounds(cc->loaded)) {
-			if (!mag_has_rounds(cc->prev))
-				break;
-			cpu_mag_swap(cc);	/* previous was full */
-		}
-		got += mag_pop_many(cp, cc->loaded, n - got, objs + got);
-	}
-	cc->ev.alloc_cpu += got;
+	got = cpu_pop_many(cp, cc, n, objs);
 	cpu_layer_exit(cp, cc);
 	return got;
 }
@@ -463,9 +455,7 @@ size_t bslab_cpu_put(struct bslab_cache *cp, size_t n, void **objs)
 	for (; i < n; i++) {
 		if (!objs[i])
 			continue;
-		if (static_branch_likely(&bslab_free_check) &&
-		    (!free_check_ok(cp, objs[i]) ||
-		     mag_top(cc->loaded) == objs[i])) {
+		if (cpu_free_refused(cp, cc, objs[i])) {
 			bad = true;
 			break;
 		}

@@ -120,6 +120,104 @@ static __always_inline void cpu_mag_load(struct bslab_cpu_cache *cc,
 	cc->loaded = m;
 }
 
+/*
+ * The CPU layer's steps between a client and this CPU's loaded magazine.
+ * Each does its whole step, counts it in the CPU's counters and, on a
+ * kernel built with lockdep or DEBUG_PREEMPT, asserts that the layer was
+ * entered (preemption off, the busy word set); elsewhere the assertion
+ * compiles to nothing, so the fast paths stay as short as before.
+ */
+static __always_inline void cpu_layer_assert(const struct bslab_cpu_cache *cc)
+{
+	if (IS_ENABLED(CONFIG_PROVE_LOCKING) || IS_ENABLED(CONFIG_DEBUG_PREEMPT)) {
+		lockdep_assert_preemption_disabled();
+		WARN_ON_ONCE(!READ_ONCE(cc->busy));
+	}
+}
+
+/* An object for a client off the loaded magazine; NULL if it is empty. */
+static __always_inline void *cpu_pop(const struct bslab_cache *cp,
+				     struct bslab_cpu_cache *cc)
+{
+	struct bslab_magazine *m = cc->loaded;
+	void *obj = NULL;
+
+	cpu_layer_assert(cc);
+	if (likely(mag_has_rounds(m))) {
+		obj = mag_pop(cp, m);
+		cc->ev.alloc_cpu++;
+	}
+	return obj;
+}
+
+/*
+ * The free check's half that needs the CPU layer: is @obj the object this
+ * CPU freed last (still on top of its loaded magazine)?  Always false with
+ * free_check=0.
+ */
+static __always_inline bool cpu_freed_last(const struct bslab_cpu_cache *cc,
+					   const void *obj)
+{
+	return static_branch_likely(&bslab_free_check) &&
+	       unlikely(mag_top(cc->loaded) == obj);
+}
+
+/*
+ * The free check, whole, for a pointer that has not been through
+ * free_check_ok() yet: refused unless it is an object of @cp the slab
+ * layer handed out, and not the one this CPU freed last.  Never refused
+ * with free_check=0.
+ */
+static __always_inline bool cpu_free_refused(const struct bslab_cache *cp,
+					     const struct bslab_cpu_cache *cc,
+					     const void *obj)
+{
+	return static_branch_likely(&bslab_free_check) &&
+	       (!free_check_ok(cp, obj) || mag_top(cc->loaded) == obj);
+}
+
+/*
+ * Push @obj, which passed the free check, onto the loaded magazine; false
+ * if it is full.
+ */
+static __always_inline bool cpu_push(const struct bslab_cache *cp,
+				     struct bslab_cpu_cache *cc, void *obj)
+{
+	struct bslab_magazine *m = cc->loaded;
+
+	cpu_layer_assert(cc);
+	if (likely(mag_has_room(m))) {
+		mag_push(cp, m, obj);
+		cc->ev.free_cpu++;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Up to @n objects for a client into @objs: the loaded magazine, then the
+ * previous one if it is full (swapped in); no depot.  Counted as one run.
+ * Returns how many.
+ */
+static __always_inline size_t cpu_pop_many(const struct bslab_cache *cp,
+					   struct bslab_cpu_cache *cc,
+					   size_t n, void **objs)
+{
+	size_t got = 0;
+
+	cpu_layer_assert(cc);
+	while (got < n) {
+		if (!mag_has_rounds(cc->loaded)) {
+			if (!mag_has_rounds(cc->prev))
+				break;
+			cpu_mag_swap(cc);	/* previous was full */
+		}
+		got += mag_pop_many(cp, cc->loaded, n - got, objs + got);
+	}
+	cc->ev.alloc_cpu += got;
+	return got;
+}
+
 /* magazine.c: the CPU layer's slow paths, bulk runs and a cache's part. */
 int bslab_cpu_layer_init(struct bslab_cache *cp);
 void bslab_cpu_layer_drain(struct bslab_cache *cp);
