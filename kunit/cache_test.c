@@ -145,8 +145,10 @@ static void destroy_with_live_objects(struct kunit *test)
 static void bad_frees(struct kunit *test)
 {
 	struct bslab_cache *a, *b, *big;
+	struct bslab_report_sink *sink;
 	void *x, *y, *z;
 	struct bslab_stats sa, sb, sbig;
+	u64 mark;
 
 	/* the slab layer checks frees; magazines take them unchecked */
 	a = tst_cache(test, "t_free_a", 64, 0, NULL, NULL, NULL,
@@ -162,13 +164,8 @@ static void bad_frees(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, y);
 	KUNIT_ASSERT_NOT_NULL(test, z);
 
-	tst_expect_report("BUG t_free_b: invalid free of %p: it belongs to cache t_free_a",
-			  x);
-	tst_expect_report("BUG t_free_a: invalid free of %p: not the start", x + 1);
-	tst_expect_report("BUG t_free_a: invalid free of %p: it belongs to cache t_free_big",
-			  z);
-	tst_expect_report("BUG t_free_big: invalid free of %p: not the start",
-			  z + 64);
+	sink = tst_count_reports(test, false);
+	mark = tst_log_mark();
 	bslab_cache_free(b, x);			/* wrong cache */
 	bslab_cache_free(a, x + 1);		/* inside an object */
 	bslab_cache_free(a, z);			/* another cache's large object */
@@ -180,12 +177,22 @@ static void bad_frees(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sb.free_invalid, 1);
 	KUNIT_EXPECT_EQ(test, sbig.free_invalid, 1);
 	KUNIT_EXPECT_EQ(test, sa.buf_inuse + sbig.buf_inuse, 3);
+	KUNIT_EXPECT_EQ(test, tst_reports(sink), 4);
+	KUNIT_EXPECT_TRUE(test, tst_logged(mark,
+					   "BUG t_free_b: invalid free of %p: it belongs to cache t_free_a",
+					   x));
+	KUNIT_EXPECT_TRUE(test, tst_logged(mark,
+					   "BUG t_free_a: invalid free of %p: not the start",
+					   x + 1));
+	KUNIT_EXPECT_TRUE(test, tst_logged(mark,
+					   "BUG t_free_a: invalid free of %p: it belongs to cache t_free_big",
+					   z));
+	KUNIT_EXPECT_TRUE(test, tst_logged(mark,
+					   "BUG t_free_big: invalid free of %p: not the start",
+					   z + 64));
 
 	/* Double frees that can be seen cheaply: emptied slab, large object. */
-	tst_expect_report("BUG t_free_a: invalid free of %p: the object is already free",
-			  y);
-	tst_expect_report("BUG t_free_big: invalid free of %p: the object is already free",
-			  z);
+	mark = tst_log_mark();
 	bslab_cache_free(a, x);
 	bslab_cache_free(a, y);
 	bslab_cache_free(a, y);
@@ -197,6 +204,13 @@ static void bad_frees(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sbig.free_invalid, 2);
 	KUNIT_EXPECT_EQ(test, sa.buf_inuse + sbig.buf_inuse, 0);
 	KUNIT_EXPECT_EQ(test, sa.free, 2);
+	KUNIT_EXPECT_EQ(test, tst_reports(sink), 6);
+	KUNIT_EXPECT_TRUE(test, tst_logged(mark,
+					   "BUG t_free_a: invalid free of %p: the object is already free",
+					   y));
+	KUNIT_EXPECT_TRUE(test, tst_logged(mark,
+					   "BUG t_free_big: invalid free of %p: the object is already free",
+					   z));
 }
 
 static int zero_ctor(void *obj, void *priv, gfp_t gfp)

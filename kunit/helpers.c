@@ -308,10 +308,74 @@ unsigned int tst_log_count(u64 mark, const char *fmt, ...)
 	return n;
 }
 
+static int report_sink_init(struct kunit_resource *res, void *any_task)
+{
+	struct bslab_report_sink *sink = kzalloc(sizeof(*sink), GFP_KERNEL);
+	int err;
+
+	if (!sink)
+		return -ENOMEM;
+	sink->task = current;
+	sink->any_task = any_task;
+	err = bslab_report_sink_set(sink);
+	if (err) {
+		kfree(sink);
+		return err;
+	}
+	res->data = sink;
+	return 0;
+}
+
+/* The test whose sink is set, and the sink: one test runs at a time. */
+static struct kunit *sink_test;
+static struct bslab_report_sink *sink_now;
+
+static void report_sink_free(struct kunit_resource *res)
+{
+	bslab_report_sink_set(NULL);
+	sink_test = NULL;
+	sink_now = NULL;
+	kfree(res->data);
+}
+
 /*
- * Announce a report the test is about to provoke: the log judge
+ * Count, inside the test, the bslab reports the test's task (@any_task:
+ * any task, for a report a worker or a client thread makes) provokes from
+ * now until the test ends, as lib/slub_kunit.c counts SLUB's:
+ * they are printed as counted (the log judge does not see them as bugs)
+ * and the test asserts how many came (tst_reports()).  Every bslab report
+ * a test did not count fails the run.  Called again in the same test, it
+ * starts counting again from 0.
+ */
+struct bslab_report_sink *tst_count_reports(struct kunit *test, bool any_task)
+{
+	struct bslab_report_sink *sink;
+
+	if (sink_test == test) {
+		WRITE_ONCE(sink_now->any_task, any_task);
+		atomic_set(&sink_now->reports, 0);
+		return sink_now;
+	}
+	sink = kunit_alloc_resource(test, report_sink_init, report_sink_free,
+				    GFP_KERNEL, any_task ? (void *)1 : NULL);
+	KUNIT_ASSERT_NOT_NULL(test, sink);
+	sink_test = test;
+	sink_now = sink;
+	return sink;
+}
+
+/* How many reports @sink has counted. */
+unsigned int tst_reports(struct bslab_report_sink *sink)
+{
+	return atomic_read(&sink->reports);
+}
+
+/*
+ * Announce a report of the kernel's own (KASAN's, lockdep's) that the test
+ * is about to provoke, which no test can count: the log judge
  * (scripts/kunit_results.py) forgives the next report line containing the
- * formatted text, once, and fails the run if it never comes.
+ * formatted text, once, and fails the run if it never comes.  bslab's own
+ * reports are counted inside the test instead (tst_count_reports()).
  */
 void tst_expect_report(const char *fmt, ...)
 {

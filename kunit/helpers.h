@@ -13,6 +13,7 @@
 #include <linux/kasan.h>
 #include <bslab.h>
 #include "../mm/internal.h"
+#include "../mm/debug.h"
 #include "compat.h"
 
 struct bslab_cache *tst_cache_owned(struct kunit *test, const char *name,
@@ -95,6 +96,8 @@ u64 tst_log_mark(void);
 __printf(2, 3) unsigned int tst_log_count(u64 mark, const char *fmt, ...);
 #define tst_logged(mark, ...) (tst_log_count(mark, __VA_ARGS__) > 0)
 __printf(1, 2) void tst_expect_report(const char *fmt, ...);
+struct bslab_report_sink *tst_count_reports(struct kunit *test, bool any_task);
+unsigned int tst_reports(struct bslab_report_sink *sink);
 bool tst_dead_released(struct bslab_cache *cache);
 
 /* xorshift64*: a fixed seed makes every run draw the same numbers. */

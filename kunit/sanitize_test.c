@@ -143,6 +143,7 @@ static void kasan_out_of_bounds(struct kunit *test)
 static void kasan_double_free_via_depot(struct kunit *test)
 {
 	void **objs = tst_alloc_array(test, 300, sizeof(void *));
+	struct bslab_report_sink *sink;
 	struct bslab_cache *cache;
 	unsigned int i, seen;
 	void *x;
@@ -158,11 +159,12 @@ static void kasan_double_free_via_depot(struct kunit *test)
 	KUNIT_ASSERT_GT(test, tst_stat(cache, full_magazines), 0);
 
 	mark = tst_log_mark();
-	tst_expect_report("BUG t_san_dfree: invalid free of %p: %s", x,
-			  "the object is already free (double free)");
+	sink = tst_count_reports(test, false);
 	bslab_cache_free(cache, x);
 	KUNIT_EXPECT_EQ(test, tst_stat(cache, free_invalid), 1);
-	KUNIT_EXPECT_EQ(test, tst_log_count(mark, "BUG t_san_dfree: invalid free of %p", x),
+	KUNIT_EXPECT_EQ(test, tst_reports(sink), 1);
+	KUNIT_EXPECT_EQ(test, tst_log_count(mark, "BUG t_san_dfree: invalid free of %p: %s",
+					    x, "the object is already free (double free)"),
 			1);
 	/* x is free once: it comes back once, and verify agrees */
 	tst_alloc_into(test, cache, objs, 300);
@@ -305,6 +307,7 @@ static void client_shuffle_bug(struct kunit *test)
 	unsigned long *freed = kunit_kzalloc(test, BITS_TO_LONGS(n) *
 					     sizeof(long), GFP_KERNEL);
 	unsigned int i, j, dups = 0, lost = 0;
+	struct bslab_report_sink *sink;
 	struct task_struct *t;
 	u64 seed = 19, mark;
 
@@ -333,14 +336,13 @@ static void client_shuffle_bug(struct kunit *test)
 		dups++;
 		if (kasan)
 			expect_kasan(BSLAB_KASAN_SLAB_UAF " in ");
-		tst_expect_report("bslab: BUG t_san_shuffle: invalid free of %p: %s",
-				  sc.p[i], DOUBLE_FREE);
 	}
 	lost = n - bitmap_weight(freed, n);
 	KUNIT_ASSERT_GT(test, dups, 0);
 	KUNIT_ASSERT_EQ(test, lost, dups);
 
 	init_completion(&sc.done);
+	sink = tst_count_reports(test, true);	/* the client's thread's */
 	t = kthread_run(shuffle_client_thread, &sc, "bslab_client");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
 	wait_for_completion(&sc.done);
@@ -348,6 +350,9 @@ static void client_shuffle_bug(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, tst_log_count(mark, "BUG: KASAN: "
 						    BSLAB_KASAN_SLAB_UAF " in read_byte"),
 				dups);
+	KUNIT_EXPECT_EQ(test, tst_reports(sink), dups);
+	KUNIT_EXPECT_EQ(test, tst_log_count(mark, "BUG t_san_shuffle: invalid free of "),
+			dups);
 	KUNIT_EXPECT_EQ(test, tst_log_count(mark, DOUBLE_FREE), dups);
 	KUNIT_EXPECT_EQ(test, tst_stat(sc.cache, free_invalid), dups);
 	KUNIT_EXPECT_EQ(test, tst_stat(sc.cache, buf_inuse), lost);

@@ -97,6 +97,59 @@ BSLAB_EXPORT_INTERNAL(bslab_failslab);
  */
 static DEFINE_RATELIMIT_STATE(bslab_bug_rs, 5 * HZ, 100);
 
+/*
+ * Reports a test provokes on purpose are counted by the test, inside it, as
+ * lib/slub_kunit.c counts SLUB's: while a test has set a sink, a report made
+ * by the sink's task (in its own context or in an interrupt of it), or by
+ * any task if the sink says so, is counted there, printed without the
+ * "bslab: BUG" a log judge fails on, and taints nothing.  Every other
+ * report is a bug found.
+ */
+static struct bslab_report_sink __rcu *report_sink;
+
+static bool report_counted(void)
+{
+	struct bslab_report_sink *sink;
+	bool counted = false;
+
+	rcu_read_lock();
+	sink = rcu_dereference(report_sink);
+	if (sink && (READ_ONCE(sink->any_task) || sink->task == current)) {
+		atomic_inc(&sink->reports);
+		counted = true;
+	}
+	rcu_read_unlock();
+	return counted;
+}
+
+/**
+ * bslab_report_sink_set() - count reports in a test instead of reporting them
+ * @sink: where to count the reports @sink->task (or any task) makes;
+ *	NULL: stop
+ *
+ * For bslab's KUnit tests.  One sink at a time; setting NULL waits until no
+ * report looks at the old one, so its memory may be freed after.
+ *
+ * Return: 0, or -EBUSY if another sink is set.
+ */
+int bslab_report_sink_set(struct bslab_report_sink *sink)
+{
+	static DEFINE_MUTEX(sink_mutex);
+	int err = 0;
+
+	mutex_lock(&sink_mutex);
+	if (sink && rcu_access_pointer(report_sink))
+		err = -EBUSY;
+	else
+		rcu_assign_pointer(report_sink, sink);
+	mutex_unlock(&sink_mutex);
+	if (!sink)
+		synchronize_rcu();
+	return err;
+}
+
+BSLAB_EXPORT_INTERNAL(bslab_report_sink_set);
+
 /**
  * bslab_bug() - report a bug a caller made with a cache's memory
  * @cp: the cache
@@ -108,21 +161,29 @@ static DEFINE_RATELIMIT_STATE(bslab_bug_rs, 5 * HZ, 100);
  * question, so its own state is sound.  The caller counts the report in
  * the counter of its kind.
  *
+ * A report a test counts (see bslab_report_sink_set()) is printed as
+ * "bslab: counted by a test: BUG <cache>: <what>" and taints nothing.
+ *
  * Return: true if the report was printed (not rate-limited); details a
  * caller adds are printed only then.
  */
 bool bslab_bug(struct bslab_cache *cp, const char *fmt, ...)
 {
+	bool counted = report_counted();
 	struct va_format vaf;
 	va_list args;
 
-	add_taint(TAINT_BAD_PAGE, LOCKDEP_STILL_OK);
+	if (!counted)
+		add_taint(TAINT_BAD_PAGE, LOCKDEP_STILL_OK);
 	if (!__ratelimit(&bslab_bug_rs))
 		return false;
 	va_start(args, fmt);
 	vaf.fmt = fmt;
 	vaf.va = &args;
-	pr_err("bslab: BUG %s: %pV\n", cp->name, &vaf);
+	if (counted)
+		pr_info("bslab: counted by a test: BUG %s: %pV\n", cp->name, &vaf);
+	else
+		pr_err("bslab: BUG %s: %pV\n", cp->name, &vaf);
 	va_end(args);
 	print_stack(1);
 	return true;

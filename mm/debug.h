@@ -53,6 +53,20 @@ void bslab_redzone_report(struct bslab_cache *cp, const void *obj, size_t at,
 void bslab_slab_poison_all(struct bslab_cache *cp);
 bool bslab_debug_alloc_fails(struct bslab_cache *cp, gfp_t gfp);
 __printf(2, 3) bool bslab_bug(struct bslab_cache *cp, const char *fmt, ...);
+
+/**
+ * struct bslab_report_sink - where a test counts the reports it provokes
+ * @task: the task whose reports are counted
+ * @any_task: count every task's reports, not only @task's
+ * @reports: how many were counted
+ */
+struct bslab_report_sink {
+	struct task_struct *task;
+	bool any_task;
+	atomic_t reports;
+};
+
+int bslab_report_sink_set(struct bslab_report_sink *sink);
 void bslab_debug_exit(void);
 
 enum bslab_bad_free bslab_free_diagnose(struct bslab_cache *cp,
