@@ -3,13 +3,15 @@
 # bslab: the user-facing targets.  The modules themselves are described in
 # Kbuild; this file only drives the kernel's build system and the scripts.
 #
-#   make            build bslab.ko, bslab_test.ko and the demo against KDIR
-#                   (default: the cached debug test kernel, built if needed)
+#   make            build bslab.ko, its demo and (on a kernel with KUnit)
+#                   its tests against the kernel you run, as any out-of-tree
+#                   module: KDIR, default /lib/modules/$(uname -r)/build
+#   make install    bslab.ko and the demo into /lib/modules (modules_install)
 #   make check      the tests: boot QEMU, run every KUnit suite, judge the log
 #                   (EXTRA_TESTS=<dir> adds client test modules; KVER=6.1
 #                   or 7.2 for another kernel, FLAVOUR=kcsan or rt another
-#                   checker; HOTPLUG_SECONDS, default 180, the length of
-#                   the CPU hotplug storm)
+#                   checker; HOTPLUG_SECONDS the length of the CPU hotplug
+#                   storm)
 #   make run        boot QEMU, run the demo workload, show the stats files
 #   make check-distro  bslab on Debian's stock 6.1, 6.1-rt and 6.12 kernels
 #                   (their headers, their vmlinuz): load, stats, hotplug,
@@ -18,7 +20,7 @@
 #   make check-deb  build it, install it, dkms build for those three
 #                   kernels' headers, build a client against it, purge it
 #   make soak       bslab_soak under CPU hotplug, drop_caches, fault
-#                   injection and readers for SOAK_SECONDS (default 300)
+#                   injection and readers for SOAK_SECONDS
 #   make bench      bslab against SLUB on the perf kernel: build/bench/results.*
 #   make checkpatch checkpatch --strict on every source file
 #   make sparse     rebuild with sparse (C=2)
@@ -27,28 +29,58 @@
 #                   every script (build/tools; make check runs them too)
 #   make clean
 
-# The kernel: Debian's linux-source-$(KVER) (6.1, 6.12, 7.2) built with
-# qemu/base.config + qemu/$(FLAVOUR).config (debug, kcsan, rt, perf).
-KVER ?= 6.12
-FLAVOUR ?= debug
-SOAK_SECONDS ?= 300
-HOTPLUG_SECONDS ?= 180
-KDIR ?= $(shell $(CURDIR)/scripts/kernel.sh $(FLAVOUR) $(KVER) | tail -n 1)
-KSRC = $(shell readlink -f $(KDIR)/source)
+# The test targets (check, run, soak, bench, layout, checkpatch, sparse)
+# build their own kernels: Debian's linux-source-$(KVER) built with
+# qemu/base.config + qemu/$(FLAVOUR).config (scripts/kernel.sh; the
+# defaults of KVER, FLAVOUR and the other knobs are stated once, in the
+# scripts that use them).  KDIR on the command line points them at a
+# kernel of your own instead.  Plain make and make install use KDIR, by
+# default the running kernel's headers.
+KDIR ?= /lib/modules/$(shell uname -r)/build
+# (each looked up once, when first used)
+TEST_KDIR = $(eval TEST_KDIR := $$(shell $(CURDIR)/scripts/kernel.sh | tail -n 1))$(TEST_KDIR)
+KSRC = $(eval KSRC := $$(shell readlink -f $(TEST_KDIR)/source))$(KSRC)
 SOURCES = $(wildcard include/*.h mm/*.[ch] kunit/*.[ch] examples/*/*.c) \
 	  demo/bslab_demo.c bench/bslab_bench.c soak/bslab_soak.c
 
+# Build in the checkout against the kernel $(1), with kbuild targets $(2).
+# Out-of-tree kbuild cannot tell that another kernel is meant (its command
+# lines are the same, relative to the kernel) and would keep objects built
+# for the old one, which oops at once: the kernel the objects are for is
+# recorded in .bslab-kdir, and another one cleans first.
+define build_here
+	@k=$$(readlink -f $(1)); \
+	if [ "$$(cat .bslab-kdir 2>/dev/null)" != "$$k" ]; then \
+		echo "bslab: building for $$k for the first time; cleaning"; \
+		$(MAKE) -C $$k M=$(CURDIR) clean >/dev/null 2>&1 || true; \
+	fi; \
+	rm -f .bslab-kdir; \
+	$(MAKE) -C $$k M=$(CURDIR) $(2) && echo "$$k" >.bslab-kdir
+endef
+
 all: modules
 
-modules:
-	bash scripts/modules.sh $(KDIR) /dev/stdout
+headers:
+	@test -f $(KDIR)/Makefile || { \
+		echo "bslab: no kernel build directory at $(KDIR)."; \
+		echo "  For the kernel you run: apt-get install linux-headers-$$(uname -r)"; \
+		echo "  For another: make KDIR=<its build directory>."; \
+		echo "  (make check and make run build their own test kernels.)"; \
+		exit 1; }
 
+modules: headers
+	$(call build_here,$(KDIR),modules)
+
+install: headers
+	$(call build_here,$(KDIR),BSLAB_ONLY=1 modules modules_install)
+
+# (make passes KDIR, KVER, FLAVOUR and the others to the scripts when they
+# are given on its command line or in the environment.)
 check:
-	KDIR=$(KDIR) EXTRA_TESTS=$(EXTRA_TESTS) HOTPLUG_SECONDS=$(HOTPLUG_SECONDS) \
-		bash scripts/check.sh
+	bash scripts/check.sh
 
 run:
-	KDIR=$(KDIR) bash scripts/run.sh
+	bash scripts/run.sh
 
 bench:
 	bash scripts/bench.sh
@@ -63,7 +95,7 @@ check-deb:
 	bash scripts/deb.sh check
 
 soak:
-	SOAK_SECONDS=$(SOAK_SECONDS) KVER=$(KVER) FLAVOUR=$(FLAVOUR) bash scripts/soak.sh
+	bash scripts/soak.sh
 
 checkpatch:
 	$(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse \
@@ -78,7 +110,7 @@ checkpatch:
 		-f include/trace/events/bslab.h
 
 sparse:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 modules
+	$(call build_here,$(TEST_KDIR),C=2 modules)
 
 layout:
 	bash scripts/layout.sh
@@ -96,4 +128,4 @@ clean:
 		-o -name '*.symvers' -o -name 'modules.order' \) -type f \
 		-print0 | xargs -0 rm -f
 
-.PHONY: all modules check check-distro deb check-deb run bench soak checkpatch sparse layout tools clean
+.PHONY: all headers modules install check check-distro deb check-deb run bench soak checkpatch sparse layout tools clean

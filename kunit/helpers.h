@@ -95,6 +95,9 @@ void tst_job_start(struct kunit *test, struct tst_cpu_job *job);
 u64 tst_log_mark(void);
 __printf(2, 3) unsigned int tst_log_count(u64 mark, const char *fmt, ...);
 #define tst_logged(mark, ...) (tst_log_count(mark, __VA_ARGS__) > 0)
+/* Was a free of @obj into the cache @name refused and reported once, for @why? */
+#define tst_refused(mark, name, obj, why) \
+	(tst_log_count(mark, "BUG %s: invalid free of %p: %s", name, obj, why) == 1)
 __printf(1, 2) void tst_expect_report(const char *fmt, ...);
 struct bslab_report_sink *tst_count_reports(struct kunit *test, bool any_task);
 unsigned int tst_reports(struct bslab_report_sink *sink);

@@ -46,18 +46,6 @@ module_param(hotplug_seconds, uint, 0444);
 MODULE_PARM_DESC(hotplug_seconds,
 		 "length of the readers x create/destroy x CPU hotplug test (default 180)");
 
-#define REFUSED "BUG %s: invalid free of %p: %s"
-
-/*
- * Was a free of @obj into the cache @name refused and reported once, for
- * @why?  (The test counts the reports: tst_count_reports().)
- */
-static bool reported(u64 mark, const char *name, const void *obj,
-		     const char *why)
-{
-	return tst_log_count(mark, REFUSED, name, obj, why) == 1;
-}
-
 /* ---- the cache layer: destroying a cache twice ---- */
 
 static void destroy_twice(struct kunit *test)
@@ -259,16 +247,16 @@ static void magazine_free_check(struct kunit *test)
 	bslab_cache_free(a, (void *)a);		/* the cache structure */
 	KUNIT_EXPECT_EQ(test, tst_stat(a, free_invalid), 5);
 	KUNIT_EXPECT_EQ(test, tst_stat(a, buf_magazine), 0);
-	KUNIT_EXPECT_TRUE(test, reported(mark, "t_rel_check_a", km,
-					 "not memory of a bslab slab"));
-	KUNIT_EXPECT_TRUE(test, reported(mark, "t_rel_check_a", &stack_word,
-					 stack_why));
-	KUNIT_EXPECT_TRUE(test, reported(mark, "t_rel_check_a", x + 8,
-					 "not the start of an object"));
-	KUNIT_EXPECT_TRUE(test, reported(mark, "t_rel_check_a", y,
-					 "it belongs to cache t_rel_check_b"));
-	KUNIT_EXPECT_TRUE(test, reported(mark, "t_rel_check_a", a,
-					 "not memory of a bslab slab"));
+	KUNIT_EXPECT_TRUE(test, tst_refused(mark, "t_rel_check_a", km,
+					    "not memory of a bslab slab"));
+	KUNIT_EXPECT_TRUE(test, tst_refused(mark, "t_rel_check_a", &stack_word,
+					    stack_why));
+	KUNIT_EXPECT_TRUE(test, tst_refused(mark, "t_rel_check_a", x + 8,
+					    "not the start of an object"));
+	KUNIT_EXPECT_TRUE(test, tst_refused(mark, "t_rel_check_a", y,
+					    "it belongs to cache t_rel_check_b"));
+	KUNIT_EXPECT_TRUE(test, tst_refused(mark, "t_rel_check_a", a,
+					    "not memory of a bslab slab"));
 	KUNIT_EXPECT_EQ(test, tst_reports(sink), 5);
 
 	bslab_cache_free(a, x);
@@ -276,8 +264,8 @@ static void magazine_free_check(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tst_reports(sink), 6);
 	KUNIT_EXPECT_EQ(test, tst_stat(a, free_invalid), 6);
 	KUNIT_EXPECT_EQ(test, tst_stat(a, buf_magazine), 1);
-	KUNIT_EXPECT_TRUE(test, reported(mark, "t_rel_check_a", x,
-					 "the object is already free (double free)"));
+	KUNIT_EXPECT_TRUE(test, tst_refused(mark, "t_rel_check_a", x,
+					    "the object is already free (double free)"));
 
 	/* nothing bad was put into a magazine: only x comes back, once */
 	for (i = 0; i < ARRAY_SIZE(got); i++) {
@@ -299,10 +287,10 @@ static void magazine_free_check(struct kunit *test)
 	mark = tst_log_mark();
 	bslab_cache_free_bulk(a, 3, got);
 	KUNIT_EXPECT_EQ(test, tst_reports(sink), 8);
-	KUNIT_EXPECT_TRUE(test, reported(mark, "t_rel_check_a", km,
-					 "not memory of a bslab slab"));
-	KUNIT_EXPECT_TRUE(test, reported(mark, "t_rel_check_a", y,
-					 "it belongs to cache t_rel_check_b"));
+	KUNIT_EXPECT_TRUE(test, tst_refused(mark, "t_rel_check_a", km,
+					    "not memory of a bslab slab"));
+	KUNIT_EXPECT_TRUE(test, tst_refused(mark, "t_rel_check_a", y,
+					    "it belongs to cache t_rel_check_b"));
 	KUNIT_EXPECT_EQ(test, tst_stat(a, free_invalid), 8);
 	KUNIT_EXPECT_EQ(test, tst_stat(a, buf_inuse), 0);
 	KUNIT_EXPECT_EQ(test, tst_stat(b, free_invalid), 0);
@@ -329,8 +317,8 @@ static void wrong_size_class(struct kunit *test)
 	bslab_free(small, 4096);
 	KUNIT_EXPECT_EQ(test, tst_stat(c4k, free_invalid), bad4k + 1);
 	KUNIT_EXPECT_EQ(test, tst_reports(sink), 1);
-	KUNIT_EXPECT_TRUE(test, reported(mark, "bslab_alloc_4096", small,
-					 "it belongs to cache bslab_alloc_16"));
+	KUNIT_EXPECT_TRUE(test, tst_refused(mark, "bslab_alloc_4096", small,
+					    "it belongs to cache bslab_alloc_16"));
 	for (i = 0; i < ARRAY_SIZE(again); i++) {
 		again[i] = bslab_alloc(4096, GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, again[i]);
@@ -366,8 +354,8 @@ static void free_check_off(struct kunit *test)
 	bslab_cache_reap(a);
 	KUNIT_EXPECT_EQ(test, tst_stat(a, free_invalid), 1);
 	KUNIT_EXPECT_EQ(test, tst_reports(sink), 1);
-	KUNIT_EXPECT_TRUE(test, reported(mark, "t_rel_nocheck", x,
-					 "the object is already free (double free)"));
+	KUNIT_EXPECT_TRUE(test, tst_refused(mark, "t_rel_nocheck", x,
+					    "the object is already free (double free)"));
 	KUNIT_EXPECT_EQ(test, tst_stat(a, mem_total), 0);
 }
 
@@ -396,10 +384,10 @@ static void slab_double_free(struct kunit *test)
 	bslab_cache_free(a, x + a->chunk * 5);	/* never allocated */
 	KUNIT_EXPECT_EQ(test, tst_stat(a, free_invalid), 2);
 	KUNIT_EXPECT_EQ(test, tst_reports(sink), 2);
-	KUNIT_EXPECT_TRUE(test, reported(mark, "t_rel_dfree", x,
-					 "the object is already free (double free)"));
-	KUNIT_EXPECT_TRUE(test, reported(mark, "t_rel_dfree", x + a->chunk * 5,
-					 "the object was never allocated"));
+	KUNIT_EXPECT_TRUE(test, tst_refused(mark, "t_rel_dfree", x,
+					    "the object is already free (double free)"));
+	KUNIT_EXPECT_TRUE(test, tst_refused(mark, "t_rel_dfree", x + a->chunk * 5,
+					    "the object was never allocated"));
 	KUNIT_EXPECT_EQ(test, tst_stat(a, buf_inuse), 1);
 	KUNIT_ASSERT_EQ(test, 0, bslab_obj_info(a, y, &info));
 	KUNIT_EXPECT_EQ(test, info.inuse, 1);

@@ -342,60 +342,60 @@ void bslab_internal_destroy(struct bslab_cache **caches, unsigned int n)
 	}
 }
 
-void bslab_cache_destroy(struct bslab_cache *cache)
+void bslab_cache_destroy(struct bslab_cache *cp)
 {
 	unsigned long inuse, flags;
 	bool live, dead;
 
-	if (IS_ERR_OR_NULL(cache))
+	if (IS_ERR_OR_NULL(cp))
 		return;
 	might_sleep();
 
 	mutex_lock(&bslab_setup_mutex);
-	live = cache_listed(cache, &bslab_caches);
-	dead = !live && cache_listed(cache, &bslab_dead_caches);
+	live = cache_listed(cp, &bslab_caches);
+	dead = !live && cache_listed(cp, &bslab_dead_caches);
 	if (!live) {
 		mutex_unlock(&bslab_setup_mutex);
 		if (dead)
 			pr_err("bslab: cache %s: destroyed twice (it is dead, kept for objects still allocated)\n",
-			       cache->name);
+			       cp->name);
 		else
 			pr_err("bslab: %s(%p): not a live cache (destroyed twice?)\n",
-			       __func__, cache);
+			       __func__, cp);
 		return;
 	}
 	mutex_lock(&bslab_caches_mutex);
-	list_del_rcu(&cache->caches);
+	list_del_rcu(&cp->caches);
 	mutex_unlock(&bslab_caches_mutex);
 	/* debugfs_remove() waits for readers: never under bslab_caches_mutex */
-	bslab_debugfs_remove(cache);
+	bslab_debugfs_remove(cp);
 	mutex_unlock(&bslab_setup_mutex);
 	synchronize_rcu();	/* the CPU-dead callback no longer sees it */
 
-	bslab_cpu_layer_drain(cache);
-	bslab_slab_release_empty(cache, false);
-	inuse = bslab_slab_out(cache);
+	bslab_cpu_layer_drain(cp);
+	bslab_slab_release_empty(cp, false);
+	inuse = bslab_slab_out(cp);
 	/* after the last free into the slab layer, which may queue it */
-	cancel_work_sync(&cache->work);
+	cancel_work_sync(&cp->work);
 	/* a free of a live object may have deferred a slab to the cancelled work */
-	bslab_slab_destroy_deferred(cache);
+	bslab_slab_destroy_deferred(cp);
 	if (!inuse) {
-		cache_struct_destroy(cache);
+		cache_struct_destroy(cp);
 		return;
 	}
 
 	pr_err("bslab: cache %s: destroyed with %lu objects still allocated; keeping their %lu slabs until they are freed\n",
-	       cache->name, inuse, slab_total(cache));
-	bslab_audit_leaks(cache);
+	       cp->name, inuse, slab_total(cp));
+	bslab_audit_leaks(cp);
 	/* later frees of those objects go straight to the slabs */
-	cache->flags |= BSLAB_NOMAGAZINE;
+	cp->flags |= BSLAB_NOMAGAZINE;
 	mutex_lock(&bslab_setup_mutex);
-	raw_spin_lock_irqsave(&cache->lock, flags);
-	cache->dead = true;
-	raw_spin_unlock_irqrestore(&cache->lock, flags);
-	list_add_tail(&cache->caches, &bslab_dead_caches);
+	raw_spin_lock_irqsave(&cp->lock, flags);
+	cp->dead = true;
+	raw_spin_unlock_irqrestore(&cp->lock, flags);
+	list_add_tail(&cp->caches, &bslab_dead_caches);
 	mutex_unlock(&bslab_setup_mutex);
-	schedule_work(&cache->work);	/* in case the last one came back already */
+	schedule_work(&cp->work);	/* in case the last one came back already */
 }
 EXPORT_SYMBOL_GPL(bslab_cache_destroy);
 
@@ -405,20 +405,20 @@ EXPORT_SYMBOL_GPL(bslab_cache_destroy);
  * slow paths go on, still inside the layer, to swap or exchange magazines
  * (magazine.c), and count an interrupted layer (cpu_busy).
  */
-static __always_inline void *cpu_alloc(struct bslab_cache *cache, bool slow)
+static __always_inline void *cpu_alloc(struct bslab_cache *cp, bool slow)
 {
 	struct bslab_cpu_cache *cc;
 	void *obj;
 
-	if (unlikely(!cpu_layer_enter(cache, &cc))) {
+	if (unlikely(!cpu_layer_enter(cp, &cc))) {
 		if (slow)
-			this_cpu_inc(cache->cpu->ev.cpu_busy);
+			this_cpu_inc(cp->cpu->ev.cpu_busy);
 		return NULL;
 	}
-	obj = cpu_pop(cache, cc);
+	obj = cpu_pop(cp, cc);
 	if (slow && !obj)
-		obj = bslab_cpu_alloc_slow(cache, cc);
-	cpu_layer_exit(cache, cc);
+		obj = bslab_cpu_alloc_slow(cp, cc);
+	cpu_layer_exit(cp, cc);
 	return obj;
 }
 
@@ -429,23 +429,23 @@ enum cpu_free_result {
 };
 
 static __always_inline enum cpu_free_result
-cpu_free(struct bslab_cache *cache, void *obj, bool slow)
+cpu_free(struct bslab_cache *cp, void *obj, bool slow)
 {
 	enum cpu_free_result done = CPU_FREE_NOT;
 	struct bslab_cpu_cache *cc;
 
-	if (unlikely(!cpu_layer_enter(cache, &cc))) {
+	if (unlikely(!cpu_layer_enter(cp, &cc))) {
 		if (slow)
-			this_cpu_inc(cache->cpu->ev.cpu_busy);
+			this_cpu_inc(cp->cpu->ev.cpu_busy);
 		return CPU_FREE_NOT;
 	}
 	if (cpu_freed_last(cc, obj))
 		done = slow ? CPU_FREE_DOUBLE : CPU_FREE_NOT;
-	else if (likely(cpu_push(cache, cc, obj)))
+	else if (likely(cpu_push(cp, cc, obj)))
 		done = CPU_FREE_DONE;
-	else if (slow && bslab_cpu_free_slow(cache, cc, obj))
+	else if (slow && bslab_cpu_free_slow(cp, cc, obj))
 		done = CPU_FREE_DONE;
-	cpu_layer_exit(cache, cc);
+	cpu_layer_exit(cp, cc);
 	return done;
 }
 
@@ -457,54 +457,54 @@ cpu_free(struct bslab_cache *cache, void *obj, bool slow)
  * why that is enough); an interrupt that finds the word set goes to the
  * slab layer.
  */
-static noinline void *cache_alloc_slow(struct bslab_cache *cache, gfp_t gfp)
+static noinline void *cache_alloc_slow(struct bslab_cache *cp, gfp_t gfp)
 {
 	void *obj;
 
-	if (unlikely((gfp & __GFP_ZERO) && cache->ctor)) {
+	if (unlikely((gfp & __GFP_ZERO) && cp->ctor)) {
 		pr_err_ratelimited("bslab: cache %s: __GFP_ZERO would destroy constructed state\n",
-				   cache->name);
+				   cp->name);
 		return NULL;
 	}
 	might_alloc(gfp);
-	if (debug_modes(cache) && bslab_debug_alloc_fails(cache, gfp))
+	if (debug_modes(cp) && bslab_debug_alloc_fails(cp, gfp))
 		return NULL;
 
-	obj = cpu_alloc(cache, true);
+	obj = cpu_alloc(cp, true);
 	if (!obj) {
-		obj = bslab_slab_alloc(cache, gfp);
+		obj = bslab_slab_alloc(cp, gfp);
 		if (!obj)
 			return NULL;
-		this_cpu_inc(cache->cpu->ev.alloc_slab);
+		this_cpu_inc(cp->cpu->ev.alloc_slab);
 	}
-	bslab_san_alloc(cache, obj, gfp);
+	bslab_san_alloc(cp, obj, gfp);
 	if (gfp & __GFP_ZERO)
-		memset(obj, 0, cache->size);
-	trace_bslab_alloc(cache->name, obj, cache->size, _RET_IP_, gfp);
+		memset(obj, 0, cp->size);
+	trace_bslab_alloc(cp->name, obj, cp->size, _RET_IP_, gfp);
 	return obj;
 }
 
 /* A pointer that failed the free check: say why, count it, drop it. */
-static noinline void cache_free_refused(struct bslab_cache *cache, void *obj)
+static noinline void cache_free_refused(struct bslab_cache *cp, void *obj)
 {
-	bslab_free_invalid(cache, obj, bslab_free_diagnose(cache, obj));
+	bslab_free_invalid(cp, obj, bslab_free_diagnose(cp, obj));
 }
 
-static noinline void cache_free_slow(struct bslab_cache *cache, void *obj)
+static noinline void cache_free_slow(struct bslab_cache *cp, void *obj)
 {
 	bool rt_retry = IS_ENABLED(CONFIG_PREEMPT_RT);
 	enum cpu_free_result done;
 
 again:
-	done = cpu_free(cache, obj, true);
+	done = cpu_free(cp, obj, true);
 	if (done == CPU_FREE_DOUBLE) {
-		bslab_free_invalid(cache, obj, BSLAB_FREE_DOUBLE);
+		bslab_free_invalid(cp, obj, BSLAB_FREE_DOUBLE);
 		return;
 	}
 	if (done == CPU_FREE_DONE)
 		return;
 	/* PREEMPT_RT: the magazine the CPU layer could not allocate */
-	if (rt_retry && bslab_depot_add_empty(cache)) {
+	if (rt_retry && bslab_depot_add_empty(cp)) {
 		rt_retry = false;
 		goto again;
 	}
@@ -514,8 +514,8 @@ again:
 	 * grace period.
 	 */
 	preempt_disable();
-	if (bslab_slab_free_batch(cache, 1, &obj))
-		this_cpu_inc(cache->cpu->ev.free_slab);
+	if (bslab_slab_free_batch(cp, 1, &obj))
+		this_cpu_inc(cp->cpu->ev.free_slab);
 	preempt_enable();
 }
 
@@ -525,40 +525,40 @@ again:
  * need no stack frame.  Free first makes the free check (see the top of
  * this file).
  */
-void *bslab_cache_alloc(struct bslab_cache *cache, gfp_t gfp)
+void *bslab_cache_alloc(struct bslab_cache *cp, gfp_t gfp)
 {
 	void *obj;
 
 	if (unlikely(gfp & __GFP_ZERO))
-		return cache_alloc_slow(cache, gfp);
+		return cache_alloc_slow(cp, gfp);
 	might_alloc(gfp);
-	obj = cpu_alloc(cache, false);
+	obj = cpu_alloc(cp, false);
 	if (unlikely(!obj))
-		return cache_alloc_slow(cache, gfp);
-	trace_bslab_alloc(cache->name, obj, cache->size, _RET_IP_, gfp);
-	return bslab_san_alloc(cache, obj, gfp);
+		return cache_alloc_slow(cp, gfp);
+	trace_bslab_alloc(cp->name, obj, cp->size, _RET_IP_, gfp);
+	return bslab_san_alloc(cp, obj, gfp);
 }
 EXPORT_SYMBOL_GPL(bslab_cache_alloc);
 
-void bslab_cache_free(struct bslab_cache *cache, void *obj)
+void bslab_cache_free(struct bslab_cache *cp, void *obj)
 {
 	if (unlikely(!obj))
 		return;
 	if (static_branch_likely(&bslab_free_check)) {
-		if (unlikely(!free_check_ok(cache, obj))) {
-			cache_free_refused(cache, obj);
+		if (unlikely(!free_check_ok(cp, obj))) {
+			cache_free_refused(cp, obj);
 			return;
 		}
-		if (unlikely(!bslab_san_free(cache, obj))) {
-			bslab_free_invalid(cache, obj, BSLAB_FREE_DOUBLE);
+		if (unlikely(!bslab_san_free(cp, obj))) {
+			bslab_free_invalid(cp, obj, BSLAB_FREE_DOUBLE);
 			return;
 		}
 	} else {
-		bslab_san_free_unchecked(cache, obj);
+		bslab_san_free_unchecked(cp, obj);
 	}
-	trace_bslab_free(cache->name, obj, _RET_IP_);
-	if (unlikely(cpu_free(cache, obj, false) != CPU_FREE_DONE))
-		cache_free_slow(cache, obj);
+	trace_bslab_free(cp->name, obj, _RET_IP_);
+	if (unlikely(cpu_free(cp, obj, false) != CPU_FREE_DONE))
+		cache_free_slow(cp, obj);
 }
 EXPORT_SYMBOL_GPL(bslab_cache_free);
 
@@ -567,7 +567,7 @@ EXPORT_SYMBOL_GPL(bslab_cache_free);
  * Nothing at all (not even the loop) on a kernel without the sanitizers
  * and tracepoints.
  */
-static __always_inline void bulk_out(struct bslab_cache *cache, size_t n,
+static __always_inline void bulk_out(struct bslab_cache *cp, size_t n,
 				     void **objs, gfp_t gfp)
 {
 	size_t i;
@@ -575,8 +575,8 @@ static __always_inline void bulk_out(struct bslab_cache *cache, size_t n,
 	if (!BSLAB_SANITIZERS && !IS_ENABLED(CONFIG_TRACEPOINTS))
 		return;
 	for (i = 0; i < n; i++) {
-		bslab_san_alloc(cache, objs[i], gfp);
-		trace_bslab_alloc(cache->name, objs[i], cache->size, _RET_IP_,
+		bslab_san_alloc(cp, objs[i], gfp);
+		trace_bslab_alloc(cp->name, objs[i], cp->size, _RET_IP_,
 				  gfp);
 	}
 }
@@ -589,83 +589,83 @@ static __always_inline void bulk_out(struct bslab_cache *cache, size_t n,
  * magazines and the depot are empty (or the cache has none) does the rest
  * come from the slab layer, in one batch under one lock hold.
  */
-int bslab_cache_alloc_bulk(struct bslab_cache *cache, gfp_t gfp, size_t n,
+int bslab_cache_alloc_bulk(struct bslab_cache *cp, gfp_t gfp, size_t n,
 			   void **objs)
 {
 	size_t got = 0, more;
 
 	if (gfp & __GFP_ZERO) {
 		pr_err("bslab: cache %s: __GFP_ZERO is not supported by bulk allocation\n",
-		       cache->name);
+		       cp->name);
 		return 0;
 	}
 	might_alloc(gfp);
-	if (debug_modes(cache) && bslab_debug_alloc_fails(cache, gfp))
+	if (debug_modes(cp) && bslab_debug_alloc_fails(cp, gfp))
 		return 0;
 	while (got < n) {
-		more = bslab_cpu_take(cache, n - got, objs + got);
-		bulk_out(cache, more, objs + got, gfp);
+		more = bslab_cpu_take(cp, n - got, objs + got);
+		bulk_out(cp, more, objs + got, gfp);
 		got += more;
 		if (got == n ||
-		    !READ_ONCE(cache->depot.nfull))	/* nothing to exchange */
+		    !READ_ONCE(cp->depot.nfull))	/* nothing to exchange */
 			break;
-		objs[got] = bslab_cache_alloc(cache, gfp);
+		objs[got] = bslab_cache_alloc(cp, gfp);
 		if (!objs[got])
 			goto fail;
 		got++;
 	}
 	if (got == n)
 		return n;
-	more = bslab_slab_alloc_batch(cache, gfp, n - got, objs + got);
+	more = bslab_slab_alloc_batch(cp, gfp, n - got, objs + got);
 	if (more == n - got) {
-		this_cpu_add(cache->cpu->ev.alloc_slab, more);
-		bulk_out(cache, more, objs + got, gfp);
+		this_cpu_add(cp->cpu->ev.alloc_slab, more);
+		bulk_out(cp, more, objs + got, gfp);
 		return n;
 	}
-	bslab_slab_free_batch(cache, more, objs + got);
+	bslab_slab_free_batch(cp, more, objs + got);
 fail:
 	/* all or nothing */
-	bslab_cache_free_bulk(cache, got, objs);
+	bslab_cache_free_bulk(cp, got, objs);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(bslab_cache_alloc_bulk);
 
-void bslab_cache_free_bulk(struct bslab_cache *cache, size_t n, void **objs)
+void bslab_cache_free_bulk(struct bslab_cache *cp, size_t n, void **objs)
 {
 	size_t i = 0;
 
-	if (cache->flags & BSLAB_NOMAGAZINE) {
+	if (cp->flags & BSLAB_NOMAGAZINE) {
 		/* each free checked and seen on its own */
 		if (BSLAB_SANITIZERS || trace_bslab_free_enabled()) {
 			for (; i < n; i++)
-				bslab_cache_free(cache, objs[i]);
+				bslab_cache_free(cp, objs[i]);
 			return;
 		}
 		preempt_disable();	/* see cache_free_slow() */
-		this_cpu_add(cache->cpu->ev.free_slab,
-			     bslab_slab_free_batch(cache, n, objs));
+		this_cpu_add(cp->cpu->ev.free_slab,
+			     bslab_slab_free_batch(cp, n, objs));
 		preempt_enable();
 		return;
 	}
 	while (i < n) {
-		i += bslab_cpu_put(cache, n - i, objs + i);
+		i += bslab_cpu_put(cp, n - i, objs + i);
 		if (i < n)
-			bslab_cache_free(cache, objs[i++]);  /* exchanges */
+			bslab_cache_free(cp, objs[i++]);  /* exchanges */
 	}
 }
 EXPORT_SYMBOL_GPL(bslab_cache_free_bulk);
 
-void bslab_cache_reap(struct bslab_cache *cache)
+void bslab_cache_reap(struct bslab_cache *cp)
 {
 	might_sleep();
-	bslab_cpu_drain_all(cache);
-	bslab_reap_now(cache, BSLAB_REAP_ALL);
-	if (cache->large)
-		bslab_hash_rescale(cache);
+	bslab_cpu_drain_all(cp);
+	bslab_reap_now(cp, BSLAB_REAP_ALL);
+	if (cp->large)
+		bslab_hash_rescale(cp);
 }
 EXPORT_SYMBOL_GPL(bslab_cache_reap);
 
-static void sum_cpu_events(struct bslab_cache *cache,
+static void sum_cpu_events(struct bslab_cache *cp,
 			   struct bslab_cpu_events *sum)
 {
 	const unsigned int n = sizeof(*sum) / sizeof(u64);
@@ -675,41 +675,41 @@ static void sum_cpu_events(struct bslab_cache *cache,
 
 	memset(sum, 0, sizeof(*sum));
 	for_each_possible_cpu(cpu) {
-		from = (const u64 *)&per_cpu_ptr(cache->cpu, cpu)->ev;
+		from = (const u64 *)&per_cpu_ptr(cp->cpu, cpu)->ev;
 		for (i = 0; i < n; i++)
 			to[i] += READ_ONCE(from[i]);
 	}
 }
 
-void bslab_cache_stats(struct bslab_cache *cache, struct bslab_stats *st)
+void bslab_cache_stats(struct bslab_cache *cp, struct bslab_stats *st)
 {
 	unsigned long flags, out, slabs;
 
-	raw_spin_lock_irqsave(&cache->lock, flags);
-	slabs = slab_total(cache);
-	st->slab_ev = cache->ev;
-	st->slab_full = cache->nr_full;
-	st->slab_partial = cache->nr_partial;
-	st->slab_empty = cache->nr_empty + cache->nr_deferred;
-	out = cache->buf_out;
-	st->buf_out_max = cache->buf_out_max;
-	st->hash_size = cache->large ? 1UL << cache->hash_bits : 0;
-	st->color_next = cache->color_next;
-	st->irq_reserve = cache->irq_reserve;
-	raw_spin_unlock_irqrestore(&cache->lock, flags);
+	raw_spin_lock_irqsave(&cp->lock, flags);
+	slabs = slab_total(cp);
+	st->slab_ev = cp->ev;
+	st->slab_full = cp->nr_full;
+	st->slab_partial = cp->nr_partial;
+	st->slab_empty = cp->nr_empty + cp->nr_deferred;
+	out = cp->buf_out;
+	st->buf_out_max = cp->buf_out_max;
+	st->hash_size = cp->large ? 1UL << cp->hash_bits : 0;
+	st->color_next = cp->color_next;
+	st->irq_reserve = cp->irq_reserve;
+	raw_spin_unlock_irqrestore(&cp->lock, flags);
 
-	raw_spin_lock_irqsave(&cache->depot.lock, flags);
-	st->depot_ev = cache->depot.ev;
-	st->full_magazines = cache->depot.nfull;
-	st->empty_magazines = cache->depot.nempty;
-	raw_spin_unlock_irqrestore(&cache->depot.lock, flags);
-	st->magazine_size = bslab_magazine_size(cache);
+	raw_spin_lock_irqsave(&cp->depot.lock, flags);
+	st->depot_ev = cp->depot.ev;
+	st->full_magazines = cp->depot.nfull;
+	st->empty_magazines = cp->depot.nempty;
+	raw_spin_unlock_irqrestore(&cp->depot.lock, flags);
+	st->magazine_size = bslab_magazine_size(cp);
 
 	/*
 	 * Per-CPU counters are read while CPUs update them: exact when the
 	 * cache is quiet, within a few operations otherwise.
 	 */
-	sum_cpu_events(cache, &st->cpu_ev);
+	sum_cpu_events(cp, &st->cpu_ev);
 	st->alloc = st->alloc_cpu + st->alloc_swap + st->alloc_depot +
 		    st->alloc_slab;
 	st->free = st->free_cpu + st->free_swap + st->free_depot +
@@ -717,24 +717,24 @@ void bslab_cache_stats(struct bslab_cache *cache, struct bslab_stats *st)
 	st->buf_inuse = st->alloc > st->free ? st->alloc - st->free : 0;
 	st->buf_magazine = out > st->buf_inuse ? out - st->buf_inuse : 0;
 
-	st->buf_size = cache->size;
-	st->align = cache->align;
-	st->chunk_size = cache->chunk;
-	st->slab_size = slab_bytes(cache);
-	st->buf_per_slab = cache->objs;
-	st->buf_total = slabs * cache->objs;
+	st->buf_size = cp->size;
+	st->align = cp->align;
+	st->chunk_size = cp->chunk;
+	st->slab_size = slab_bytes(cp);
+	st->buf_per_slab = cp->objs;
+	st->buf_total = slabs * cp->objs;
 	st->buf_constructed = st->buf_magazine +
-			      (cache->ctor ? st->buf_total - out : 0);
+			      (cp->ctor ? st->buf_total - out : 0);
 	st->mem_total = slabs * st->slab_size;
-	st->offslab = cache->large;
-	st->color_step = cache->color_step;
-	st->color_max = cache->color_max;
+	st->offslab = cp->large;
+	st->color_step = cp->color_step;
+	st->color_max = cp->color_max;
 }
 EXPORT_SYMBOL_GPL(bslab_cache_stats);
 
-const char *bslab_cache_name(const struct bslab_cache *cache)
+const char *bslab_cache_name(const struct bslab_cache *cp)
 {
-	return cache->name;
+	return cp->name;
 }
 EXPORT_SYMBOL_GPL(bslab_cache_name);
 

@@ -214,6 +214,19 @@ static char *write_text(struct iov_iter *from, char *buf, size_t size)
 	return strim(buf);
 }
 
+/* A top-level file's write: its line to @store (0 or -errno). */
+static ssize_t top_write(struct iov_iter *from, int (*store)(char *text))
+{
+	size_t len = iov_iter_count(from);
+	char buf[16], *text = write_text(from, buf, sizeof(buf));
+	int err;
+
+	if (IS_ERR(text))
+		return PTR_ERR(text);
+	err = store(text);
+	return err ?: len;
+}
+
 /* ---- control files: debug modes, audit, verify ---- */
 
 /* The debug modes, as the debug file names them. */
@@ -410,16 +423,14 @@ static int kmausers_open(struct inode *inode, struct file *file)
 	return single_open(file, kmausers_show, NULL);
 }
 
+static int kmausers_store(char *text)
+{
+	return bslab_audit_users_store(NULL, text);
+}
+
 static ssize_t kmausers_write(struct kiocb *iocb, struct iov_iter *from)
 {
-	size_t len = iov_iter_count(from);
-	char buf[16], *text = write_text(from, buf, sizeof(buf));
-	int err;
-
-	if (IS_ERR(text))
-		return PTR_ERR(text);
-	err = bslab_audit_users_store(NULL, text);
-	return err ?: len;
+	return top_write(from, kmausers_store);
 }
 
 static const struct file_operations kmausers_fops = {
@@ -493,18 +504,19 @@ void bslab_debugfs_remove(struct bslab_cache *cp)
  * it is open), never by a destroy: its writer may take bslab_setup_mutex,
  * and it needs none of debugfs' removal proxy (which has no write_iter).
  */
-static ssize_t reap_write(struct kiocb *iocb, struct iov_iter *from)
+static int reap_store(char *text)
 {
-	size_t len = iov_iter_count(from);
-	char buf[8], *text = write_text(from, buf, sizeof(buf));
 	bool yes;
 
-	if (IS_ERR(text))
-		return PTR_ERR(text);
 	if (kstrtobool(text, &yes) || !yes)
 		return -EINVAL;
 	bslab_reap_all();
-	return len;
+	return 0;
+}
+
+static ssize_t reap_write(struct kiocb *iocb, struct iov_iter *from)
+{
+	return top_write(from, reap_store);
 }
 
 static const struct file_operations reap_fops = {

@@ -107,6 +107,8 @@
  *    already queued has run (bslab_sizes_flush(), flush_work()).
  *  - release: give slabs back to the page allocator.  reap: decide what to
  *    give back and do it (depot surplus, then empty slabs).
+ *  - cp: a struct bslab_cache pointer, in every file of mm/ (bslab.h
+ *    names the clients' argument cache).
  *  - init/exit: a part of the module, at load and unload.  init/destroy: a
  *    part of one cache, at its create and its destroy; a _destroy function
  *    accepts a part that was never made, so create's unwind is one call.

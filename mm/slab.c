@@ -1220,16 +1220,17 @@ unsigned long bslab_slab_reap(struct bslab_cache *cp)
  * bslab_slab_out() - objects out of a cache's slab layer now
  * @cp: the cache
  *
- * Return: buf_inuse, read under the cache's lock.
+ * Return: cp->buf_out (objects in use or in magazines), read under the
+ * cache's lock.
  */
 unsigned long bslab_slab_out(struct bslab_cache *cp)
 {
-	unsigned long flags, inuse;
+	unsigned long flags, out;
 
 	raw_spin_lock_irqsave(&cp->lock, flags);
-	inuse = cp->buf_out;
+	out = cp->buf_out;
 	raw_spin_unlock_irqrestore(&cp->lock, flags);
-	return inuse;
+	return out;
 }
 
 /* Objects in use of slabs that go at unload: kmemleak forgets them. */
@@ -1287,31 +1288,31 @@ void bslab_slab_release_all(struct bslab_cache *cp)
 
 /**
  * bslab_obj_info() - where an allocated object lives (for tests and debugging)
- * @cache: the cache
- * @obj: an allocated object of @cache
+ * @cp: the cache
+ * @obj: an allocated object of @cp
  * @info: filled with its slab's base, color, use count and state
  *
- * Return: 0, or -ENOENT if @obj is not an allocated object of @cache.
+ * Return: 0, or -ENOENT if @obj is not an allocated object of @cp.
  */
-int bslab_obj_info(struct bslab_cache *cache, const void *obj,
+int bslab_obj_info(struct bslab_cache *cp, const void *obj,
 		   struct bslab_obj_info *info)
 {
 	struct bslab_slab *sp = NULL;
 	unsigned long flags;
 	u64 idx;
 
-	raw_spin_lock_irqsave(&cache->lock, flags);
-	if (slab_locate(cache, obj, &sp, &idx) ||
-	    !slab_obj_out_locked(cache, sp, obj, idx))
+	raw_spin_lock_irqsave(&cp->lock, flags);
+	if (slab_locate(cp, obj, &sp, &idx) ||
+	    !slab_obj_out_locked(cp, sp, obj, idx))
 		sp = NULL;
 	if (sp) {
-		info->slab_base = slab_base(cache, sp);
+		info->slab_base = slab_base(cp, sp);
 		info->color = sp->color;
 		info->inuse = sp->inuse;
-		info->objs = cache->objs;
+		info->objs = cp->objs;
 		info->state = sp->state;
 	}
-	raw_spin_unlock_irqrestore(&cache->lock, flags);
+	raw_spin_unlock_irqrestore(&cp->lock, flags);
 	return sp ? 0 : -ENOENT;
 }
 

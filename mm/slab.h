@@ -176,7 +176,7 @@ struct bslab_obj_info {
 	enum bslab_slab_state state;
 };
 
-int bslab_obj_info(struct bslab_cache *cache, const void *obj,
+int bslab_obj_info(struct bslab_cache *cp, const void *obj,
 		   struct bslab_obj_info *info);
 
 #endif /* _BSLAB_SLAB_H */

@@ -7,8 +7,9 @@
 # against bslab's Module.symvers and loaded after bslab.  KVER (6.12 by
 # default; 6.1, 7.2) and FLAVOUR (debug by default; kcsan, rt) choose the
 # kernel, KDIR overrides both; the output is build/check[-FLAVOUR][-KVER].
-# HOTPLUG_SECONDS (180 by default) is how long bslab_reliability's storm of
-# CPU hotplug, readers and cache churn runs.
+# HOTPLUG_SECONDS, if given, is how long bslab_reliability's storm of CPU
+# hotplug, readers and cache churn runs (its module parameter
+# hotplug_seconds; the default is the module's).
 # Ends with the line "N passed, M failed"; exits non-zero on any failure.
 set -euo pipefail
 # --help: the comment above
@@ -54,7 +55,8 @@ echo "check: booting QEMU (log: $out/serial.log)"
 # The periodic reaper would change slab and depot states under tests that
 # check them exactly; the suite turns it on where it tests it.
 export MODPARAMS_bslab="reap_interval=0"
-export MODPARAMS_bslab_test="hotplug_seconds=${HOTPLUG_SECONDS:-180}"
+[ -z "${HOTPLUG_SECONDS:-}" ] ||
+	export MODPARAMS_bslab_test="hotplug_seconds=$HOTPLUG_SECONDS"
 # kmemleak tracks every bslab object (bslab_audit finds a leak with it);
 # KASAN reports every bad access, the one bslab_audit makes on purpose too.
 export BSLAB_CMDLINE="kmemleak=on kasan_multi_shot ${BSLAB_CMDLINE:-}"

@@ -4,15 +4,19 @@
 # common.sh - sourced (not run) by the scripts behind make's targets: what
 # each of them starts with, written once.
 #
+#   BSLAB_SERIES, BSLAB_FLAVOUR
+#	the test kernel's defaults, stated here once: the Debian kernel
+#	series (KVER) and the fragment in qemu/ (FLAVOUR).
 #   bslab_setup NAME FLAVOUR [KDIR [SERIES]]
 #	top: the checkout; out: build/NAME; the dependencies installed;
 #	kdir: KDIR if given (not empty), else the cached kernel of FLAVOUR
-#	(a fragment in qemu/) and SERIES (6.12 by default), built first if
-#	it is not cached.
+#	and SERIES (BSLAB_SERIES by default), built first if it is not
+#	cached.
 #   bslab_setup_kernel NAME
-#	bslab_setup for the kernel FLAVOUR (debug by default) and KVER (6.12
-#	by default) name, KDIR overriding both; out is build/NAME, or
-#	build/NAME[-FLAVOUR][-KVER] for others than those; ksrc: its source.
+#	bslab_setup for the kernel FLAVOUR and KVER name (BSLAB_FLAVOUR and
+#	BSLAB_SERIES by default), KDIR overriding both; out is build/NAME,
+#	or build/NAME[-FLAVOUR][-KVER] for others than those; ksrc: its
+#	source.
 #   bslab_build_copy KDIR [make arguments...]
 #	build every module from a copy of the sources in $out/src, so that
 #	a build against another kernel, or with other flags, leaves the
@@ -32,21 +36,26 @@
 #   bslab_distro_headers RELEASE
 #	install linux-headers-RELEASE, unless it is installed.
 
+# shellcheck disable=SC2034 # for the sourcing scripts and kernel.sh
+BSLAB_SERIES=6.12
+# shellcheck disable=SC2034
+BSLAB_FLAVOUR=debug
+
 bslab_setup() {
 	bslab_name=$1
 	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 	out=$top/build/$1
 	"$top/scripts/deps.sh"
 	# shellcheck disable=SC2034 # kdir and out are for the sourcing script
-	kdir=${3:-$("$top/scripts/kernel.sh" "$2" "${4:-6.12}" | tail -n 1)}
+	kdir=${3:-$("$top/scripts/kernel.sh" "$2" "${4:-$BSLAB_SERIES}" | tail -n 1)}
 	mkdir -p "$out"
 }
 
 bslab_setup_kernel() {
-	local name=$1 flavour=${FLAVOUR:-debug} kver=${KVER:-6.12}
+	local name=$1 flavour=${FLAVOUR:-$BSLAB_FLAVOUR} kver=${KVER:-$BSLAB_SERIES}
 
-	[ "$flavour" = debug ] || name=$name-$flavour
-	[ "$kver" = 6.12 ] || name=$name-$kver
+	[ "$flavour" = "$BSLAB_FLAVOUR" ] || name=$name-$flavour
+	[ "$kver" = "$BSLAB_SERIES" ] || name=$name-$kver
 	bslab_setup "$name" "$flavour" "${KDIR:-}" "$kver"
 	# shellcheck disable=SC2034 # for the sourcing script
 	ksrc=$(readlink -f "$kdir/source" 2>/dev/null || echo "$kdir")

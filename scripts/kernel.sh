@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# kernel.sh FLAVOUR [SERIES] - build (or reuse) a bslab test kernel.
+# kernel.sh [FLAVOUR [SERIES]] - build (or reuse) a bslab test kernel.
 #
 # FLAVOUR is the name of a fragment in qemu/ (debug, perf); SERIES is the
-# Debian kernel source package series (6.12 by default).  Bookworm's series
+# Debian kernel source package series.  Without them, the FLAVOUR and KVER
+# environment variables, else common.sh's defaults (debug, 6.12).  Bookworm's series
 # (6.1, 6.12) come from its linux-source-SERIES package, installed with apt;
 # a newer one (7.2) from Debian unstable's, downloaded once through a private
 # apt index in the cache (the system's apt sources are not touched; apt
@@ -22,8 +23,9 @@ set -euo pipefail
 # --help: the comment above
 case ${1:-} in -h | --help) sed -n '3,/^set -/s/^# \{0,1\}//p' "$0" | sed '/^set -/d'; exit 0 ;; esac
 
-flavour=${1:?usage: kernel.sh FLAVOUR [SERIES]}
-series=${2:-6.12}
+. "$(dirname "$0")/common.sh"
+flavour=${1:-${FLAVOUR:-$BSLAB_FLAVOUR}}
+series=${2:-${KVER:-$BSLAB_SERIES}}
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${BSLAB_CACHE:-$HOME/.cache/bslab}
 pkg=linux-source-$series

@@ -13,13 +13,12 @@ set -euo pipefail
 case ${1:-} in -h | --help) sed -n '3,/^set -/s/^# \{0,1\}//p' "$0" | sed '/^set -/d'; exit 0 ;; esac
 
 . "$(dirname "$0")/common.sh"
-bslab_setup run debug "${KDIR:-}"
-"$top/scripts/modules.sh" "$kdir" "$out/build.log" ||
-	bslab_fail_log "$out/build.log" "module build failed"
+bslab_setup run "$BSLAB_FLAVOUR" "${KDIR:-}"
+bslab_build_copy "$kdir"
 echo "run: booting QEMU with bslab and bslab_demo (about a minute under TCG)"
 # (long enough on a slow machine; unloading the demo stops it)
 export MODPARAMS_bslab_demo="live=90"
-"$top/scripts/boot.sh" "$kdir" "$out" run "$top/bslab.ko" "$top/demo/bslab_demo.ko" ||
+"$top/scripts/boot.sh" "$kdir" "$out" run "$out/src/bslab.ko" "$out/src/demo/bslab_demo.ko" ||
 	{ echo "run: QEMU failed or timed out; see $out/serial.log"; exit 1; }
 
 sed 's/^\[ *[0-9.]*\] //' "$out/serial.log" | awk '
