@@ -449,13 +449,15 @@ size_t bslab_cpu_put(struct bslab_cache *cp, size_t n, void **objs)
 	struct bslab_cpu_cache *cc;
 	size_t i = 0, put = 0;
 	bool bad = false;
+	void *obj;
 
 	if (!cpu_layer_enter(cp, &cc))
 		return 0;
 	for (; i < n; i++) {
-		if (!objs[i])
+		obj = objs[i];
+		if (!obj)
 			continue;
-		if (cpu_free_refused(cp, cc, objs[i])) {
+		if (cpu_free_refused(cp, cc, obj)) {
 			bad = true;
 			break;
 		}
@@ -464,12 +466,12 @@ size_t bslab_cpu_put(struct bslab_cache *cp, size_t n, void **objs)
 				break;
 			cpu_mag_swap(cc);	/* previous was empty */
 		}
-		if (BSLAB_SANITIZERS && !bslab_san_free_any(cp, objs[i])) {
+		if (BSLAB_SANITIZERS && !bslab_san_free_any(cp, obj)) {
 			bad = true;		/* a double free */
 			break;
 		}
-		trace_bslab_free(cp->name, objs[i], _RET_IP_);
-		mag_push(cp, cc->loaded, objs[i]);
+		trace_bslab_free(cp->name, obj, _RET_IP_);
+		mag_push(cp, cc->loaded, obj);
 		put++;
 	}
 	cc->ev.free_cpu += put;
