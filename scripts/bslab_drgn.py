@@ -175,7 +175,7 @@ def _rule():
 
 
 def kmastat(prog):
-    """The kmastat table (mm/debugfs.c's bslab_kmastat_show()) as a string."""
+    """The kmastat table (mm/debugfs.c's kmastat_show()) as a string."""
     lines = [
         "cache                              buf       buf       buf       buf"
         "       memory        alloc  alloc",
