@@ -568,22 +568,10 @@ static enum hrtimer_restart purge_race_stall(struct hrtimer *timer)
 static int exchange_job(struct tst_cpu_job *job)
 {
 	struct purge_race *pr = job->shared;
-	void *objs[24];
-	unsigned int i;
 
 	hrtimer_start(&pr->timer, ns_to_ktime(25 * NSEC_PER_USEC),
 		      HRTIMER_MODE_REL_PINNED_HARD);
-	while (!READ_ONCE(job->stop)) {
-		for (i = 0; i < ARRAY_SIZE(objs); i++) {
-			objs[i] = bslab_cache_alloc(job->cache, GFP_KERNEL);
-			if (!objs[i])
-				job->bad++;
-		}
-		for (i = 0; i < ARRAY_SIZE(objs); i++)
-			bslab_cache_free(job->cache, objs[i]);
-		job->ops += ARRAY_SIZE(objs);
-		cond_resched();
-	}
+	tst_churn(job);			/* until job->stop */
 	WRITE_ONCE(pr->stop, true);
 	hrtimer_cancel(&pr->timer);
 	return 0;

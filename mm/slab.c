@@ -622,10 +622,8 @@ static struct bslab_slab *slab_put_locked(struct bslab_cache *cp,
 	}
 	slab_unlink_locked(cp, sp);
 	if (!sp->inuse && (cp->dead || (cp->nr_empty >= BSLAB_EMPTY_RESERVE &&
-					slab_free_objs_locked(cp) >= cp->irq_reserve))) {
-		cp->ev.slab_destroy++;
+					slab_free_objs_locked(cp) >= cp->irq_reserve)))
 		return sp;
-	}
 	slab_link_locked(cp, sp);
 	return NULL;
 }
@@ -1087,13 +1085,14 @@ size_t bslab_slab_free_batch(struct bslab_cache *cp, size_t n, void **objs)
 			slab_free_debug_locked(cp, objs[i], modes, stack);
 		kasan_obj_free(cp, objs[i]);	/* with the move: see san.h */
 		gone = slab_put_locked(cp, sp, objs[i], bc);
-		if (gone && defer) {
+		if (gone && defer) {	/* counted destroyed when it is */
 			gone->state = BSLAB_SLAB_DEFERRED;
 			list_add(&gone->list, &cp->deferred);
 			cp->nr_deferred++;
 			kick = true;
 		} else if (gone) {
 			list_add(&gone->list, &dead);
+			cp->ev.slab_destroy++;
 		}
 		freed++;
 	}
@@ -1170,7 +1169,8 @@ unsigned long bslab_slab_release_empty(struct bslab_cache *cp, bool reserve)
 		n++;
 	}
 	cp->ev.slab_destroy += n;
-	slabs_take_locked(cp, &cp->deferred, &cp->nr_deferred, &dead);
+	cp->ev.slab_destroy += slabs_take_locked(cp, &cp->deferred,
+						 &cp->nr_deferred, &dead);
 	raw_spin_unlock_irqrestore(&cp->lock, flags);
 
 	list_for_each_entry_safe(sp, next, &dead, list)
@@ -1192,7 +1192,8 @@ void bslab_slab_destroy_deferred(struct bslab_cache *cp)
 
 	might_sleep();
 	raw_spin_lock_irqsave(&cp->lock, flags);
-	slabs_take_locked(cp, &cp->deferred, &cp->nr_deferred, &dead);
+	cp->ev.slab_destroy += slabs_take_locked(cp, &cp->deferred,
+						 &cp->nr_deferred, &dead);
 	raw_spin_unlock_irqrestore(&cp->lock, flags);
 
 	list_for_each_entry_safe(sp, next, &dead, list)
