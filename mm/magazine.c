@@ -471,7 +471,7 @@ size_t bslab_cpu_put(struct bslab_cache *cp, size_t n, void **objs)
 			break;
 		}
 		trace_bslab_free(cp->name, obj, _RET_IP_);
-		mag_push(cp, cc->loaded, obj);
+		mag_push(cp, cc->loaded, obj);	/* counted as one run below */
 		put++;
 	}
 	cc->ev.free_cpu += put;
