@@ -269,7 +269,9 @@ void bslab_cache_destroy(struct bslab_cache *cache);
  * @cache: the cache
  * @gfp: allocation flags for the pages of a new slab.  Without
  *	__GFP_DIRECT_RECLAIM the call never sleeps.  __GFP_ZERO zeroes the
- *	object; it is refused for caches with a constructor.
+ *	object; it is refused for caches with a constructor.  The kernel's
+ *	init_on_alloc=1 zeroes every object of a cache without one (and
+ *	init_on_free=1 every object freed).
  *
  * In hard interrupt context, as with SLUB, a GFP_ATOMIC (or GFP_NOWAIT)
  * allocation grows the cache when it has no free object, and fails only

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * bslab_cache: creating and destroying caches, every bad argument, destroy
- * with objects still allocated, bad frees and __GFP_ZERO.
+ * with objects still allocated, bad frees, __GFP_ZERO and the kernel's
+ * init_on_alloc and init_on_free.
  */
 #include <linux/err.h>
 
@@ -238,6 +239,138 @@ static void gfp_zero(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tst_stat(ctored, buf_inuse), 0);
 }
 
+/* Are bytes [@from, @to) of @p, maybe a free object, all @v? */
+static bool bytes_are(const void *p, size_t from, size_t to, u8 v)
+{
+	const u8 *b = p;
+	bool same = true;
+	size_t i;
+
+	kasan_disable_current();
+	for (i = from; i < to; i++)
+		same &= READ_ONCE(b[i]) == v;
+	kasan_enable_current();
+	return same;
+}
+
+/*
+ * One object of @cp through a free and the allocation that hands it back:
+ * zeroed on the way out with init_on_alloc, on the way in with init_on_free,
+ * else as the client left it.  The first word of an object freed into the
+ * slab layer (no magazines) is its free-list word meanwhile.
+ */
+static void init_cycle(struct kunit *test, struct bslab_cache *cp,
+		       size_t size)
+{
+	bool on_alloc = want_init_on_alloc(GFP_KERNEL);
+	bool on_free = want_init_on_free();
+	size_t word = cp->flags & BSLAB_NOMAGAZINE ? sizeof(void *) : 0;
+	u8 *obj, *again, *spare;
+
+	/*
+	 * The spare's free gives this CPU a magazine (if the cache has any);
+	 * without, it is on the slab's free list, so that the free-list word
+	 * later written into @obj is not NULL.
+	 */
+	spare = bslab_cache_alloc(cp, GFP_KERNEL);
+	obj = bslab_cache_alloc(cp, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, spare);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	bslab_cache_free(cp, spare);
+	if (on_alloc)
+		KUNIT_EXPECT_TRUE(test, bytes_are(obj, 0, size, 0));
+	memset(obj, 0xa5, size);
+	bslab_cache_free(cp, obj);
+	KUNIT_EXPECT_TRUE_MSG(test, bytes_are(obj, word, size,
+					      on_free ? 0 : 0xa5),
+			      "%s: freed", bslab_cache_name(cp));
+	again = bslab_cache_alloc(cp, GFP_KERNEL);
+	KUNIT_ASSERT_PTR_EQ(test, again, obj);	/* the last freed is first out */
+	if (on_alloc || on_free)
+		KUNIT_EXPECT_TRUE_MSG(test, bytes_are(obj, 0, size, 0),
+				      "%s: handed out again",
+				      bslab_cache_name(cp));
+	else
+		KUNIT_EXPECT_TRUE_MSG(test, bytes_are(obj, word, size, 0xa5),
+				      "%s: handed out again",
+				      bslab_cache_name(cp));
+	bslab_cache_free(cp, obj);
+}
+
+static int init_ctor(void *obj, void *priv, gfp_t gfp)
+{
+	*(u64 *)obj = 0x1d1d;
+	return 0;
+}
+
+/*
+ * The kernel's init_on_alloc and init_on_free (make check boots one kernel,
+ * 7.2, with both on, the others with both off): objects are zeroed as SLUB
+ * zeroes its own, in the magazine and slab-layer paths, single and bulk;
+ * a cache with a constructor keeps its constructed state either way.
+ */
+static void init_on_alloc_free(struct kunit *test)
+{
+	bool on_alloc = want_init_on_alloc(GFP_KERNEL);
+	bool on_free = want_init_on_free();
+	struct bslab_cache *cp;
+	void *objs[4];
+	u64 *x;
+	u8 *b;
+	int i;
+
+	kunit_info(test, "init_on_alloc=%d init_on_free=%d\n", on_alloc,
+		   on_free);
+	tst_pin(test, raw_smp_processor_id());
+	init_cycle(test, tst_cache(test, "t_init", 200, 0, NULL, NULL, NULL, 0),
+		   200);
+	init_cycle(test, tst_cache(test, "t_init_nomag", 200, 0, NULL, NULL,
+				   NULL, BSLAB_NOMAGAZINE), 200);
+	init_cycle(test, tst_cache(test, "t_init_large", 5000, 0, NULL, NULL,
+				   NULL, 0), 5000);
+
+	/* bulk: the same, each object */
+	cp = tst_cache(test, "t_init_bulk", 96, 0, NULL, NULL, NULL, 0);
+	KUNIT_ASSERT_EQ(test, bslab_cache_alloc_bulk(cp, GFP_KERNEL, 4, objs),
+			4);
+	for (i = 0; i < 4; i++) {
+		if (on_alloc)
+			KUNIT_EXPECT_TRUE(test, bytes_are(objs[i], 0, 96, 0));
+		memset(objs[i], 0x3c, 96);
+	}
+	bslab_cache_free_bulk(cp, 4, objs);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_TRUE(test, bytes_are(objs[i], 0, 96,
+						  on_free ? 0 : 0x3c));
+
+	/* bslab_alloc(): the whole chunk past the size is zeroed too */
+	b = bslab_alloc(50, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	memset(b, 0x77, 50);
+	bslab_free(b, 50);
+	if (on_free)
+		KUNIT_EXPECT_TRUE(test, bytes_are(b, 0, 64, 0));
+	else
+		KUNIT_EXPECT_TRUE(test, bytes_are(b, 0, 50, 0x77));
+	KUNIT_ASSERT_PTR_EQ(test, bslab_alloc(50, GFP_KERNEL), (void *)b);
+	if (on_alloc || on_free)
+		KUNIT_EXPECT_TRUE(test, bytes_are(b, 0, 64, 0));
+	bslab_free(b, 50);
+
+	/* a constructed object is never zeroed */
+	cp = tst_cache(test, "t_init_ctor", 64, 0, init_ctor, NULL, NULL, 0);
+	x = bslab_cache_alloc(cp, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, x);
+	KUNIT_EXPECT_EQ(test, *x, 0x1d1d);
+	x[1] = 0xbcbcbcbcbcbcbcbcULL;
+	bslab_cache_free(cp, x);
+	KUNIT_EXPECT_TRUE(test, bytes_are(x, 8, 16, 0xbc));
+	KUNIT_ASSERT_PTR_EQ(test, bslab_cache_alloc(cp, GFP_KERNEL), x);
+	KUNIT_EXPECT_EQ(test, *x, 0x1d1d);
+	KUNIT_EXPECT_EQ(test, x[1], 0xbcbcbcbcbcbcbcbcULL);
+	bslab_cache_free(cp, x);
+}
+
 static void hwcache_align_flag(struct kunit *test)
 {
 	struct bslab_cache *cache;
@@ -302,6 +435,7 @@ static struct kunit_case cache_cases[] = {
 	KUNIT_CASE(destroy_with_live_objects),
 	KUNIT_CASE(bad_frees),
 	KUNIT_CASE(gfp_zero),
+	KUNIT_CASE(init_on_alloc_free),
 	KUNIT_CASE(hwcache_align_flag),
 	{}
 };

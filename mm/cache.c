@@ -478,8 +478,8 @@ static noinline void *cache_alloc_slow(struct bslab_cache *cp, gfp_t gfp)
 		this_cpu_inc(cp->cpu->ev.alloc_slab);
 	}
 	bslab_san_alloc(cp, obj, gfp);
-	if (gfp & __GFP_ZERO)
-		memset(obj, 0, cp->size);
+	if (want_init_on_alloc(gfp))
+		bslab_obj_init_alloc(cp, obj, gfp);
 	trace_bslab_alloc(cp->name, obj, cp->size, _RET_IP_, gfp);
 	return obj;
 }
@@ -519,6 +519,13 @@ again:
 	preempt_enable();
 }
 
+/* init_on_free=1: a free that passed the checks, zeroed, then freed. */
+static noinline void cache_free_init(struct bslab_cache *cp, void *obj)
+{
+	bslab_obj_init_free(cp, obj);
+	cache_free_slow(cp, obj);
+}
+
 /*
  * The fast paths: a pop from or a push to the loaded magazine, and nothing
  * else, so that they call nothing but (as a tail call) the slow paths and
@@ -536,7 +543,10 @@ void *bslab_cache_alloc(struct bslab_cache *cp, gfp_t gfp)
 	if (unlikely(!obj))
 		return cache_alloc_slow(cp, gfp);
 	trace_bslab_alloc(cp->name, obj, cp->size, _RET_IP_, gfp);
-	return bslab_san_alloc(cp, obj, gfp);
+	obj = bslab_san_alloc(cp, obj, gfp);
+	if (want_init_on_alloc(gfp))		/* init_on_alloc=1 */
+		return bslab_obj_init_alloc(cp, obj, gfp);
+	return obj;
 }
 EXPORT_SYMBOL_GPL(bslab_cache_alloc);
 
@@ -557,6 +567,8 @@ void bslab_cache_free(struct bslab_cache *cp, void *obj)
 		bslab_san_free_unchecked(cp, obj);
 	}
 	trace_bslab_free(cp->name, obj, _RET_IP_);
+	if (want_init_on_free())		/* init_on_free=1 */
+		return cache_free_init(cp, obj);
 	if (unlikely(cpu_free(cp, obj, false) != CPU_FREE_DONE))
 		cache_free_slow(cp, obj);
 }
@@ -565,17 +577,20 @@ EXPORT_SYMBOL_GPL(bslab_cache_free);
 /*
  * Objects a bulk allocation hands out: what the single path does for each.
  * Nothing at all (not even the loop) on a kernel without the sanitizers
- * and tracepoints.
+ * and tracepoints, unless init_on_alloc is on.
  */
 static __always_inline void bulk_out(struct bslab_cache *cp, size_t n,
 				     void **objs, gfp_t gfp)
 {
+	bool init = want_init_on_alloc(gfp);
 	size_t i;
 
-	if (!BSLAB_SANITIZERS && !IS_ENABLED(CONFIG_TRACEPOINTS))
+	if (!BSLAB_SANITIZERS && !IS_ENABLED(CONFIG_TRACEPOINTS) && !init)
 		return;
 	for (i = 0; i < n; i++) {
 		bslab_san_alloc(cp, objs[i], gfp);
+		if (init)
+			bslab_obj_init_alloc(cp, objs[i], gfp);
 		trace_bslab_alloc(cp->name, objs[i], cp->size, _RET_IP_,
 				  gfp);
 	}
@@ -635,8 +650,9 @@ void bslab_cache_free_bulk(struct bslab_cache *cp, size_t n, void **objs)
 	size_t i = 0;
 
 	if (cp->flags & BSLAB_NOMAGAZINE) {
-		/* each free checked and seen on its own */
-		if (BSLAB_SANITIZERS || trace_bslab_free_enabled()) {
+		/* each free checked, seen and zeroed on its own */
+		if (BSLAB_SANITIZERS || trace_bslab_free_enabled() ||
+		    want_init_on_free()) {
 			for (; i < n; i++)
 				bslab_cache_free(cp, objs[i]);
 			return;

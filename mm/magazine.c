@@ -470,6 +470,8 @@ size_t bslab_cpu_put(struct bslab_cache *cp, size_t n, void **objs)
 			bad = true;		/* a double free */
 			break;
 		}
+		if (want_init_on_free())
+			bslab_obj_init_free(cp, obj);
 		trace_bslab_free(cp->name, obj, _RET_IP_);
 		mag_push(cp, cc->loaded, obj);	/* counted as one run below */
 		put++;

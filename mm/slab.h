@@ -165,6 +165,8 @@ unsigned long bslab_slab_out(struct bslab_cache *cp);
 void bslab_slab_destroy_deferred(struct bslab_cache *cp);
 void bslab_slab_release_all(struct bslab_cache *cp);
 bool bslab_obj_out_locked(struct bslab_cache *cp, const void *obj);
+void *bslab_obj_init_alloc(struct bslab_cache *cp, void *obj, gfp_t gfp);
+void bslab_obj_init_free(struct bslab_cache *cp, void *obj);
 enum bslab_bad_free bslab_slab_locate(struct bslab_cache *cp, const void *obj);
 
 /* For tests: where an object lives.  Exported in the BSLAB_INTERNAL namespace. */

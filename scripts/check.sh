@@ -9,7 +9,8 @@
 # kernel, KDIR overrides both; the output is build/check[-FLAVOUR][-KVER].
 # HOTPLUG_SECONDS, if given, is how long bslab_reliability's storm of CPU
 # hotplug, readers and cache churn runs (its module parameter
-# hotplug_seconds; the default is the module's).
+# hotplug_seconds; the default is the module's).  BSLAB_CMDLINE adds kernel
+# arguments (CI boots 6.1 with init_on_alloc=1 and 7.2 with init_on_free=1).
 # Ends with the line "N passed, M failed"; exits non-zero on any failure.
 set -euo pipefail
 # --help: the comment above
