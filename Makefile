@@ -11,7 +11,8 @@
 #                   (EXTRA_TESTS=<dir> adds client test modules; KVER=6.1
 #                   or 7.2 for another kernel, FLAVOUR=kcsan or rt another
 #                   checker; HOTPLUG_SECONDS the length of the CPU hotplug
-#                   storm)
+#                   storm; BSLAB_CMDLINE more kernel arguments, e.g.
+#                   init_on_alloc=1)
 #   make run        boot QEMU, run the demo workload, show the stats files
 #   make check-distro  bslab on Debian's stock 6.1, 6.1-rt and 6.12 kernels
 #                   (their headers, their vmlinuz): load, stats, hotplug,
@@ -21,7 +22,8 @@
 #                   kernels' headers, build a client against it, purge it
 #   make soak       bslab_soak under CPU hotplug, drop_caches, fault
 #                   injection and readers for SOAK_SECONDS
-#   make bench      bslab against SLUB on the perf kernel: build/bench/results.*
+#   make bench      bslab against SLUB on 6.12 and 7.2, tuned and as Debian
+#                   ships them (BENCH_KVERS=6.12 for one): build/bench/results.*
 #   make checkpatch checkpatch --strict on every source file
 #   make sparse     rebuild with sparse (C=2)
 #   make layout     pahole's view of bslab's structures (build/layout)

@@ -14,12 +14,13 @@
  * always-inline function), so neither side pays for an indirect call.
  *
  * mode=single runs the one-CPU workloads (W1 hot pair, W2 batch, W3 bulk,
- * W6 large objects, W7 cold, W8 memory, W10 floor); under QEMU's
- * -icount shift=0 the guest clock advances one nanosecond per instruction,
- * so ktime_get_ns() differences are instruction counts.  mode=hot runs W1
- * alone (make bench boots it once more with bslab's free_check=0, to show
- * what the free check costs).  mode=smp runs the two-CPU workloads (W4
- * cross-CPU, W5 concurrent) on wall time.
+ * W6 large objects, W7 cold with magazines and W7b without, W8 memory,
+ * W13 memory that comes back, W10 floor); under QEMU's -icount shift=0 the guest clock advances one
+ * nanosecond per instruction, so ktime_get_ns() differences are
+ * instruction counts.  mode=hot runs W1 alone (make bench boots the tuned
+ * kernel once more with bslab's free check on, to show what it costs).
+ * mode=smp runs the two-CPU workloads (W4 cross-CPU, W5 concurrent) on
+ * wall time.
  *
  * Each result is one line: "BSLAB-BENCH key=value ...".
  */
@@ -419,10 +420,16 @@ static int w7_cold(void)
 		return -ENOMEM;
 	j.p = &p;
 	for (s = 0; s < ARRAY_SIZE(sizes); s++) {
-		err = pair_create(&p, "w7", sizes[s], BSLAB_NOMAGAZINE);
+		/* W7: a cache as clients make them; W7b: without magazines */
+		err = pair_create(&p, "w7", sizes[s], 0);
 		if (err)
 			break;
 		measure("W7", "new_slabs", COLD, &j, 2ULL * j.n);
+		pair_destroy(&p);
+		err = pair_create(&p, "w7b", sizes[s], BSLAB_NOMAGAZINE);
+		if (err)
+			break;
+		measure("W7b", "new_slabs_nomag", COLD, &j, 2ULL * j.n);
 		pair_destroy(&p);
 	}
 	vfree(j.objs);
@@ -568,6 +575,100 @@ out:
 	return err;
 }
 
+/* ---- W13: memory that comes back ---- */
+
+/* Write @val to the sysfs or proc file @path; 0 or -errno. */
+static int write_file(const char *path, const char *val)
+{
+	struct file *f = filp_open(path, O_WRONLY, 0);
+	loff_t pos = 0;
+	ssize_t n;
+
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	n = kernel_write(f, val, strlen(val), &pos);
+	filp_close(f, NULL);
+	return n < 0 ? n : 0;
+}
+
+#define W13_INTERVAL	15	/* seconds: reap_interval's default */
+#define W13_MARGIN	2	/* seconds for a tick's work to be done */
+
+/*
+ * Fill 100,000 objects, free them all, and count the pages each allocator
+ * still holds at once, after one reap interval and after two, with the
+ * reaper at its default interval and nothing called explicitly.  SLUB
+ * gives empty slabs back as frees empty them (beyond its per-node minimum
+ * and per-CPU partial slabs); bslab's frees fill magazines, which the
+ * reaper's working-set rule gives back over two intervals.  Under -icount
+ * an idle guest's clock jumps to its next timer, so the waits cost little
+ * host time.
+ */
+static int w13_comes_back(void)
+{
+	static const size_t sizes[] = { 64, 1024 };
+	static const char *const when[] = { "freed", "one_interval",
+					    "two_intervals" };
+	const unsigned int n = 100000;
+	u64 desc_base, bufctl_base, b[3];
+	char name[BSLAB_NAME_MAX + 1];
+	void **bo = NULL, **so = NULL;
+	struct slub_info si = {};
+	struct bslab_stats st;
+	unsigned int s, i, k;
+	struct pair p;
+	long sl[3];
+	int err = -ENOMEM;
+
+	bo = vmalloc(array_size(n, sizeof(void *)));
+	so = vmalloc(array_size(n, sizeof(void *)));
+	if (!bo || !so)
+		goto out;
+	for (s = 0; s < ARRAY_SIZE(sizes); s++) {
+		bslab_cache_stats(bslab_slab_cache, &st);
+		desc_base = st.mem_total;
+		bslab_cache_stats(bslab_bufctl_cache, &st);
+		bufctl_base = st.mem_total;
+		err = pair_create(&p, "w13", sizes[s], 0);
+		if (err)
+			goto out;
+		for (i = 0; i < n; i++) {
+			bo[i] = bslab_cache_alloc(p.b, GFP_KERNEL);
+			so[i] = kmem_cache_alloc(p.s, GFP_KERNEL);
+			if (!bo[i] || !so[i])
+				err = -ENOMEM;
+		}
+		for (i = 0; i < n; i++) {
+			bslab_cache_free(p.b, bo[i]);
+			if (so[i])
+				kmem_cache_free(p.s, so[i]);
+		}
+		snprintf(name, sizeof(name), "slub_w13_%zu", sizes[s]);
+		if (!err)
+			err = write_file("/sys/module/bslab/parameters/reap_interval",
+					 __stringify(W13_INTERVAL));
+		/* the reaper ticks W13_INTERVAL seconds after the write */
+		for (k = 0; k < ARRAY_SIZE(when) && !err; k++) {
+			if (k)
+				ssleep(k == 1 ? W13_INTERVAL + W13_MARGIN :
+					       W13_INTERVAL);
+			b[k] = bslab_pages(p.b, desc_base, bufctl_base);
+			sl[k] = slub_pages(name, &si);
+		}
+		write_file("/sys/module/bslab/parameters/reap_interval", "0");
+		for (k = 0; k < ARRAY_SIZE(when) && !err; k++)
+			pr_info("BSLAB-BENCH workload=W13 variant=%s size=%zu unit=pages reps=1 bslab=%llu slub=%ld\n",
+				when[k], sizes[s], b[k], sl[k]);
+		pair_destroy(&p);
+		if (err)
+			goto out;
+	}
+out:
+	vfree(so);
+	vfree(bo);
+	return err;
+}
+
 /* ---- W10: the floor ---- */
 
 struct floor_stack {
@@ -632,7 +733,7 @@ static int run_single(void)
 {
 	int (*const workloads[])(void) = {
 		w10_floor, w1_hot_pair, w2_batch, w3_bulk, w6_large, w7_cold,
-		w8_memory,
+		w8_memory, w13_comes_back,
 	};
 	unsigned int i;
 	int err;
@@ -795,6 +896,7 @@ static void print_smp(const char *workload, const char *variant, size_t size,
 static int w4_cross_cpu(void)
 {
 	u64 tb[MAX_REPS], ts[MAX_REPS], base[MAX_REPS], b0;
+	struct summary sb;
 	struct smp_run *s;
 	struct pair p;
 	unsigned int r;
@@ -823,15 +925,20 @@ static int w4_cross_cpu(void)
 		memset(s->ring, 0, sizeof(*s->ring));
 		ts[r ? r - 1 : 0] = smp_time(s, w4_producer, w4_consumer);
 	}
-	/* the ring alone is the baseline: subtract its median */
-	sort(base, reps, sizeof(u64), cmp_u64, NULL);
+	/*
+	 * The ring alone is the baseline: subtract its median.  Its spread
+	 * says how much the host moved the run (the report calls a wide one
+	 * noisy rather than print a difference of two noisy figures).
+	 */
+	sb = summarize(base, reps, s->n);	/* sorts base */
 	b0 = base[reps / 2];
 	for (r = 0; r < reps; r++) {
 		tb[r] = tb[r] > b0 ? tb[r] - b0 : 0;
 		ts[r] = ts[r] > b0 ? ts[r] - b0 : 0;
 	}
-	pr_info("BSLAB-BENCH workload=W4 variant=ring_baseline size=0 unit=ns reps=%u value=%llu.%02llu\n",
-		reps, div64_u64(b0, s->n), div64_u64(b0 * 100, s->n) % 100);
+	pr_info("BSLAB-BENCH workload=W4 variant=ring_baseline size=0 unit=ns reps=%u value=%llu.%02llu value_min=%llu.%02llu value_max=%llu.%02llu\n",
+		reps, sb.med / 100, sb.med % 100, sb.min / 100, sb.min % 100,
+		sb.max / 100, sb.max % 100);
 	print_smp("W4", "alloc_cpu0_free_cpu1", 64, tb, ts, s->n);
 	pair_destroy(&p);
 out:

@@ -582,15 +582,15 @@ EXPORT_SYMBOL_GPL(bslab_cache_free);
 static __always_inline void bulk_out(struct bslab_cache *cp, size_t n,
 				     void **objs, gfp_t gfp)
 {
-	bool init = want_init_on_alloc(gfp);
+	bool init = want_init_on_alloc(gfp) && !bslab_init_exempt(cp);
 	size_t i;
 
 	if (!BSLAB_SANITIZERS && !IS_ENABLED(CONFIG_TRACEPOINTS) && !init)
 		return;
 	for (i = 0; i < n; i++) {
 		bslab_san_alloc(cp, objs[i], gfp);
-		if (init)
-			bslab_obj_init_alloc(cp, objs[i], gfp);
+		if (init)	/* accessible for its whole chunk (san.h) */
+			memset(objs[i], 0, cp->size);
 		trace_bslab_alloc(cp->name, objs[i], cp->size, _RET_IP_,
 				  gfp);
 	}

@@ -35,6 +35,19 @@ static __always_inline unsigned int debug_modes(const struct bslab_cache *cp)
 	return READ_ONCE(cp->debug);
 }
 
+/*
+ * Caches whose objects init_on_alloc and init_on_free leave alone, as SLUB
+ * leaves those with a constructor, SLAB_TYPESAFE_BY_RCU or SLAB_POISON:
+ * a constructor's state, BSLAB_NOTOUCH's promise that a free object's
+ * bytes stay as the client left them, poisoning's own patterns (which
+ * erase a freed object's data and mark a new one's), and bslab's metadata.
+ */
+static inline bool bslab_init_exempt(const struct bslab_cache *cp)
+{
+	return cp->ctor || cp->metadata || (cp->flags & BSLAB_NOTOUCH) ||
+	       (debug_modes(cp) & BSLAB_DBG_POISON);
+}
+
 void bslab_debug_destroy(struct bslab_cache *cp);
 
 int bslab_debug_set(struct bslab_cache *cp, unsigned int set,

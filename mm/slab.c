@@ -80,7 +80,7 @@
  * goes to a client, or as it comes back, as SLUB zeroes its own
  * (bslab_obj_init_alloc(), bslab_obj_init_free(), called by the cache
  * layer, and here so that the zeroing of a whole chunk is not a KASAN
- * report past a bslab_alloc() size), but in the caches init_exempt()
+ * report past a bslab_alloc() size), but in the caches bslab_init_exempt()
  * names.  With init_on_free, a free-list word written into a free object
  * is wiped as the object leaves its slab, so the client sees all zeroes
  * (as SLUB wipes its free pointer).
@@ -558,19 +558,6 @@ static struct bslab_slab *slab_pick_locked(struct bslab_cache *cp)
 	return list_first_entry_or_null(&cp->empty, struct bslab_slab, list);
 }
 
-/*
- * Caches whose objects init_on_alloc and init_on_free leave alone, as SLUB
- * leaves those with a constructor, SLAB_TYPESAFE_BY_RCU or SLAB_POISON:
- * a constructor's state, BSLAB_NOTOUCH's promise that a free object's
- * bytes stay as the client left them, poisoning's own patterns (which
- * erase a freed object's data and mark a new one's), and bslab's metadata.
- */
-static bool init_exempt(const struct bslab_cache *cp)
-{
-	return cp->ctor || cp->metadata || (cp->flags & BSLAB_NOTOUCH) ||
-	       (debug_modes(cp) & BSLAB_DBG_POISON);
-}
-
 static void *slab_take_locked(struct bslab_cache *cp, struct bslab_slab *sp)
 {
 	struct bslab_bufctl *bc;
@@ -588,7 +575,7 @@ static void *slab_take_locked(struct bslab_cache *cp, struct bslab_slab *sp)
 			obj = sp->freelist;
 			sp->freelist = *(void **)(obj + cp->link);
 			if (want_init_on_free() && cp->link < cp->size &&
-			    !init_exempt(cp))
+			    !bslab_init_exempt(cp))
 				*(void **)(obj + cp->link) = NULL;
 			idx = slab_index(cp, sp, obj);
 		} else {
@@ -620,13 +607,13 @@ static void *slab_take_locked(struct bslab_cache *cp, struct bslab_slab *sp)
  *
  * For a caller that found want_init_on_alloc(@gfp) true: zeroes @obj if
  * @gfp has __GFP_ZERO, or if init_on_alloc is on and @cp is not exempt
- * (init_exempt()).
+ * (bslab_init_exempt()).
  *
  * Return: @obj.
  */
 void *bslab_obj_init_alloc(struct bslab_cache *cp, void *obj, gfp_t gfp)
 {
-	if ((gfp & __GFP_ZERO) || !init_exempt(cp))
+	if ((gfp & __GFP_ZERO) || !bslab_init_exempt(cp))
 		memset(obj, 0, cp->size);
 	return obj;
 }
@@ -642,7 +629,7 @@ void *bslab_obj_init_alloc(struct bslab_cache *cp, void *obj, gfp_t gfp)
  */
 void bslab_obj_init_free(struct bslab_cache *cp, void *obj)
 {
-	if (!init_exempt(cp))
+	if (!bslab_init_exempt(cp))
 		memset(obj, 0, cp->size);
 }
 

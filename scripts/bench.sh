@@ -1,41 +1,97 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# bench.sh - make bench: build (or reuse) the perf kernel, build the modules
-# against it (in build/bench/src, so the test build is left alone), boot
-# QEMU and run bslab_bench:
+# bench.sh - make bench: bslab against SLUB, for each kernel series in
+# BENCH_KVERS (default "6.12 7.2"), in two pairings:
+#   tuned:   the perf kernel (qemu/perf.config: no allocator hardening)
+#            with bslab's free_check=0;
+#   shipped: the shipped kernel (qemu/shipped.config: Debian's allocator
+#            and hardening options for that series) with bslab's free check
+#            on, as bslab loads by default.
+# Each kernel is built (or reused) and the modules built against it (in
+# build/bench/SERIES/PAIRING/src), then QEMU boots it for each mode:
 #   single: one CPU under -icount shift=0 (the guest clock counts
 #           instructions: repeatable; unit "instructions")
-#   nocheck: W1 alone, one CPU under -icount, with bslab's free_check=0:
-#           what the free check of every free costs
-#   smp:    two CPUs under multi-threaded TCG on wall time (unit "ns")
+#   smp:    two CPUs under multi-threaded TCG on wall time (unit "ns"):
+#           with nothing else running on the host (the report calls a run
+#           noisy, and prints no figure for it, when the host was busy
+#           just before or just after it, or W4's ring baseline spread)
+#   hot:    (tuned only) W1 alone under -icount with the free check on:
+#           what the check costs on the same kernel
 # then write build/bench/results.json and build/bench/results.txt.
+# KDIR_PERF and KDIR_SHIPPED use kernels of your own (with one series).
 set -euo pipefail
 # --help: the comment above
 case ${1:-} in -h | --help) sed -n '3,/^set -/s/^# \{0,1\}//p' "$0" | sed '/^set -/d'; exit 0 ;; esac
 
 . "$(dirname "$0")/common.sh"
-bslab_setup bench perf "${KDIR_PERF:-}"
-rm -rf "$out"
-mkdir -p "$out"
-bslab_build_copy "$kdir"
-kos=("$out/src/bslab.ko" "$out/src/bench/bslab_bench.ko")
+# shellcheck disable=SC2034 # for common.sh's functions
+bslab_name=bench
+top=$(cd "$(dirname "$0")/.." && pwd)
+"$top/scripts/deps.sh"
+bench=$top/build/bench
+rm -rf "$bench"
+mkdir -p "$bench"
 
-for mode in single nocheck smp; do
-	mkdir -p "$out/$mode"
-	export MODPARAMS_bslab="reap_interval=0"
-	export MODPARAMS_bslab_bench="mode=$mode reps=${BENCH_REPS:-15}"
-	if [ $mode = nocheck ]; then
-		export MODPARAMS_bslab="reap_interval=0 free_check=0"
-		export MODPARAMS_bslab_bench="mode=hot reps=${BENCH_REPS:-15}"
-	fi
-	if [ $mode != smp ]; then
+# run PAIRING MODE CHECK BENCH_MODE CPUS
+run() {
+	local dir=$out/$2
+
+	mkdir -p "$dir"
+	export MODPARAMS_bslab="reap_interval=0 free_check=$3"
+	export MODPARAMS_bslab_bench="mode=$4 reps=${BENCH_REPS:-15}"
+	if [ "$5" = 1 ]; then
 		export BSLAB_SMP=1 BSLAB_ACCEL=tcg BSLAB_QEMU_EXTRA="-icount shift=0"
 	else
 		export BSLAB_SMP=2 BSLAB_ACCEL=tcg,thread=multi BSLAB_QEMU_EXTRA=
 	fi
-	echo "bench: running the $mode workloads (log: $out/$mode/serial.log)"
-	BSLAB_TIMEOUT=1800 "$top/scripts/boot.sh" "$kdir" "$out/$mode" bench "${kos[@]}" ||
-		{ echo "bench: QEMU failed or timed out in $mode mode"; exit 1; }
+	echo "bench: $series $1: the $2 workloads (log: $dir/serial.log)"
+	# how busy the host was just before and just after the boot: wall-time
+	# figures taken beside other work are noise (the report says so
+	# instead of printing them)
+	[ "$5" = 1 ] || host_busy >"$dir/host-busy"
+	BSLAB_TIMEOUT=1800 "$top/scripts/boot.sh" "$kdir" "$dir" bench "${kos[@]}" ||
+		{ echo "bench: QEMU failed or timed out ($series $1 $2)"; exit 1; }
+	[ "$5" = 1 ] || host_busy >>"$dir/host-busy"
+}
+
+# The share (percent) of the host's CPU time that was busy over one
+# second, from /proc/stat: another job beside the bench shows here.
+host_busy() {
+	local a b busy all
+
+	read -r -a a < <(head -n 1 /proc/stat)
+	sleep 1
+	read -r -a b < <(head -n 1 /proc/stat)
+	# cpu user nice system idle iowait irq softirq steal
+	busy=$(( (b[1] + b[2] + b[3] + b[6] + b[7] + b[8]) -
+		 (a[1] + a[2] + a[3] + a[6] + a[7] + a[8]) ))
+	all=$(( busy + (b[4] + b[5]) - (a[4] + a[5]) ))
+	echo $(( all ? 100 * busy / all : 0 ))
+}
+
+kdirs=()
+for series in ${BENCH_KVERS:-6.12 7.2}; do
+	for pairing in tuned shipped; do
+		if [ $pairing = tuned ]; then
+			flavour=perf k=${KDIR_PERF:-}
+		else
+			flavour=shipped k=${KDIR_SHIPPED:-}
+		fi
+		kdir=${k:-$("$top/scripts/kernel.sh" $flavour "$series" | tail -n 1)}
+		out=$bench/$series/$pairing
+		mkdir -p "$out"
+		bslab_build_copy "$kdir"
+		kos=("$out/src/bslab.ko" "$out/src/bench/bslab_bench.ko")
+		if [ $pairing = tuned ]; then
+			run $pairing single 0 single 1
+			run $pairing hot 1 hot 1
+			run $pairing smp 0 smp 2
+		else
+			run $pairing single 1 single 1
+			run $pairing smp 1 smp 2
+		fi
+		kdirs+=("$series/$pairing=$kdir")
+	done
 done
-python3 "$top/scripts/bench_report.py" "$kdir" "$out"
+python3 "$top/scripts/bench_report.py" "$bench" "${kdirs[@]}"

@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""bench_report.py KDIR OUTDIR - results of make bench.
+"""bench_report.py OUTDIR SERIES/PAIRING=KDIR... - results of make bench.
 
-Reads the "BSLAB-BENCH key=value ..." lines that bslab_bench printed in
-OUTDIR/{single,nocheck,smp}/serial.log (nocheck: W1 again with bslab's
-free_check=0; its variants get a "_nocheck" suffix) and writes OUTDIR/results.json (one record
-per workload x variant x size) and OUTDIR/results.txt (a table with the
-targets of issue 4).  Every figure comes from the logs: nothing here is
-typed in by hand.  The kernel settings that affect either allocator are
-read from KDIR/.config and recorded.
+For each SERIES/PAIRING (e.g. 6.12/tuned, 7.2/shipped), reads the
+"BSLAB-BENCH key=value ..." lines that bslab_bench printed in
+OUTDIR/SERIES/PAIRING/{single,hot,smp}/serial.log (hot: W1 again with the
+free check on, on the tuned kernel; its variants get a "_check" suffix) and
+writes OUTDIR/results.json (one record per kernel x pairing x workload x
+variant x size) and OUTDIR/results.txt (a table per kernel and pairing,
+with the targets of issue 21).  Every figure comes from the logs: nothing
+here is typed in by hand.  The kernel settings that affect either
+allocator are read from each KDIR/.config and recorded.
 """
 import json
 import os
@@ -19,11 +21,15 @@ CONFIGS = ["CONFIG_KASAN", "CONFIG_PROVE_LOCKING", "CONFIG_DEBUG_PREEMPT",
            "CONFIG_SLUB_DEBUG", "CONFIG_SLUB_DEBUG_ON", "CONFIG_KFENCE",
            "CONFIG_INIT_ON_ALLOC_DEFAULT_ON", "CONFIG_INIT_ON_FREE_DEFAULT_ON",
            "CONFIG_MEMCG", "CONFIG_SLAB_FREELIST_HARDENED",
-           "CONFIG_SLAB_FREELIST_RANDOM", "CONFIG_PREEMPT", "CONFIG_SMP"]
+           "CONFIG_SLAB_FREELIST_RANDOM", "CONFIG_SLAB_BUCKETS",
+           "CONFIG_RANDOM_KMALLOC_CACHES", "CONFIG_HARDENED_USERCOPY",
+           "CONFIG_STACKPROTECTOR_STRONG", "CONFIG_CPU_MITIGATIONS",
+           "CONFIG_NUMA", "CONFIG_PREEMPT", "CONFIG_SMP"]
 
-# Targets: (workload, lower bound on SLUB/bslab, description)
-TARGETS = {"W1": 1.5, "W2": 1.5, "W3": 1.0, "W4": 1.3, "W5": 1.0, "W6": 1.0,
-           "W7": 0.8}
+# Targets of issue 21: lower bounds on SLUB/bslab, on both kernels and in
+# both pairings (W5's is bslab's two-CPU time at or below SLUB's)
+TARGETS = {"W1": 2.0, "W2": 2.0, "W3": 2.0, "W4": 1.3, "W5": 1.0, "W6": 2.0,
+           "W7": 1.0, "W7b": 0.6}
 
 
 def parse(path, mode, suffix=""):
@@ -45,6 +51,10 @@ def parse(path, mode, suffix=""):
             rec["error"] = "a measurement failed (negative errno in the log)"
         elif "bslab" in rec and "slub" in rec and rec["bslab"] > 0:
             if rec["unit"] == "pages":
+                if rec["slub"] <= 0:     # no ratio to a zero
+                    rec["target"] = "ok" if rec["bslab"] <= 0 else "short (SLUB holds none)"
+                    records.append(rec)
+                    continue
                 rec["ratio"] = round(rec["bslab"] / rec["slub"], 3)
                 rec["ratio_meaning"] = "bslab pages / SLUB pages (<1 means bslab uses less)"
             else:
@@ -73,28 +83,57 @@ def verdict(rec, floor):
     if w == "W8":
         limit = 1.05 if rec["variant"] == "steady" else 1.02
         return "ok" if rec["ratio"] <= limit else "short (target <= %.2fx)" % limit
-    if w == "W1" and floor:
+    if w == "W13":
+        if rec["variant"] != "two_intervals":
+            return ""
+        return "ok" if rec["ratio"] <= 1.1 else "short (target <= 1.10x)"
+    if w == "W1" and rec["variant"].endswith("_check"):
+        return ""       # the tuned kernel with the check: its cost, no target
+    if w == "W1":
         if rec["ratio"] < TARGETS["W1"]:
-            return "short (target >= 1.5x)"
-        if rec["bslab"] > 2 * floor:
-            return "short (> 2x the W10 floor %.2f)" % floor
+            return "short (target >= 2.0x)"
+        if floor and rec["bslab"] > 4 * floor:
+            return "ok (stretch short: > 4x the W10 floor %.2f)" % floor
         return "ok"
-    if w == "W2" and rec["variant"].endswith(("n256", "n1000")):
-        return "ok" if rec["ratio"] >= 2.0 else "short (target >= 2x)"
     if w in TARGETS:
         t = TARGETS[w]
         return "ok" if rec["ratio"] >= t else "short (target >= %.1fx)" % t
     return ""
 
 
-def main():
-    if len(sys.argv) < 2 or sys.argv[1] in ("-h", "--help"):
-        print(__doc__.strip())
-        return 0 if len(sys.argv) == 2 else 2
-    kdir, out = sys.argv[1], sys.argv[2]
-    recs = parse(os.path.join(out, "single", "serial.log"), "single") + \
-        parse(os.path.join(out, "nocheck", "serial.log"), "single", "_nocheck") + \
-        parse(os.path.join(out, "smp", "serial.log"), "smp")
+# A wall-time run (a few seconds) is noise, not a result, when more than
+# NOISY_BUSY percent of the host's CPU time was busy in the second just
+# before or just after it (another job beside the bench: bench.sh's
+# host-busy file), or when W4's ring alone (the baseline) took more than
+# NOISY_SPREAD times longer in its slowest repetition than in its fastest
+# (a burst: with the host quiet, four runs spread 1.7x to 5.2x under
+# MTTCG; beside a kernel build, 750x).
+NOISY_BUSY = 15
+NOISY_SPREAD = 10.0
+
+
+def noise(base, recs):
+    """Why the smp run under base is noise, or None."""
+    try:
+        busy = [int(x) for x in open(os.path.join(base, "smp", "host-busy"))]
+    except (OSError, ValueError):
+        busy = []
+    if busy and max(busy) > NOISY_BUSY:
+        return "host %d%% busy beside it" % max(busy)
+    ring = next((r for r in recs if r["variant"] == "ring_baseline"), None)
+    if ring and ring.get("value_min", 0) > 0 and \
+            ring["value_max"] / ring["value_min"] > NOISY_SPREAD:
+        return "ring baseline spread %.2fx" % (ring["value_max"] / ring["value_min"])
+    return None
+
+
+def kernel(out, name, kdir):
+    """The records of one kernel and pairing, with their W5 scaling."""
+    series, pairing = name.split("/")
+    base = os.path.join(out, series, pairing)
+    recs = parse(os.path.join(base, "single", "serial.log"), "single") + \
+        parse(os.path.join(base, "hot", "serial.log"), "single", "_check") + \
+        parse(os.path.join(base, "smp", "serial.log"), "smp")
     floor = next((r["value"] for r in recs if r["workload"] == "W10"
                   and r["variant"] == "preempt_percpu_pop_push"), None)
     # W5 scaling: per-operation time of all CPUs together, 1 CPU over 2
@@ -109,27 +148,33 @@ def main():
                      "bslab": round(b, 3), "slub": round(s, 3),
                      "target": "ok" if b >= 1.8 else "short (bslab 1->2 CPU target >= 1.8x)",
                      "ratio_meaning": "throughput on 2 CPUs / on 1 CPU, per allocator"})
+    smp = [r for r in recs if r["mode"] == "smp"]
+    why = noise(base, smp)
+    for r in smp:
+        if why:
+            r["noisy"] = why
+        elif r["workload"] == "W4" and "ratio" in r and \
+                min(r["bslab"], r["slub"]) <= 0:
+            r["noisy"] = "no time left after the ring baseline"
     for r in recs:
-        if "ratio" in r and "target" not in r:
+        r["kernel"], r["pairing"] = series, pairing
+        if "noisy" in r:
+            r.pop("ratio", None)
+            r["target"] = "noisy (%s): no figure" % r["noisy"]
+        elif "ratio" in r and "target" not in r:
             r["target"] = verdict(r, floor)
-    result = {
-        "method": {
-            "single": "one CPU, QEMU TCG -icount shift=0: the guest clock "
-                      "counts instructions; values are instructions per operation",
-            "smp": "two CPUs, QEMU multi-threaded TCG, wall time; values are ns "
-                   "per operation",
-            "statistic": "median of the repetitions, interleaved bslab/SLUB "
-                         "after one warm-up each; min and max given as spread",
-        },
-        "kernel_config": config(kdir),
-        "results": recs,
-    }
-    with open(os.path.join(out, "results.json"), "w") as f:
-        json.dump(result, f, indent=2)
+    return recs, config(kdir)
 
+
+def table(recs):
     lines = ["%-4s %-26s %6s %-12s %10s %10s %7s  %s" %
              ("wl", "variant", "size", "unit", "bslab", "slub", "ratio", "target")]
     for r in recs:
+        if "noisy" in r:
+            lines.append("%-4s %-26s %6s %-12s %10s %10s %7s  %s" %
+                         (r["workload"], r["variant"], r["size"], r["unit"],
+                          "-", "-", "-", r["target"]))
+            continue
         if "value" in r:
             lines.append("%-4s %-26s %6s %-12s %10.2f %10s %7s" %
                          (r["workload"], r["variant"], "-", r["unit"], r["value"], "-", "-"))
@@ -143,18 +188,56 @@ def main():
                      (r["workload"], r["variant"], r["size"], r["unit"],
                       r.get("bslab", 0), r.get("slub", 0), r.get("ratio", 0),
                       r.get("target", "")))
-    lines.append("")
-    lines.append("ratio: SLUB/bslab for time (>1: bslab faster); "
-                 "bslab/SLUB for pages (<1: bslab smaller)")
-    lines.append("kernel: " + " ".join("%s=%s" % (k[7:], v)
-                                       for k, v in result["kernel_config"].items()))
-    text = "\n".join(lines) + "\n"
+    return lines
+
+
+PAIRINGS = {
+    "tuned": "perf kernel (no allocator hardening), bslab free_check=0",
+    "shipped": "Debian's allocator and hardening options, bslab's free check on",
+}
+
+
+def main():
+    if len(sys.argv) < 3 or sys.argv[1] in ("-h", "--help"):
+        print(__doc__.strip())
+        return 0 if len(sys.argv) == 2 else 2
+    out = sys.argv[1]
+    recs, configs, text = [], {}, []
+    for arg in sys.argv[2:]:
+        name, kdir = arg.split("=", 1)
+        krecs, configs[name] = kernel(out, name, kdir)
+        recs += krecs
+        series, pairing = name.split("/")
+        text.append("== %s %s: %s" % (series, pairing, PAIRINGS.get(pairing, "")))
+        text += table(krecs)
+        text.append("kernel: " + " ".join("%s=%s" % (k[7:], v)
+                                          for k, v in configs[name].items()))
+        text.append("")
+    text.append("ratio: SLUB/bslab for time (>1: bslab faster); "
+                "bslab/SLUB for pages (<1: bslab smaller)")
+    result = {
+        "method": {
+            "single": "one CPU, QEMU TCG -icount shift=0: the guest clock "
+                      "counts instructions; values are instructions per operation",
+            "smp": "two CPUs, QEMU multi-threaded TCG, wall time; values are ns "
+                   "per operation",
+            "statistic": "median of the repetitions, interleaved bslab/SLUB "
+                         "after one warm-up each; min and max given as spread",
+            "pairings": PAIRINGS,
+        },
+        "kernel_config": configs,
+        "results": recs,
+    }
+    with open(os.path.join(out, "results.json"), "w") as f:
+        json.dump(result, f, indent=2)
+    text = "\n".join(text) + "\n"
     with open(os.path.join(out, "results.txt"), "w") as f:
         f.write(text)
     print(text, end="")
     errors = [r for r in recs if "error" in r]
     for r in errors:
-        print("bench: %s %s %d: %s" % (r["workload"], r["variant"], r["size"], r["error"]))
+        print("bench: %s %s %s %s %d: %s" % (
+            r["kernel"], r["pairing"], r["workload"], r["variant"], r["size"], r["error"]))
     done = sum(1 for r in recs if "ratio" in r)
     if errors:
         return 1
