@@ -20,8 +20,8 @@
 #   for a fragment with a line "# bslab-debian: OPTION...": those options
 #   as Debian's own kernel for that series sets them (its linux-config-SERIES
 #   package, fetched as the source is; a name ending in * stands for every
-#   option it starts), written to the cache, so the fragment says which
-#   options and Debian says their values;
+#   option whose name begins with the rest), written to the cache, so the
+#   fragment says which options and Debian says their values;
 #   qemu/series-SERIES.config if there: what every flavour needs on it.
 # It is built out of the source tree, in
 #   ${BSLAB_CACHE:-~/.cache/bslab}/<package version>-<flavour>-<config hash>/
