@@ -484,9 +484,23 @@ static long slub_pages(const char *name, struct slub_info *si)
 	return ret;
 }
 
+/* bslab's descriptor and bufctl bytes before a cache of the bench is made. */
+struct meta_base {
+	u64 desc, bufctl;
+};
+
+static void meta_base_take(struct meta_base *mb)
+{
+	struct bslab_stats st;
+
+	bslab_cache_stats(bslab_slab_cache, &st);
+	mb->desc = st.mem_total;
+	bslab_cache_stats(bslab_bufctl_cache, &st);
+	mb->bufctl = st.mem_total;
+}
+
 /* Pages bslab holds for a cache, with its share of off-slab bookkeeping. */
-static u64 bslab_pages(struct bslab_cache *cache, u64 desc_base,
-		       u64 bufctl_base)
+static u64 bslab_pages(struct bslab_cache *cache, const struct meta_base *mb)
 {
 	struct bslab_stats st;
 	u64 bytes;
@@ -494,10 +508,38 @@ static u64 bslab_pages(struct bslab_cache *cache, u64 desc_base,
 	bslab_cache_stats(cache, &st);
 	bytes = st.mem_total;
 	bslab_cache_stats(bslab_slab_cache, &st);
-	bytes += st.mem_total - min(st.mem_total, desc_base);
+	bytes += st.mem_total - min(st.mem_total, mb->desc);
 	bslab_cache_stats(bslab_bufctl_cache, &st);
-	bytes += st.mem_total - min(st.mem_total, bufctl_base);
+	bytes += st.mem_total - min(st.mem_total, mb->bufctl);
 	return DIV_ROUND_UP(bytes, PAGE_SIZE);
+}
+
+/* Free what @bo and @so hold (NULL entries skipped). */
+static void pair_empty(struct pair *p, void **bo, void **so, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		bslab_cache_free(p->b, bo[i]);
+		if (so[i])
+			kmem_cache_free(p->s, so[i]);
+	}
+}
+
+/* @n objects of each allocator into @bo and @so: all, or none and -ENOMEM. */
+static int pair_fill(struct pair *p, void **bo, void **so, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		bo[i] = bslab_cache_alloc(p->b, GFP_KERNEL);
+		so[i] = kmem_cache_alloc(p->s, GFP_KERNEL);
+		if (!bo[i] || !so[i]) {
+			pair_empty(p, bo, so, i + 1);
+			return -ENOMEM;
+		}
+	}
+	return 0;
 }
 
 static int w8_memory(void)
@@ -507,7 +549,8 @@ static int w8_memory(void)
 	};
 	const unsigned int n = 100000;
 	void **bo = NULL, **so = NULL;
-	u64 desc_base, bufctl_base, b_steady, b_reap;
+	u64 b_steady, b_reap;
+	struct meta_base mb;
 	long s_steady, s_reap;
 	struct slub_info si = {};
 	char name[BSLAB_NAME_MAX + 1];
@@ -523,21 +566,17 @@ static int w8_memory(void)
 	if (!bo || !so || !order)
 		goto out;
 	for (s = 0; s < ARRAY_SIZE(sizes); s++) {
-		bslab_cache_stats(bslab_slab_cache, &st);
-		desc_base = st.mem_total;
-		bslab_cache_stats(bslab_bufctl_cache, &st);
-		bufctl_base = st.mem_total;
+		meta_base_take(&mb);
 		err = pair_create(&p, "w8", sizes[s], 0);
 		if (err)
 			goto out;
-		for (i = 0; i < n; i++) {
-			bo[i] = bslab_cache_alloc(p.b, GFP_KERNEL);
-			so[i] = kmem_cache_alloc(p.s, GFP_KERNEL);
-			if (!bo[i] || !so[i])
-				break;
+		err = pair_fill(&p, bo, so, n);
+		if (err) {
+			pair_destroy(&p);
+			goto out;
 		}
 		snprintf(name, sizeof(name), "slub_w8_%zu", sizes[s]);
-		b_steady = bslab_pages(p.b, desc_base, bufctl_base);
+		b_steady = bslab_pages(p.b, &mb);
 		s_steady = slub_pages(name, &si);
 
 		/* free 90% at random, then reap and shrink */
@@ -549,7 +588,7 @@ static int w8_memory(void)
 		}
 		bslab_cache_reap(p.b);
 		kmem_cache_shrink(p.s);
-		b_reap = bslab_pages(p.b, desc_base, bufctl_base);
+		b_reap = bslab_pages(p.b, &mb);
 		bslab_cache_stats(p.b, &st);
 		pr_info("BSLAB-BENCH workload=W8 variant=steady size=%zu unit=pages reps=1 bslab=%llu slub=%ld bslab_objs_per_slab=%llu bslab_pages_per_slab=%llu slub_objs_per_slab=%lu slub_pages_per_slab=%lu slub_slabs=%lu\n",
 			sizes[s], b_steady, s_steady, st.buf_per_slab,
@@ -560,11 +599,7 @@ static int w8_memory(void)
 			sizes[s], b_reap, s_reap,
 			st.slab_full + st.slab_partial + st.slab_empty,
 			si.slabs);
-		for (i = 0; i < n; i++) {
-			bslab_cache_free(p.b, bo[i]);
-			if (so[i])
-				kmem_cache_free(p.s, so[i]);
-		}
+		pair_empty(&p, bo, so, n);
 		pair_destroy(&p);
 	}
 	err = 0;
@@ -610,12 +645,12 @@ static int w13_comes_back(void)
 	static const char *const when[] = { "freed", "one_interval",
 					    "two_intervals" };
 	const unsigned int n = 100000;
-	u64 desc_base, bufctl_base, b[3];
 	char name[BSLAB_NAME_MAX + 1];
 	void **bo = NULL, **so = NULL;
 	struct slub_info si = {};
-	struct bslab_stats st;
-	unsigned int s, i, k;
+	struct meta_base mb;
+	unsigned int s, k;
+	u64 b[3];
 	struct pair p;
 	long sl[3];
 	int err = -ENOMEM;
@@ -625,34 +660,23 @@ static int w13_comes_back(void)
 	if (!bo || !so)
 		goto out;
 	for (s = 0; s < ARRAY_SIZE(sizes); s++) {
-		bslab_cache_stats(bslab_slab_cache, &st);
-		desc_base = st.mem_total;
-		bslab_cache_stats(bslab_bufctl_cache, &st);
-		bufctl_base = st.mem_total;
+		meta_base_take(&mb);
 		err = pair_create(&p, "w13", sizes[s], 0);
 		if (err)
 			goto out;
-		for (i = 0; i < n; i++) {
-			bo[i] = bslab_cache_alloc(p.b, GFP_KERNEL);
-			so[i] = kmem_cache_alloc(p.s, GFP_KERNEL);
-			if (!bo[i] || !so[i])
-				err = -ENOMEM;
-		}
-		for (i = 0; i < n; i++) {
-			bslab_cache_free(p.b, bo[i]);
-			if (so[i])
-				kmem_cache_free(p.s, so[i]);
-		}
-		snprintf(name, sizeof(name), "slub_w13_%zu", sizes[s]);
-		if (!err)
+		err = pair_fill(&p, bo, so, n);
+		if (!err) {
+			pair_empty(&p, bo, so, n);
 			err = write_file("/sys/module/bslab/parameters/reap_interval",
 					 __stringify(W13_INTERVAL));
+		}
+		snprintf(name, sizeof(name), "slub_w13_%zu", sizes[s]);
 		/* the reaper ticks W13_INTERVAL seconds after the write */
 		for (k = 0; k < ARRAY_SIZE(when) && !err; k++) {
 			if (k)
 				ssleep(k == 1 ? W13_INTERVAL + W13_MARGIN :
 					       W13_INTERVAL);
-			b[k] = bslab_pages(p.b, desc_base, bufctl_base);
+			b[k] = bslab_pages(p.b, &mb);
 			sl[k] = slub_pages(name, &si);
 		}
 		write_file("/sys/module/bslab/parameters/reap_interval", "0");
