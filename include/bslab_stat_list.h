@@ -72,6 +72,7 @@ BSLAB_DEPOT_EVENT(reclaim_calls);	/* reclaim callbacks the shrinker made */
 BSLAB_CPU_EVENT(alloc_cpu);	/* allocations from the loaded magazine */
 BSLAB_CPU_EVENT(alloc_swap);	/* ... after swapping loaded and previous */
 BSLAB_CPU_EVENT(alloc_depot);	/* ... after exchanging with the depot */
+BSLAB_CPU_EVENT(alloc_fill);	/* ... from a magazine the slab layer filled */
 BSLAB_CPU_EVENT(alloc_slab);	/* allocations the slab layer served */
 BSLAB_CPU_EVENT(free_cpu);	/* frees into the loaded magazine */
 BSLAB_CPU_EVENT(free_swap);	/* ... after swapping loaded and previous */

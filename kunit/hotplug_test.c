@@ -40,8 +40,11 @@ static int park_objects(struct tst_cpu_job *job)
 	unsigned int m = bslab_magazine_size(job->cache), i;
 	void **objs = job->shared;
 
-	for (i = 0; i < m + m / 2; i++)
-		objs[i] = bslab_cache_alloc(job->cache, GFP_KERNEL);
+	/* in bulk, which fills no magazine: only the frees go into them */
+	if (!bslab_cache_alloc_bulk(job->cache, GFP_KERNEL, m + m / 2, objs)) {
+		job->bad++;
+		return 0;
+	}
 	for (i = 0; i < m + m / 2; i++)
 		bslab_cache_free(job->cache, objs[i]);
 	job->ops = m + m / 2;

@@ -46,63 +46,88 @@ static void swap_and_exchange_paths(struct kunit *test)
 	void **objs;
 
 	tst_pin(test, 0);
-	cache = tst_cache(test, "t_mag_paths", 64, 0, NULL, NULL, NULL, 0);
+	/* 32 bytes: a slab holds more than a magazine, so every fill is full */
+	cache = tst_cache(test, "t_mag_paths", 32, 0, NULL, NULL, NULL, 0);
 	m = tst_stat(cache, magazine_size);
-	KUNIT_ASSERT_GE(test, m, 2);
+	KUNIT_ASSERT_GE(test, m, 6);
+	KUNIT_ASSERT_GE(test, tst_stat(cache, buf_per_slab), m);
 	n = 2 * m + 5;
-	objs = tst_alloc_array(test, n + m + 1, sizeof(void *));
-
-	for (i = 0; i < n; i++)
-		objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
-	KUNIT_EXPECT_EQ(test, tst_stat(cache, alloc_slab), n);
+	objs = tst_alloc_array(test, n + m, sizeof(void *));
 
 	/*
-	 * Frees: 1 starts magazine A (new), 2..m fill it; m+1 starts B (new,
-	 * A becomes previous); 2m+1 finds both full: A goes to the depot,
-	 * C (new) is loaded; 4 more go into C.
+	 * Allocations: 1 finds no magazine and none in the depot: the slab
+	 * layer fills magazine A (new) in one batch, and the client gets its
+	 * first round; 2..m pop it; m+1 and 2m+1 find A empty and have it
+	 * filled again; 4 more pop it.
+	 */
+	for (i = 0; i < n; i++)
+		objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
+	bslab_cache_stats(cache, &st);
+	KUNIT_EXPECT_EQ(test, st.alloc_fill, 3);
+	KUNIT_EXPECT_EQ(test, st.alloc_cpu, n - 3);
+	KUNIT_EXPECT_EQ(test, st.alloc_slab, 0);
+	KUNIT_EXPECT_EQ(test, st.slab_alloc, 3 * m);
+	KUNIT_EXPECT_EQ(test, st.buf_magazine, m - 5);
+	KUNIT_EXPECT_EQ(test, st.buf_inuse, n);
+
+	/*
+	 * Frees: 1..5 fill A; 6 starts B (new, A full becomes previous);
+	 * m+6 finds both full: A goes to the depot, C (new) is loaded; the
+	 * last m-1 go into C.
 	 */
 	for (i = 0; i < n; i++)
 		bslab_cache_free(cache, objs[i]);
 	bslab_cache_stats(cache, &st);
-	KUNIT_EXPECT_EQ(test, st.free_depot, 3);
-	KUNIT_EXPECT_EQ(test, st.free_cpu, n - 3);
+	KUNIT_EXPECT_EQ(test, st.free_depot, 2);
+	KUNIT_EXPECT_EQ(test, st.free_cpu, n - 2);
 	KUNIT_EXPECT_EQ(test, st.free_swap, 0);
 	KUNIT_EXPECT_EQ(test, st.depot_free, 1);
 	KUNIT_EXPECT_EQ(test, st.full_magazines, 1);
-	KUNIT_EXPECT_EQ(test, st.buf_magazine, n);
+	KUNIT_EXPECT_EQ(test, st.buf_magazine, 3 * m);
 	KUNIT_EXPECT_EQ(test, st.buf_inuse, 0);
 
 	/*
-	 * Allocations: 5 from C; then C is empty and B full: swap; m-1 more
-	 * from B; then both empty: C to the depot, A (full) from it; m-1
-	 * more from A.  All n served by magazines.
+	 * Allocations: m from C; then C is empty and B full: swap; m-1 more
+	 * from B; then both empty: C to the depot, A (full) from it; 4 more
+	 * from A.  All n served by magazines, none by the slab layer.
 	 */
 	for (i = 0; i < n; i++)
 		objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
 	bslab_cache_stats(cache, &st);
-	KUNIT_EXPECT_EQ(test, st.alloc_cpu, 2 * m + 3);
+	KUNIT_EXPECT_EQ(test, st.alloc_cpu, (n - 3) + (n - 2));
 	KUNIT_EXPECT_EQ(test, st.alloc_swap, 1);
 	KUNIT_EXPECT_EQ(test, st.alloc_depot, 1);
 	KUNIT_EXPECT_EQ(test, st.depot_alloc, 1);
-	KUNIT_EXPECT_EQ(test, st.alloc_slab, n);
+	KUNIT_EXPECT_EQ(test, st.alloc_fill, 3);
+	KUNIT_EXPECT_EQ(test, st.slab_alloc, 3 * m);
 	KUNIT_EXPECT_EQ(test, st.full_magazines, 0);
 	KUNIT_EXPECT_EQ(test, st.empty_magazines, 1);
-	KUNIT_EXPECT_EQ(test, st.buf_magazine, 0);
+	KUNIT_EXPECT_EQ(test, st.buf_magazine, m - 5);
 
-	/* Both magazines empty, no full one in the depot: the slab layer. */
-	for (i = n; i < n + m + 1; i++)
+	/*
+	 * m-5 more empty A; the next finds A and B empty and no full
+	 * magazine in the depot: A is filled again, in place (the depot's
+	 * empty C stays there); 1 more pops it.
+	 */
+	for (i = n; i < n + m - 3; i++)
 		objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
-	KUNIT_EXPECT_EQ(test, tst_stat(cache, alloc_slab), n + m + 1);
+	bslab_cache_stats(cache, &st);
+	KUNIT_EXPECT_EQ(test, st.alloc_fill, 4);
+	KUNIT_EXPECT_EQ(test, st.slab_alloc, 4 * m);
+	KUNIT_EXPECT_EQ(test, st.empty_magazines, 1);
+	KUNIT_EXPECT_EQ(test, st.buf_magazine, m - 2);
 
-	/* m frees fill the loaded magazine; the next swaps in the empty one */
-	for (i = n; i < n + m + 1; i++)
+	/* 2 frees fill A; the next swaps in the empty B */
+	for (i = n; i < n + 3; i++)
 		bslab_cache_free(cache, objs[i]);
 	KUNIT_EXPECT_EQ(test, tst_stat(cache, free_swap), 1);
+	bslab_cache_free_bulk(cache, m - 6, objs + n + 3);
 	bslab_cache_free_bulk(cache, n, objs);
 
 	bslab_cache_stats(cache, &st);
 	KUNIT_EXPECT_EQ(test, st.alloc, st.free);
 	KUNIT_EXPECT_EQ(test, st.buf_inuse, 0);
+	KUNIT_EXPECT_EQ(test, st.alloc_slab, 0);
 	KUNIT_EXPECT_EQ(test, st.depot_contention, 0);
 }
 
@@ -137,7 +162,9 @@ static void interrupt_finds_cpu_busy(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	KUNIT_EXPECT_PTR_NE(test, a, b);	/* not from the magazine */
 	KUNIT_EXPECT_EQ(test, tst_stat(cache, cpu_busy), 2);
-	KUNIT_EXPECT_EQ(test, tst_stat(cache, alloc_slab), 2);
+	/* a came from a magazine the slab layer filled, b from the slab layer */
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, alloc_fill), 1);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, alloc_slab), 1);
 	KUNIT_EXPECT_EQ(test, tst_stat(cache, free_slab), 1);
 	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_inuse), 0);
 }
@@ -499,8 +526,11 @@ static void magazines_file(struct kunit *test)
 	int ret, i;
 
 	tst_pin(test, 0);
-	cache = tst_cache(test, "t_mag_file", 64, 0, NULL, NULL, NULL, 0);
+	/* 32 bytes: a slab holds more than a magazine (a fill is full) */
+	cache = tst_cache(test, "t_mag_file", 32, 0, NULL, NULL, NULL, 0);
 	m = tst_stat(cache, magazine_size);
+	KUNIT_ASSERT_GE(test, tst_stat(cache, buf_per_slab), m);
+	/* the first fills a magazine from the slab layer; the frees refill it */
 	for (i = 0; i < 5; i++)
 		objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
 	for (i = 0; i < 5; i++)
@@ -527,7 +557,7 @@ static void magazines_file(struct kunit *test)
 		lines++;
 		if (cpu != 0)
 			continue;
-		KUNIT_EXPECT_EQ(test, lr, 5);
+		KUNIT_EXPECT_EQ(test, lr, m);
 		KUNIT_EXPECT_EQ(test, ls, m);
 		KUNIT_EXPECT_EQ(test, pr, 0);
 		KUNIT_EXPECT_EQ(test, ps, 0);	/* no previous magazine yet */

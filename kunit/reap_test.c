@@ -91,19 +91,24 @@ static void resize_up_and_down(struct kunit *test)
 
 /*
  * A new cache on this CPU with k full magazines in the depot and two full
- * ones loaded; @objs has room for the (k + 2) * m objects.
+ * ones loaded; @objs has room for the (k + 2) * m objects.  They come from
+ * one bulk allocation, which fills no magazine (single allocations would
+ * leave the rest of the last fill in the loaded magazine).
  */
 static struct bslab_cache *full_depot(struct kunit *test, const char *name,
 				      unsigned int k, void ***objs)
 {
 	struct bslab_cache *cache;
-	unsigned int n;
+	unsigned int n, i;
 
 	tst_pin(test, 0);
 	cache = tst_cache(test, name, 64, 0, NULL, NULL, NULL, 0);
 	n = (k + 2) * tst_stat(cache, magazine_size);
 	*objs = tst_alloc_array(test, n, sizeof(void *));
-	depot_trips(cache, *objs, n);
+	KUNIT_ASSERT_EQ(test, bslab_cache_alloc_bulk(cache, GFP_KERNEL, n, *objs),
+			n);
+	for (i = 0; i < n; i++)
+		bslab_cache_free(cache, (*objs)[i]);
 	KUNIT_ASSERT_EQ(test, tst_stat(cache, full_magazines), k);
 	return cache;
 }

@@ -471,6 +471,11 @@ static noinline void *cache_alloc_slow(struct bslab_cache *cp, gfp_t gfp)
 		return NULL;
 
 	obj = cpu_alloc(cp, true);
+	if (!obj && !(cp->flags & BSLAB_NOMAGAZINE)) {
+		obj = bslab_cpu_fill(cp, gfp);
+		if (IS_ERR(obj))
+			return NULL;
+	}
 	if (!obj) {
 		obj = bslab_slab_alloc(cp, gfp);
 		if (!obj)
@@ -727,7 +732,7 @@ void bslab_cache_stats(struct bslab_cache *cp, struct bslab_stats *st)
 	 */
 	sum_cpu_events(cp, &st->cpu_ev);
 	st->alloc = st->alloc_cpu + st->alloc_swap + st->alloc_depot +
-		    st->alloc_slab;
+		    st->alloc_fill + st->alloc_slab;
 	st->free = st->free_cpu + st->free_swap + st->free_depot +
 		   st->free_slab;
 	st->buf_inuse = st->alloc > st->free ? st->alloc - st->free : 0;

@@ -7,7 +7,12 @@
  * frees push, and the previous one, which is always either full or empty.
  * Allocation: pop from loaded; if it is empty and previous is full, swap
  * them and pop; else give the empty previous to the depot for a full one
- * (loaded becomes previous); only if the depot has none, go to the slab
+ * (loaded becomes previous); if the depot has none, have the slab layer
+ * fill a magazine in one batch, under one hold of its lock (outside the
+ * busy section, so that it may make a slab), and load it: a cache that
+ * grows pays the slab layer's lock once a magazine (or once a slab, for
+ * slabs of fewer objects), not once an object.
+ * Only where no page may be taken does one object come from the slab
  * layer.  Free is the mirror image: push; swap with an empty previous; give
  * the full previous to the depot for an empty one, or allocate a new empty
  * magazine (GFP_NOWAIT), or, if that fails, free to the slab layer.  So a
@@ -285,7 +290,7 @@ void *bslab_cpu_alloc_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc)
 		cc->ev.alloc_swap++;
 		return mag_pop(cp, cc->loaded);
 	}
-	if (!loads_magazines(cp))
+	if (!loads_magazines(cp) || !READ_ONCE(d->nfull))
 		return NULL;
 
 	flags = depot_lock(d);
@@ -305,6 +310,122 @@ void *bslab_cpu_alloc_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc)
 	cc->ev.alloc_depot++;
 	trace_bslab_magazine_exchange(cp->name, true, full->rounds);
 	return mag_pop(cp, full);
+}
+
+/* Reverse the order of @n pointers. */
+static void reverse_ptrs(void **p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n / 2; i++)
+		swap(p[i], p[n - 1 - i]);
+}
+
+/*
+ * The flags for a magazine a client's allocation needs: its context and
+ * reclaim, never its zeroing, accounting or promise not to fail.
+ */
+static gfp_t mag_gfp(gfp_t gfp)
+{
+	return (gfp & ~(__GFP_ZERO | __GFP_ACCOUNT | __GFP_NOFAIL)) |
+	       __GFP_NOWARN;
+}
+
+/**
+ * bslab_cpu_fill() - allocate when this CPU's magazines and the depot are empty
+ * @cp: the cache
+ * @gfp: the allocation's flags
+ *
+ * The slab layer fills a magazine in one batch, under one hold of its lock,
+ * outside any busy section, so that it may make a slab as @gfp allows
+ * (bslab_slab_fill(): its free objects, or one new slab's).  The
+ * magazine holds its rounds in reverse, so objects leave it in the order
+ * the slab layer handed them out (the fullest slab first).  The top one is
+ * the caller's; the magazine is then loaded on this CPU (the loaded one,
+ * empty, becomes the previous one, and the old previous one goes back to
+ * the depot), unless the CPU got rounds meanwhile or the cache stopped
+ * loading magazines (a debug switch): then it is given back.  While it is
+ * filled it is on its way (counted for verify, as a drain's are).
+ *
+ * Context: where pages_allowed(), else it does nothing: the slab layer
+ * serves one object there, keeping its free objects for such allocations.
+ * Return: an object; NULL: go to the slab layer; ERR_PTR(-ENOMEM): the
+ * slab layer had none to give (counted there), the allocation fails.
+ */
+void *bslab_cpu_fill(struct bslab_cache *cp, gfp_t gfp)
+{
+	struct bslab_depot *d = &cp->depot;
+	struct bslab_magazine *m = NULL, *old;
+	struct bslab_cpu_cache *cc;
+	unsigned long flags;
+	void *obj;
+	size_t n;
+
+	if (!loads_magazines(cp) || !pages_allowed())
+		return NULL;
+	/*
+	 * The CPU's own empty loaded magazine, else the depot's, else a new
+	 * one.  An interrupt that found the layer in use goes to the slab
+	 * layer: it could not load the magazine.
+	 */
+	if (!cpu_layer_enter(cp, &cc))
+		return NULL;
+	old = cc->loaded;
+	if (old->size && !mag_has_rounds(old) && mag_current(cp, old)) {
+		m = old;
+		cc->loaded = &bslab_no_magazine;
+	}
+	cpu_layer_exit(cp, cc);
+	if (!m && READ_ONCE(d->nempty)) {
+		flags = depot_lock(d);
+		m = depot_pop_locked(d, false);
+		depot_unlock(d, flags);
+	}
+	if (!m)
+		m = mag_new(cp, mag_gfp(gfp));
+	if (!m)
+		return NULL;
+	atomic_long_inc(&d->transit_begun);
+	n = bslab_slab_fill(cp, gfp, m->size, m->objs);
+	m->rounds = n;
+	if (!n) {
+		obj = ERR_PTR(-ENOMEM);
+		goto give_back;
+	}
+	reverse_ptrs(m->objs, n);
+	/* KASAN: the slab layer made them accessible; rounds are free */
+	obj = m->objs[--m->rounds];
+	for (n = 0; n < m->rounds; n++)
+		kasan_obj_free(cp, m->objs[n]);
+
+	if (!cpu_layer_enter(cp, &cc))
+		goto give_back;
+	old = cc->loaded;
+	if (mag_has_rounds(old) || !loads_magazines(cp) ||
+	    !mag_current(cp, m)) {
+		cpu_layer_exit(cp, cc);
+		goto give_back;
+	}
+	if (old == &bslab_no_magazine) {
+		cc->loaded = m;		/* in the place it was taken from */
+	} else {
+		old = cc->prev;		/* another empty one was loaded since */
+		cpu_mag_load(cc, m);
+	}
+	cc->ev.alloc_fill++;
+	cpu_layer_exit(cp, cc);
+	if (old != &bslab_no_magazine)
+		depot_return(cp, old);
+	atomic_long_inc(&d->transit_done);
+	return obj;
+
+give_back:
+	/* a magazine not full is emptied into the slab layer */
+	depot_return(cp, m);
+	atomic_long_inc(&d->transit_done);
+	if (!IS_ERR(obj))
+		this_cpu_inc(cp->cpu->ev.alloc_fill);
+	return obj;
 }
 
 /**

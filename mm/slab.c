@@ -964,26 +964,18 @@ void bslab_slab_poison_all(struct bslab_cache *cp)
 	raw_spin_unlock_irqrestore(&cp->lock, flags);
 }
 
-/**
- * bslab_slab_alloc_batch() - allocate objects from the slab layer
- * @cp: the cache
- * @gfp: flags for a new slab's pages
- * @n: how many
- * @objs: filled with the objects
- *
- * Return: how many were allocated; fewer than @n only when a new slab could
- * not be made (no memory, a failed constructor, or a context where the page
- * allocator may not be called).
+/*
+ * Up to @n objects into @objs; with @fill, making one new slab at most.
  */
-size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
-			      void **objs)
+static size_t slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
+			       void **objs, bool fill)
 {
 	bool grow = grow_allowed(gfp);
 	struct bslab_slab *sp;
 	unsigned long flags;
 	unsigned int color;
 	unsigned int modes, first;
-	bool kick = false;
+	bool kick = false, grown = false;
 	size_t i = 0, j;
 
 	raw_spin_lock_irqsave(&cp->lock, flags);
@@ -996,6 +988,8 @@ size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
 			objs[i++] = slab_take_locked(cp, sp);
 			continue;
 		}
+		if (fill && grown)
+			break;
 		if (!grow) {
 			cp->ev.alloc_fail++;
 			cp->ev.alloc_fail_irq++;
@@ -1013,6 +1007,7 @@ size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
 		modes = slab_add_locked(cp, sp);
 		/* objects taken before the lock was dropped may predate poison */
 		first &= modes;
+		grown = true;
 	}
 	if (!grow) {
 		/* grow ahead of such demand, from the cache's work */
@@ -1038,6 +1033,46 @@ out:
 	if (kick)
 		schedule_work(&cp->work);
 	return i;
+}
+
+/**
+ * bslab_slab_alloc_batch() - allocate objects from the slab layer
+ * @cp: the cache
+ * @gfp: flags for a new slab's pages
+ * @n: how many
+ * @objs: filled with the objects
+ *
+ * Return: how many were allocated; fewer than @n only when a new slab could
+ * not be made (no memory, a failed constructor, or a context where the page
+ * allocator may not be called).
+ */
+size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
+			      void **objs)
+{
+	return slab_alloc_batch(cp, gfp, n, objs, false);
+}
+
+/**
+ * bslab_slab_fill() - objects for a magazine from the slab layer
+ * @cp: the cache
+ * @gfp: flags for a new slab's pages
+ * @n: the magazine's size
+ * @objs: filled with the objects
+ *
+ * Takes up to @n of the free objects the slab layer has, under one hold
+ * of its lock (dropped only while a slab is made); if they are fewer, makes
+ * one slab and takes the rest from it, up to @n.  So a fill makes one slab
+ * at most: a cache that grows asks the page allocator for one slab at a
+ * time, as before.
+ *
+ * Return: how many were taken; fewer than @n when one new slab did not
+ * hold enough or could not be made; 0 only when none was free and no slab
+ * could be made.
+ */
+size_t bslab_slab_fill(struct bslab_cache *cp, gfp_t gfp, size_t n,
+		       void **objs)
+{
+	return slab_alloc_batch(cp, gfp, n, objs, true);
 }
 
 /*
@@ -1166,7 +1201,7 @@ void *bslab_slab_alloc(struct bslab_cache *cp, gfp_t gfp)
 {
 	void *obj;
 
-	return bslab_slab_alloc_batch(cp, gfp, 1, &obj) ? obj : NULL;
+	return slab_alloc_batch(cp, gfp, 1, &obj, false) ? obj : NULL;
 }
 
 /* Move the slabs of @from (and its count) to @to under the lock. */

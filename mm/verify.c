@@ -505,7 +505,8 @@ static void verify_moves(const struct bslab_cache *cp, struct verify_moves *mv)
 	for_each_possible_cpu(cpu) {
 		ev = &per_cpu_ptr(cp->cpu, cpu)->ev;
 		mv->ops += READ_ONCE(ev->alloc_cpu) + READ_ONCE(ev->alloc_swap) +
-			   READ_ONCE(ev->alloc_depot) + READ_ONCE(ev->free_cpu) +
+			   READ_ONCE(ev->alloc_depot) + READ_ONCE(ev->alloc_fill) +
+			   READ_ONCE(ev->free_cpu) +
 			   READ_ONCE(ev->free_swap) + READ_ONCE(ev->free_depot);
 	}
 	mv->begun = atomic_long_read(&cp->depot.transit_begun);

@@ -54,7 +54,7 @@ STATE_NAMES = ("empty", "partial", "full", "deferred")
 # lib/stackdepot.c: records are aligned to 1 << DEPOT_STACK_ALIGN in a pool
 DEPOT_STACK_ALIGN = 4
 
-CPU_ALLOC = ("alloc_cpu", "alloc_swap", "alloc_depot", "alloc_slab")
+CPU_ALLOC = ("alloc_cpu", "alloc_swap", "alloc_depot", "alloc_fill", "alloc_slab")
 CPU_FREE = ("free_cpu", "free_swap", "free_depot", "free_slab")
 
 
