@@ -640,24 +640,94 @@ static long cpu_drain_here(void *arg)
 	return 0;
 }
 
+/* One wave of cross-calls that takes the magazines off every CPU. */
+struct drain_wave {
+	struct bslab_cache *cp;
+	raw_spinlock_t lock;		/* @mags, @busy */
+	struct bslab_magazine *mags;	/* taken off, linked through next */
+	cpumask_var_t busy;		/* CPUs whose layer was in use */
+};
+
+/* Does @cpu hold magazines of the wave's cache?  (No magazine is read.) */
+static bool cpu_holds_magazines(int cpu, void *info)
+{
+	struct drain_wave *w = info;
+	struct bslab_cpu_cache *cc = per_cpu_ptr(w->cp->cpu, cpu);
+
+	return READ_ONCE(cc->loaded) != &bslab_no_magazine ||
+	       READ_ONCE(cc->prev) != &bslab_no_magazine;
+}
+
+static void wave_take(struct drain_wave *w, struct bslab_magazine *m)
+{
+	lockdep_assert_held(&w->lock);
+	if (m == &bslab_no_magazine)
+		return;
+	m->next = w->mags;
+	w->mags = m;
+}
+
+/*
+ * On each CPU, interrupts off: take its loaded and previous magazines,
+ * unless the code this cross-call interrupted is inside the layer (then
+ * the CPU is drained from process context afterwards).
+ */
+static void cpu_take_magazines(void *info)
+{
+	struct drain_wave *w = info;
+	struct bslab_cpu_cache *cc = this_cpu_ptr(w->cp->cpu);
+
+	raw_spin_lock(&w->lock);
+	if (READ_ONCE(cc->busy)) {
+		cpumask_set_cpu(smp_processor_id(), w->busy);
+	} else {
+		wave_take(w, cc->loaded);
+		wave_take(w, cc->prev);
+		cc->loaded = &bslab_no_magazine;
+		cc->prev = &bslab_no_magazine;
+	}
+	raw_spin_unlock(&w->lock);
+}
+
 /**
  * bslab_cpu_drain_all() - drain the magazines of every online CPU
  * @cp: the cache
  *
- * Runs the drain on each CPU in turn (work_on_cpu()).
+ * One wave of cross-calls, to the CPUs that hold magazines of @cp only and
+ * all at once, takes them off; full ones then go to the depot, the rest
+ * into the slab layer, here.  A CPU whose layer the cross-call found in use
+ * is drained by a work item on it (work_on_cpu()) afterwards.
  *
  * Context: process context, may sleep; no bslab lock held.
  */
 void bslab_cpu_drain_all(struct bslab_cache *cp)
 {
+	struct drain_wave w = { .cp = cp };
+	struct bslab_magazine *m;
 	unsigned int cpu;
 
 	if (cp->flags & BSLAB_NOMAGAZINE)
 		return;
 	cpus_read_lock();
-	for_each_online_cpu(cpu)
+	if (!zalloc_cpumask_var(&w.busy, GFP_KERNEL)) {
+		/* no memory for the wave: one CPU after another */
+		for_each_online_cpu(cpu)
+			work_on_cpu(cpu, cpu_drain_here, cp);
+		cpus_read_unlock();
+		return;
+	}
+	raw_spin_lock_init(&w.lock);
+	atomic_long_inc(&cp->depot.transit_begun);
+	on_each_cpu_cond(cpu_holds_magazines, cpu_take_magazines, &w, true);
+	while ((m = w.mags)) {
+		w.mags = m->next;
+		depot_return(cp, m);
+	}
+	atomic_long_inc(&cp->depot.transit_done);
+	for_each_cpu(cpu, w.busy)
 		work_on_cpu(cpu, cpu_drain_here, cp);
 	cpus_read_unlock();
+	free_cpumask_var(w.busy);
 }
 
 /**
