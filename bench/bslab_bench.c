@@ -693,6 +693,133 @@ out:
 	return err;
 }
 
+/*
+ * W13, the explicit calls: a reap of every cache, and destroy.  Caches of
+ * RD_SIZES sizes, each given RD_OBJS objects and all of them back on every
+ * CPU the mode has (so that a CPU layer, a depot and slabs hold them, as
+ * in a system that ran), then, timed, bslab_cache_reap() of each against
+ * SLUB's kmem_cache_shrink() of each; then again, destroy of each against
+ * kmem_cache_destroy().  Per cache, median of the repetitions.  Guest time:
+ * under -icount an idle wait (a grace period) counts, as the issue asks.
+ */
+static const size_t rd_sizes[] = { 32, 64, 96, 128, 192, 256, 512, 1024,
+				   2048, 4096 };
+#define RD_CACHES	ARRAY_SIZE(rd_sizes)
+#define RD_OBJS		1000
+
+struct rd_set {
+	struct pair p[RD_CACHES];
+	void **bo, **so;
+	u64 rb[MAX_REPS], rs[MAX_REPS], db[MAX_REPS], ds[MAX_REPS];
+};
+
+static long rd_fill_free(void *arg)
+{
+	struct rd_set *rs = arg;
+	unsigned int c;
+	int err;
+
+	for (c = 0; c < RD_CACHES; c++) {
+		err = pair_fill(&rs->p[c], rs->bo, rs->so, RD_OBJS);
+		if (err)
+			return err;
+		pair_empty(&rs->p[c], rs->bo, rs->so, RD_OBJS);
+	}
+	return 0;
+}
+
+/* RD_CACHES pairs, used on every online CPU; -errno if that failed. */
+static int rd_make(struct rd_set *rs)
+{
+	unsigned int c, cpu;
+	long err = 0;
+
+	for (c = 0; c < RD_CACHES; c++) {
+		err = pair_create(&rs->p[c], "rd", rd_sizes[c], 0);
+		if (err) {
+			while (c--)
+				pair_destroy(&rs->p[c]);
+			return err;
+		}
+	}
+	for_each_online_cpu(cpu) {
+		err = work_on_cpu(cpu, rd_fill_free, rs);
+		if (err)
+			break;
+	}
+	if (err)
+		for (c = 0; c < RD_CACHES; c++)
+			pair_destroy(&rs->p[c]);
+	return err;
+}
+
+static int w13_reap_destroy(const char *unit, const char *guest_unit)
+{
+	struct rd_set *rs;
+	u64 t;
+	unsigned int c, r;
+	int err = -ENOMEM;
+
+	rs = kzalloc(sizeof(*rs), GFP_KERNEL);
+	if (!rs)
+		return -ENOMEM;
+	rs->bo = vmalloc(array_size(RD_OBJS, sizeof(void *)));
+	rs->so = vmalloc(array_size(RD_OBJS, sizeof(void *)));
+	if (!rs->bo || !rs->so)
+		goto out;
+	for (r = 0; r < reps; r++) {
+		err = rd_make(rs);
+		if (err)
+			goto out;
+		t = ktime_get_ns();
+		for (c = 0; c < RD_CACHES; c++)
+			bslab_cache_reap(rs->p[c].b);
+		rs->rb[r] = ktime_get_ns() - t;
+		t = ktime_get_ns();
+		for (c = 0; c < RD_CACHES; c++)
+			kmem_cache_shrink(rs->p[c].s);
+		rs->rs[r] = ktime_get_ns() - t;
+		for (c = 0; c < RD_CACHES; c++)
+			pair_destroy(&rs->p[c]);
+
+		err = rd_make(rs);
+		if (err)
+			goto out;
+		/*
+		 * Each side starts with no RCU callback queued: SLUB's
+		 * destroy waits for every kfree_rcu() queued before it
+		 * (kvfree_rcu_barrier()), bslab's destroy queues one.
+		 */
+		rcu_barrier();
+		t = ktime_get_ns();
+		for (c = 0; c < RD_CACHES; c++)
+			bslab_cache_destroy(rs->p[c].b);
+		rs->db[r] = ktime_get_ns() - t;
+		rcu_barrier();
+		t = ktime_get_ns();
+		for (c = 0; c < RD_CACHES; c++)
+			kmem_cache_destroy(rs->p[c].s);
+		rs->ds[r] = ktime_get_ns() - t;
+		cond_resched();
+	}
+	print_pair("W13", "reap_all", 0, unit,
+		   summarize(rs->rb, reps, RD_CACHES),
+		   summarize(rs->rs, reps, RD_CACHES));
+	print_pair("W13", "destroy", 0, guest_unit,
+		   summarize(rs->db, reps, RD_CACHES),
+		   summarize(rs->ds, reps, RD_CACHES));
+out:
+	vfree(rs->so);
+	vfree(rs->bo);
+	kfree(rs);
+	return err;
+}
+
+static int w13_reap_destroy_single(void)
+{
+	return w13_reap_destroy("instructions", "guest_ns");
+}
+
 /* ---- W10: the floor ---- */
 
 struct floor_stack {
@@ -757,7 +884,7 @@ static int run_single(void)
 {
 	int (*const workloads[])(void) = {
 		w10_floor, w1_hot_pair, w2_batch, w3_bulk, w6_large, w7_cold,
-		w8_memory, w13_comes_back,
+		w8_memory, w13_comes_back, w13_reap_destroy_single,
 	};
 	unsigned int i;
 	int err;
@@ -1038,6 +1165,8 @@ static int run_smp(void)
 	err = w4_cross_cpu();
 	if (!err)
 		err = w5_concurrent();
+	if (!err)
+		err = w13_reap_destroy("ns", "ns");
 	return err;
 }
 

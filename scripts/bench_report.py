@@ -84,6 +84,11 @@ def verdict(rec, floor):
         limit = 1.05 if rec["variant"] == "steady" else 1.02
         return "ok" if rec["ratio"] <= limit else "short (target <= %.2fx)" % limit
     if w == "W13":
+        # time: SLUB/bslab; pages: bslab/SLUB
+        limit = {"reap_all": 0.5, "destroy": 0.1}.get(rec["variant"])
+        if limit:
+            return "ok" if rec["ratio"] >= limit else \
+                "short (target: at most %gx SLUB's time)" % (1 / limit)
         if rec["variant"] != "two_intervals":
             return ""
         return "ok" if rec["ratio"] <= 1.1 else "short (target <= 1.10x)"
