@@ -13,7 +13,8 @@
  * second destroy of the same cache is reported and does nothing (found by
  * address among the live and the dead caches, before anything of it is
  * read).  It then unpublishes the cache, so no stats reader or CPU hotplug
- * walker can find it (waiting an RCU grace period for the latter), empties
+ * walker can find it (under the hotplug lock, which the latter runs under:
+ * no grace period to wait for; the struct is freed after one), empties
  * every CPU's magazines and the depot into the slab layer, gives back every
  * empty slab, and only then waits for the cache's work, which those frees
  * may have queued.  A cache destroyed with objects still allocated is
@@ -50,6 +51,7 @@
  * among listed caches; the list changes under both mutexes and is walked
  * under either, or under RCU.
  */
+#include <linux/cpu.h>
 #include <linux/ctype.h>
 #include <linux/err.h>
 #include <linux/module.h>
@@ -133,12 +135,24 @@ static bool cache_listed(const struct bslab_cache *addr, struct list_head *list)
 }
 
 /* Free a cache's structure and its parts; any part may never have been made. */
+static void cache_struct_free(struct rcu_head *rcu)
+{
+	kfree(container_of(rcu, struct bslab_cache, rcu));
+}
+
+/*
+ * The struct itself goes a grace period later: a walker of bslab_caches
+ * under RCU (live_cache() in debug.c) may still be reading its link.  By
+ * call_rcu(), not kfree_rcu(): a destroy of a SLUB cache waits for every
+ * kfree_rcu() queued before it (kvfree_rcu_barrier()), and should not wait
+ * for ours; bslab's unload waits for these (rcu_barrier()).
+ */
 static void cache_struct_destroy(struct bslab_cache *cp)
 {
 	bslab_debug_destroy(cp);
 	bslab_cpu_layer_destroy(cp);
 	bslab_hash_destroy(cp);
-	kfree(cp);
+	call_rcu(&cp->rcu, cache_struct_free);
 }
 
 /*
@@ -364,13 +378,19 @@ void bslab_cache_destroy(struct bslab_cache *cp)
 			       __func__, cp);
 		return;
 	}
+	/*
+	 * Unlisted under the CPU hotplug lock, which the CPU-dead callback
+	 * runs under: once it is dropped no callback can see the cache, and
+	 * destroy waits for no grace period.
+	 */
+	cpus_read_lock();
 	mutex_lock(&bslab_caches_mutex);
 	list_del_rcu(&cp->caches);
 	mutex_unlock(&bslab_caches_mutex);
+	cpus_read_unlock();
 	/* debugfs_remove() waits for readers: never under bslab_caches_mutex */
 	bslab_debugfs_remove(cp);
 	mutex_unlock(&bslab_setup_mutex);
-	synchronize_rcu();	/* the CPU-dead callback no longer sees it */
 
 	bslab_cpu_layer_drain(cp);
 	bslab_slab_release_empty(cp, false);

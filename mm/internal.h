@@ -326,6 +326,8 @@ struct bslab_depot {
  * @depot: the depot of magazines, its lock first
  * @work: process-context work: hash rescale, deferred slab destruction,
  *	freeing a dead cache whose last object came back
+ * @rcu: frees the struct a grace period after it left bslab_caches, for
+ *	the walkers of that list under RCU (its work is over by then)
  * @caches: link on bslab_caches (RCU list; written under bslab_setup_mutex
  *	and bslab_caches_mutex) or, once dead, on bslab_dead_caches
  * @debugfs: the cache's debugfs directory
@@ -400,7 +402,10 @@ struct bslab_cache {
 	struct bslab_depot depot ____cacheline_aligned_in_smp;
 
 	/* lifecycle */
-	struct work_struct work ____cacheline_aligned_in_smp;
+	union {
+		struct work_struct work ____cacheline_aligned_in_smp;
+		struct rcu_head rcu;
+	};
 	struct list_head caches;
 	struct dentry *debugfs;
 };

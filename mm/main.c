@@ -18,6 +18,7 @@
  * still allocated) under their own names.
  */
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 
 #include "cache.h"
 #include "depot.h"
@@ -109,6 +110,7 @@ out_meta:
 out_debugfs:
 	bslab_debugfs_exit();
 	bslab_debug_exit();
+	rcu_barrier();		/* the structs of destroyed caches: cache.c */
 	return err;
 }
 
@@ -124,6 +126,7 @@ static void __exit bslab_exit(void)
 	bslab_internal_destroy(meta_caches, ARRAY_SIZE(meta_caches));
 	bslab_debugfs_exit();
 	bslab_debug_exit();
+	rcu_barrier();		/* the structs of destroyed caches: cache.c */
 }
 
 module_init(bslab_init);

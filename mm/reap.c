@@ -31,7 +31,8 @@
  * every cache go to the depot (full ones) or back to the slab layer, so no
  * object is stranded on a CPU that no longer runs.  The callback runs under
  * the CPU hotplug lock and takes no mutex: it walks the cache list under
- * RCU (destroy waits a grace period after unlisting), and draining only
+ * RCU (destroy unlists a cache under the hotplug lock, so none is
+ * unlisted while the callback walks), and draining only
  * takes spinlocks (a slab a drain empties in a cache with a destructor is
  * left to the cache's work).  Why no mutex: internal.h's rules.
  *
