@@ -134,14 +134,14 @@ static bool cache_listed(const struct bslab_cache *addr, struct list_head *list)
 	return false;
 }
 
-/* Free a cache's structure and its parts; any part may never have been made. */
 static void cache_struct_free(struct rcu_head *rcu)
 {
 	kfree(container_of(rcu, struct bslab_cache, rcu));
 }
 
 /*
- * The struct itself goes a grace period later: a walker of bslab_caches
+ * Free a cache's structure and its parts; any part may never have been
+ * made.  The struct itself goes a grace period later: a walker of bslab_caches
  * under RCU (live_cache() in debug.c) may still be reading its link.  By
  * call_rcu(), not kfree_rcu(): a destroy of a SLUB cache waits for every
  * kfree_rcu() queued before it (kvfree_rcu_barrier()), and should not wait

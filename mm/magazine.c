@@ -53,8 +53,12 @@
  * interval, so a reap frees that many of each (bslab_depot_purge()).
  *
  * Who may touch a CPU's magazines: that CPU, with preemption off and busy
- * set; a work item running on that CPU (bslab_cpu_drain_all()); anyone once
- * the CPU is dead (CPU hotplug) or the cache is being destroyed.
+ * set; a cross-call or a work item running on that CPU that finds busy
+ * clear (bslab_cpu_drain_all(); a cross-call interrupted whatever ran
+ * there, so nothing else on the CPU is in the layer); anyone once the CPU
+ * is dead (CPU hotplug) or the cache is being destroyed.  A magazine
+ * being filled (bslab_cpu_fill()) is no CPU's: it was taken off, or never
+ * loaded, and is loaded again inside the layer.
  *
  * Rounds that leave a magazine for the slab layer from inside the CPU layer
  * (a magazine of an old size discarded, a drain) never run a destructor
@@ -341,11 +345,12 @@ static gfp_t mag_gfp(gfp_t gfp)
  * (bslab_slab_fill(): its free objects, or one new slab's).  The
  * magazine holds its rounds in reverse, so objects leave it in the order
  * the slab layer handed them out (the fullest slab first).  The top one is
- * the caller's; the magazine is then loaded on this CPU (the loaded one,
- * empty, becomes the previous one, and the old previous one goes back to
- * the depot), unless the CPU got rounds meanwhile or the cache stopped
- * loading magazines (a debug switch): then it is given back.  While it is
- * filled it is on its way (counted for verify, as a drain's are).
+ * the caller's; the magazine is then loaded on this CPU again (if another
+ * empty one was loaded meanwhile, that one becomes the previous one and
+ * the old previous one goes back to the depot), unless the CPU got rounds
+ * meanwhile, the cache stopped loading magazines (a debug switch) or their
+ * size changed: then it is given back.  While it is filled it is on its
+ * way (counted for verify, as a drain's are).
  *
  * Context: where pages_allowed(), else it does nothing: the slab layer
  * serves one object there, keeping its free objects for such allocations.
