@@ -1001,7 +1001,9 @@ static size_t slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
 		sp = slab_create(cp, color, gfp);
 		raw_spin_lock_irqsave(&cp->lock, flags);
 		if (!sp) {
-			cp->ev.alloc_fail++;
+			/* a fill that took some has not failed its allocation */
+			if (!fill || !i)
+				cp->ev.alloc_fail++;
 			break;
 		}
 		modes = slab_add_locked(cp, sp);
