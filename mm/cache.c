@@ -421,22 +421,39 @@ EXPORT_SYMBOL_GPL(bslab_cache_destroy);
 
 /*
  * One object through this CPU's layer, the whole step: enter, pop or push
- * (magazine.h), leave.  The fast paths (@slow false) do only that; the
- * slow paths go on, still inside the layer, to swap or exchange magazines
- * (magazine.c), and count an interrupted layer (cpu_busy).
+ * (magazine.h), leave.  The fast paths' steps do only that, and say with a
+ * bool whether they did it (a miss leaves the layer on a path of its own,
+ * so a hit tests nothing after the pop or push); the slow paths' go on,
+ * still inside the layer, to swap or exchange magazines (magazine.c), and
+ * count an interrupted layer (cpu_busy).
  */
-static __always_inline void *cpu_alloc(struct bslab_cache *cp, bool slow)
+static __always_inline bool cpu_alloc_fast(struct bslab_cache *cp,
+					   void **objp)
+{
+	struct bslab_cpu_cache *cc;
+
+	if (unlikely(!cpu_layer_enter(cp, &cc)))
+		return false;
+	if (unlikely(!mag_has_rounds(cc->loaded))) {
+		cpu_layer_exit(cp, cc);
+		return false;
+	}
+	*objp = cpu_pop(cp, cc);
+	cpu_layer_exit(cp, cc);
+	return true;
+}
+
+static __always_inline void *cpu_alloc(struct bslab_cache *cp)
 {
 	struct bslab_cpu_cache *cc;
 	void *obj;
 
 	if (unlikely(!cpu_layer_enter(cp, &cc))) {
-		if (slow)
-			this_cpu_inc(cp->cpu->ev.cpu_busy);
+		this_cpu_inc(cp->cpu->ev.cpu_busy);
 		return NULL;
 	}
 	obj = cpu_pop(cp, cc);
-	if (slow && !obj)
+	if (!obj)
 		obj = bslab_cpu_alloc_slow(cp, cc);
 	cpu_layer_exit(cp, cc);
 	return obj;
@@ -448,22 +465,37 @@ enum cpu_free_result {
 	CPU_FREE_DOUBLE,	/* the object this CPU freed last */
 };
 
+/* The fast free's step: false if the object must go the slow way. */
+static __always_inline bool cpu_free_fast(struct bslab_cache *cp, void *obj)
+{
+	struct bslab_cpu_cache *cc;
+
+	if (unlikely(!cpu_layer_enter(cp, &cc)))
+		return false;
+	if (unlikely(cpu_freed_last(cc, obj) || !mag_has_room(cc->loaded))) {
+		cpu_layer_exit(cp, cc);
+		return false;
+	}
+	cpu_push(cp, cc, obj);
+	cpu_layer_exit(cp, cc);
+	return true;
+}
+
 static __always_inline enum cpu_free_result
-cpu_free(struct bslab_cache *cp, void *obj, bool slow)
+cpu_free(struct bslab_cache *cp, void *obj)
 {
 	enum cpu_free_result done = CPU_FREE_NOT;
 	struct bslab_cpu_cache *cc;
 
 	if (unlikely(!cpu_layer_enter(cp, &cc))) {
-		if (slow)
-			this_cpu_inc(cp->cpu->ev.cpu_busy);
+		this_cpu_inc(cp->cpu->ev.cpu_busy);
 		return CPU_FREE_NOT;
 	}
 	if (cpu_freed_last(cc, obj))
-		done = slow ? CPU_FREE_DOUBLE : CPU_FREE_NOT;
+		done = CPU_FREE_DOUBLE;
 	else if (likely(cpu_push(cp, cc, obj)))
 		done = CPU_FREE_DONE;
-	else if (slow && bslab_cpu_free_slow(cp, cc, obj))
+	else if (bslab_cpu_free_slow(cp, cc, obj))
 		done = CPU_FREE_DONE;
 	cpu_layer_exit(cp, cc);
 	return done;
@@ -490,7 +522,7 @@ static noinline void *cache_alloc_slow(struct bslab_cache *cp, gfp_t gfp)
 	if (debug_modes(cp) && bslab_debug_alloc_fails(cp, gfp))
 		return NULL;
 
-	obj = cpu_alloc(cp, true);
+	obj = cpu_alloc(cp);
 	if (!obj && !(cp->flags & BSLAB_NOMAGAZINE)) {
 		obj = bslab_cpu_fill(cp, gfp);
 		if (IS_ERR(obj))
@@ -521,7 +553,7 @@ static noinline void cache_free_slow(struct bslab_cache *cp, void *obj)
 	enum cpu_free_result done;
 
 again:
-	done = cpu_free(cp, obj, true);
+	done = cpu_free(cp, obj);
 	if (done == CPU_FREE_DOUBLE) {
 		bslab_free_invalid(cp, obj, BSLAB_FREE_DOUBLE);
 		return;
@@ -564,8 +596,7 @@ void *bslab_cache_alloc(struct bslab_cache *cp, gfp_t gfp)
 	if (unlikely(gfp & __GFP_ZERO))
 		return cache_alloc_slow(cp, gfp);
 	might_alloc(gfp);
-	obj = cpu_alloc(cp, false);
-	if (unlikely(!obj))
+	if (unlikely(!cpu_alloc_fast(cp, &obj)))
 		return cache_alloc_slow(cp, gfp);
 	trace_bslab_alloc(cp->name, obj, cp->size, _RET_IP_, gfp);
 	obj = bslab_san_alloc(cp, obj, gfp);
@@ -594,7 +625,7 @@ void bslab_cache_free(struct bslab_cache *cp, void *obj)
 	trace_bslab_free(cp->name, obj, _RET_IP_);
 	if (want_init_on_free())		/* init_on_free=1 */
 		return cache_free_init(cp, obj);
-	if (unlikely(cpu_free(cp, obj, false) != CPU_FREE_DONE))
+	if (unlikely(!cpu_free_fast(cp, obj)))
 		cache_free_slow(cp, obj);
 }
 EXPORT_SYMBOL_GPL(bslab_cache_free);
