@@ -579,6 +579,66 @@ static void hard_irq_context(struct kunit *test)
 }
 
 /*
+ * A magazine fill in process context leaves the cache's reserve free: with
+ * PREEMPT_RT, a hard-IRQ allocation that fails makes the cache keep a slab's
+ * worth free, and a fill after it (a magazine holds more than a slab)
+ * makes a slab of its own rather than take them, so the next hard-IRQ
+ * allocation that finds the magazines empty finds one in the slab layer.
+ * Without PREEMPT_RT both hard-IRQ allocations grow the cache.
+ */
+static void fill_leaves_irq_reserve(struct kunit *test)
+{
+	struct hard_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	const bool rt = IS_ENABLED(CONFIG_PREEMPT_RT);
+	unsigned int per_slab, rounds, i;
+	void *first, **objs;
+
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	tst_pin(test, 0);
+	init_completion(&ctx->done);
+	bslab_hrtimer_setup(&ctx->timer, hard_side, CLOCK_MONOTONIC,
+			    HRTIMER_MODE_REL_HARD);
+	ctx->cache = tst_cache(test, "t_rel_fillres", 256, 0, NULL, NULL,
+			       NULL, 0);
+	per_slab = tst_stat(ctx->cache, buf_per_slab);
+	KUNIT_ASSERT_GT(test, tst_stat(ctx->cache, magazine_size), per_slab);
+
+	ctx->op = HARD_ALLOC;
+	run_hard(ctx);
+	if (rt) {
+		KUNIT_EXPECT_NULL(test, ctx->got);
+		KUNIT_EXPECT_EQ(test, tst_stat(ctx->cache, irq_reserve),
+				per_slab);
+		flush_work(&ctx->cache->work);	/* it makes the reserve */
+	}
+	first = ctx->got;
+
+	/* a fill, then its magazine emptied, all in process context */
+	rounds = tst_stat(ctx->cache, magazine_size);
+	objs = tst_alloc_array(test, rounds, sizeof(void *));
+	objs[0] = bslab_cache_alloc(ctx->cache, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, objs[0]);
+	KUNIT_EXPECT_EQ(test, tst_stat(ctx->cache, alloc_fill), 1);
+	if (rt)		/* the reserve's slab and the fill's own */
+		KUNIT_EXPECT_EQ(test, tst_stat(ctx->cache, slab_create), 2);
+	rounds = tst_stat(ctx->cache, buf_magazine);
+	for (i = 1; i <= rounds; i++) {
+		objs[i] = bslab_cache_alloc(ctx->cache, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+	}
+	KUNIT_EXPECT_EQ(test, tst_stat(ctx->cache, alloc_fill), 1);
+
+	run_hard(ctx);		/* the magazines are empty: the slab layer */
+	KUNIT_EXPECT_NOT_NULL(test, ctx->got);
+	KUNIT_EXPECT_EQ(test, tst_stat(ctx->cache, alloc_fail_irq), rt);
+	hrtimer_cancel(&ctx->timer);
+	bslab_cache_free(ctx->cache, ctx->got);
+	bslab_cache_free(ctx->cache, first);
+	bslab_cache_free_bulk(ctx->cache, rounds + 1, objs);
+	KUNIT_EXPECT_EQ(test, tst_stat(ctx->cache, buf_inuse), 0);
+}
+
+/*
  * A plain alloc/free loop in hard IRQ on a new cache with magazines (issue
  * 19: 1577 NULLs): none without PREEMPT_RT; with it, the first loop fails
  * throughout (nothing can make a slab meanwhile) and, once the cache's
@@ -881,6 +941,7 @@ static struct kunit_case reliability_cases[] = {
 	KUNIT_CASE(slab_double_free),
 	KUNIT_CASE(dtor_context),
 	KUNIT_CASE(hard_irq_context),
+	KUNIT_CASE(fill_leaves_irq_reserve),
 	KUNIT_CASE(hard_irq_loop),
 	KUNIT_CASE_SLOW(hard_irq_client),
 	KUNIT_CASE(reclaim_with_nothing_cached),

@@ -965,7 +965,9 @@ void bslab_slab_poison_all(struct bslab_cache *cp)
 }
 
 /*
- * Up to @n objects into @objs; with @fill, making one new slab at most.
+ * Up to @n objects into @objs; with @fill, making one new slab at most and
+ * leaving the cache's reserve free (what a fill does not take is for
+ * allocations that may not grow the cache, as reaping and frees leave it).
  */
 static size_t slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
 			       void **objs, bool fill)
@@ -984,6 +986,9 @@ static size_t slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
 	first = modes;
 	while (i < n) {
 		sp = slab_pick_locked(cp);
+		if (fill && sp && cp->irq_reserve &&
+		    slab_free_objs_locked(cp) <= cp->irq_reserve)
+			sp = NULL;
 		if (sp) {
 			objs[i++] = slab_take_locked(cp, sp);
 			continue;
@@ -1065,7 +1070,7 @@ size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
  * of its lock (dropped only while a slab is made); if they are fewer, makes
  * one slab and takes the rest from it, up to @n.  So a fill makes one slab
  * at most: a cache that grows asks the page allocator for one slab at a
- * time, as before.
+ * time, as before.  It leaves the cache's reserve (@cp->irq_reserve) free.
  *
  * Return: how many were taken; fewer than @n when one new slab did not
  * hold enough or could not be made; 0 only when none was free and no slab
