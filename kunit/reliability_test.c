@@ -492,6 +492,20 @@ static enum hrtimer_restart hard_side(struct hrtimer *timer)
 	return HRTIMER_NORESTART;
 }
 
+/* A context for hard_side() with a new cache of its own. */
+static struct hard_ctx *hard_ctx_make(struct kunit *test, const char *name,
+				      size_t size, unsigned int flags)
+{
+	struct hard_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	init_completion(&ctx->done);
+	bslab_hrtimer_setup(&ctx->timer, hard_side, CLOCK_MONOTONIC,
+			    HRTIMER_MODE_REL_HARD);
+	ctx->cache = tst_cache(test, name, size, 0, NULL, NULL, NULL, flags);
+	return ctx;
+}
+
 static void run_hard(struct hard_ctx *ctx)
 {
 	reinit_completion(&ctx->done);
@@ -501,17 +515,12 @@ static void run_hard(struct hard_ctx *ctx)
 
 static void hard_irq_context(struct kunit *test)
 {
-	struct hard_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	struct hard_ctx *ctx = hard_ctx_make(test, "t_rel_hardirq", 256,
+					     BSLAB_NOMAGAZINE);
 	const bool rt = IS_ENABLED(CONFIG_PREEMPT_RT);
 	unsigned long large_before, large_after, bytes;
 	unsigned int i, per_slab;
 
-	KUNIT_ASSERT_NOT_NULL(test, ctx);
-	init_completion(&ctx->done);
-	bslab_hrtimer_setup(&ctx->timer, hard_side, CLOCK_MONOTONIC,
-			    HRTIMER_MODE_REL_HARD);
-	ctx->cache = tst_cache(test, "t_rel_hardirq", 256, 0, NULL, NULL,
-			       NULL, BSLAB_NOMAGAZINE);
 	per_slab = tst_stat(ctx->cache, buf_per_slab);
 
 	/*
@@ -588,18 +597,13 @@ static void hard_irq_context(struct kunit *test)
  */
 static void fill_leaves_irq_reserve(struct kunit *test)
 {
-	struct hard_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
 	const bool rt = IS_ENABLED(CONFIG_PREEMPT_RT);
 	unsigned int per_slab, rounds, i;
+	struct hard_ctx *ctx;
 	void *first, **objs;
 
-	KUNIT_ASSERT_NOT_NULL(test, ctx);
 	tst_pin(test, 0);
-	init_completion(&ctx->done);
-	bslab_hrtimer_setup(&ctx->timer, hard_side, CLOCK_MONOTONIC,
-			    HRTIMER_MODE_REL_HARD);
-	ctx->cache = tst_cache(test, "t_rel_fillres", 256, 0, NULL, NULL,
-			       NULL, 0);
+	ctx = hard_ctx_make(test, "t_rel_fillres", 256, 0);
 	per_slab = tst_stat(ctx->cache, buf_per_slab);
 	KUNIT_ASSERT_GT(test, tst_stat(ctx->cache, magazine_size), per_slab);
 
@@ -646,15 +650,10 @@ static void fill_leaves_irq_reserve(struct kunit *test)
  */
 static void hard_irq_loop(struct kunit *test)
 {
-	struct hard_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	struct hard_ctx *ctx;
 
-	KUNIT_ASSERT_NOT_NULL(test, ctx);
 	tst_pin(test, 0);
-	init_completion(&ctx->done);
-	bslab_hrtimer_setup(&ctx->timer, hard_side, CLOCK_MONOTONIC,
-			    HRTIMER_MODE_REL_HARD);
-	ctx->cache = tst_cache(test, "t_rel_hardloop", 128, 0, NULL, NULL,
-			       NULL, 0);
+	ctx = hard_ctx_make(test, "t_rel_hardloop", 128, 0);
 	ctx->op = HARD_LOOP;
 	ctx->n = 2000;
 	run_hard(ctx);
