@@ -643,6 +643,43 @@ static void fill_leaves_irq_reserve(struct kunit *test)
 }
 
 /*
+ * A task's allocation never fails for the reserve: with PREEMPT_RT, hard-IRQ
+ * demand can raise the reserve above a slab (hard_irq_client's ring holds
+ * 64 objects), and a fill that stopped after one slab, all of it within
+ * the reserve, took nothing and failed the allocation (65 GFP_KERNEL NULLs
+ * in one run of hard_irq_client).  A fill makes slabs until it has an
+ * object beyond the reserve.  The reserve is set here as that demand sets
+ * it, so the case runs on every kernel.
+ */
+static void fill_grows_past_reserve(struct kunit *test)
+{
+	struct bslab_cache *cache;
+	unsigned int per_slab;
+	unsigned long flags;
+	void *obj;
+
+	tst_pin(test, 0);
+	cache = tst_cache(test, "t_rel_fillpast", 256, 0, NULL, NULL, NULL, 0);
+	per_slab = tst_stat(cache, buf_per_slab);
+	KUNIT_ASSERT_GT(test, tst_stat(cache, magazine_size), per_slab);
+	raw_spin_lock_irqsave(&cache->lock, flags);
+	cache->irq_reserve = 3 * per_slab;
+	raw_spin_unlock_irqrestore(&cache->lock, flags);
+
+	obj = bslab_cache_alloc(cache, GFP_KERNEL);
+	KUNIT_EXPECT_NOT_NULL(test, obj);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, alloc_fail), 0);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, alloc_fill), 1);
+	/* three slabs for the reserve, the fourth for the magazine */
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, slab_create), 4);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_magazine), per_slab - 1);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_total) -
+			tst_stat(cache, buf_inuse) - tst_stat(cache, buf_magazine),
+			3 * per_slab);
+	bslab_cache_free(cache, obj);
+}
+
+/*
  * A plain alloc/free loop in hard IRQ on a new cache with magazines (issue
  * 19: 1577 NULLs): none without PREEMPT_RT; with it, the first loop fails
  * throughout (nothing can make a slab meanwhile) and, once the cache's
@@ -941,6 +978,7 @@ static struct kunit_case reliability_cases[] = {
 	KUNIT_CASE(dtor_context),
 	KUNIT_CASE(hard_irq_context),
 	KUNIT_CASE(fill_leaves_irq_reserve),
+	KUNIT_CASE(fill_grows_past_reserve),
 	KUNIT_CASE(hard_irq_loop),
 	KUNIT_CASE_SLOW(hard_irq_client),
 	KUNIT_CASE(reclaim_with_nothing_cached),

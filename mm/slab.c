@@ -965,7 +965,8 @@ void bslab_slab_poison_all(struct bslab_cache *cp)
 }
 
 /*
- * Up to @n objects into @objs; with @fill, making one new slab at most and
+ * Up to @n objects into @objs; with @fill, making one new slab at most (more
+ * only while the reserve holds them all: bslab_slab_fill()) and
  * leaving the cache's reserve free (what a fill does not take is for
  * allocations that may not grow the cache, as reaping and frees leave it).
  */
@@ -993,7 +994,8 @@ static size_t slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
 			objs[i++] = slab_take_locked(cp, sp);
 			continue;
 		}
-		if (fill && grown)
+		/* within the reserve after a slab: another, not a failure */
+		if (fill && grown && i)
 			break;
 		if (!grow) {
 			cp->ev.alloc_fail++;
@@ -1069,12 +1071,15 @@ size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
  * Takes up to @n of the free objects the slab layer has, under one hold
  * of its lock (dropped only while a slab is made); if they are fewer, makes
  * one slab and takes the rest from it, up to @n.  So a fill makes one slab
- * at most: a cache that grows asks the page allocator for one slab at a
- * time, as before.  It leaves the cache's reserve (@cp->irq_reserve) free.
+ * at most, as a cache that grows one object at a time would, but for one
+ * case: it leaves the cache's reserve (@cp->irq_reserve) free, and where
+ * the reserve is larger than a slab (PREEMPT_RT's hard-IRQ demand raised
+ * it) it makes slabs until it has one object beyond it.  The caller may
+ * grow the cache (a task): the reserve is for those that may not.
  *
- * Return: how many were taken; fewer than @n when one new slab did not
- * hold enough or could not be made; 0 only when none was free and no slab
- * could be made.
+ * Return: how many were taken; fewer than @n when the last new slab did not
+ * hold enough, or another could not be made; 0 only when a slab could not
+ * be made before one object was taken.
  */
 size_t bslab_slab_fill(struct bslab_cache *cp, gfp_t gfp, size_t n,
 		       void **objs)
