@@ -24,6 +24,7 @@
 #                   injection and readers for SOAK_SECONDS
 #   make bench      bslab against SLUB on 6.12 and 7.2, tuned and as Debian
 #                   ships them (BENCH_KVERS=6.12 for one): build/bench/results.*
+#   make w11-record record W11's real workload again: bench/w11.replay.xz
 #   make checkpatch checkpatch --strict on every source file
 #   make sparse     rebuild with sparse (C=2)
 #   make layout     pahole's view of bslab's structures (build/layout)
@@ -87,6 +88,9 @@ run:
 bench:
 	bash scripts/bench.sh
 
+w11-record:
+	bash scripts/w11_record.sh
+
 check-distro:
 	bash scripts/distro.sh
 
@@ -130,4 +134,4 @@ clean:
 		-o -name '*.symvers' -o -name 'modules.order' \) -type f \
 		-print0 | xargs -0 rm -f
 
-.PHONY: all headers modules install check check-distro deb check-deb run bench soak checkpatch sparse layout tools clean
+.PHONY: all headers modules install check check-distro deb check-deb run bench w11-record soak checkpatch sparse layout tools clean

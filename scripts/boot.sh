@@ -9,7 +9,8 @@
 # BSLAB_DUMP=1 (the guest may ask for memory dumps: QMP, the vmcoreinfo
 # device and a second serial port for dump_helper.py, run beside QEMU),
 # BSLAB_DRGN=1 (python3, drgn and vmlinux in the initramfs), BSLAB_KERNEL
-# (the image to boot, default KDIR's bzImage: a distribution's vmlinuz).
+# (the image to boot, default KDIR's bzImage: a distribution's vmlinuz),
+# BSLAB_FILES (more files for the guest's /lib/bslab, e.g. W11's replay).
 #
 # Packs busybox, qemu/init and the given modules into an initramfs in OUTDIR,
 # boots KDIR's bzImage under QEMU (TCG, -smp 2) and writes the serial console
@@ -61,6 +62,9 @@ if [ "${BSLAB_DRGN:-0}" = 1 ]; then
 	cp "$top/scripts/bslab_drgn.py" "$root/bin/"
 	cp "$kdir/vmlinux" "$root/lib/bslab/vmlinux"
 fi
+for f in ${BSLAB_FILES:-}; do
+	cp "$f" "$root/lib/bslab/"
+done
 names=
 for ko in "$@"; do
 	cp "$ko" "$root/lib/bslab/"
