@@ -247,15 +247,23 @@ static struct summary summarize(u64 *t, unsigned int n, u64 ops)
 	return s;
 }
 
+static void print_pair_n(const char *workload, const char *variant,
+			 size_t size, const char *unit, unsigned int n,
+			 struct summary b, struct summary s)
+{
+	pr_info("BSLAB-BENCH workload=%s variant=%s size=%zu unit=%s reps=%u bslab=%llu.%02llu bslab_min=%llu.%02llu bslab_max=%llu.%02llu slub=%llu.%02llu slub_min=%llu.%02llu slub_max=%llu.%02llu\n",
+		workload, variant, size, unit, n,
+		b.med / 100, b.med % 100, b.min / 100, b.min % 100,
+		b.max / 100, b.max % 100, s.med / 100, s.med % 100,
+		s.min / 100, s.min % 100, s.max / 100, s.max % 100);
+}
+
+/* As print_pair_n(), for a workload of the module's reps repetitions. */
 static void print_pair(const char *workload, const char *variant,
 		       size_t size, const char *unit, struct summary b,
 		       struct summary s)
 {
-	pr_info("BSLAB-BENCH workload=%s variant=%s size=%zu unit=%s reps=%u bslab=%llu.%02llu bslab_min=%llu.%02llu bslab_max=%llu.%02llu slub=%llu.%02llu slub_min=%llu.%02llu slub_max=%llu.%02llu\n",
-		workload, variant, size, unit, reps,
-		b.med / 100, b.med % 100, b.min / 100, b.min % 100,
-		b.max / 100, b.max % 100, s.med / 100, s.med % 100,
-		s.min / 100, s.min % 100, s.max / 100, s.max % 100);
+	print_pair_n(workload, variant, size, unit, reps, b, s);
 }
 
 /* Warm up each side once, then alternate bslab and SLUB `reps` times. */
@@ -443,15 +451,20 @@ struct slub_info {
 	unsigned long objs_per_slab, pages_per_slab, slabs;
 };
 
-/* Pages SLUB holds for a cache, from /proc/slabinfo; fills @si. */
-static long slub_pages(const char *name, struct slub_info *si)
+/*
+ * Pages SLUB holds for the cache @name, from /proc/slabinfo, filling @si;
+ * with @prefix, for every cache whose name starts with @name (@si then
+ * describes the last one).
+ */
+static long slabinfo_pages(const char *name, bool prefix,
+			   struct slub_info *si)
 {
 	unsigned long active, num, objsize, perslab, pages, aslabs, nslabs;
 	size_t size = 256 * 1024, len = strlen(name);
 	char *buf, *line, *cursor, *tail;
 	struct file *f;
 	loff_t pos = 0;
-	long ret = -ENOENT;
+	long ret = prefix ? 0 : -ENOENT;
 	ssize_t n;
 
 	buf = vzalloc(size);
@@ -467,21 +480,29 @@ static long slub_pages(const char *name, struct slub_info *si)
 	filp_close(f, NULL);
 	cursor = buf;
 	while ((line = strsep(&cursor, "\n"))) {
-		if (strncmp(line, name, len) || line[len] != ' ')
+		if (strncmp(line, name, len) || (!prefix && line[len] != ' '))
 			continue;
 		tail = strstr(line, " : slabdata ");
-		if (sscanf(line + len, "%lu %lu %lu %lu %lu", &active, &num,
-			   &objsize, &perslab, &pages) == 5 && tail &&
+		line = strchr(line + len, ' ');
+		if (line && sscanf(line, "%lu %lu %lu %lu %lu", &active, &num,
+				   &objsize, &perslab, &pages) == 5 && tail &&
 		    sscanf(tail, " : slabdata %lu %lu", &aslabs, &nslabs) == 2) {
-			ret = nslabs * pages;
+			ret = (ret < 0 ? 0 : ret) + nslabs * pages;
 			si->objs_per_slab = perslab;
 			si->pages_per_slab = pages;
 			si->slabs = nslabs;
 		}
-		break;
+		if (!prefix)
+			break;
 	}
 	vfree(buf);
 	return ret;
+}
+
+/* Pages SLUB holds for a cache, from /proc/slabinfo; fills @si. */
+static long slub_pages(const char *name, struct slub_info *si)
+{
+	return slabinfo_pages(name, false, si);
 }
 
 /* bslab's descriptor and bufctl bytes before a cache of the bench is made. */
@@ -820,6 +841,332 @@ static int w13_reap_destroy_single(void)
 	return w13_reap_destroy("instructions", "guest_ns");
 }
 
+/* ---- W11: a real workload's allocations, replayed ---- */
+
+/*
+ * bench/w11.replay.xz, made by scripts/w11_record.sh and unpacked by
+ * bench.sh into the initramfs: the kernel's kmem tracepoints while busybox
+ * churned a tmpfs, cut down to caches and events.  All little-endian:
+ *
+ *   struct w11_head, then ncaches struct w11_cache, then nevents u32
+ *   events: bit 31 free (else alloc), bits 24-30 the cache, bits 0-23 the
+ *   slot (the object's place in that cache's array).
+ *
+ * The workload's own phases: events [0, growth_end) build a tree of files
+ * (growth), [growth_end, steady_end) work on it (steady), [steady_end,
+ * nevents) remove it, and then free what the trace left live (teardown).
+ */
+#define W11_PATH	"/lib/bslab/w11.replay"
+#define W11_MAGIC	"BSLABW11"
+#define W11_VERSION	1
+#define W11_FREE	BIT(31)
+#define W11_CACHE(e)	(((e) >> 24) & 0x7f)
+#define W11_SLOT(e)	((e) & 0xffffff)
+#define W11_REPS	5	/* -icount repeats exactly: five say so */
+
+struct w11_head {
+	char magic[8];
+	__le32 version, ncaches, nevents, growth_end, steady_end;
+};
+
+struct w11_cache {
+	__le32 size, slots;
+	char name[24];
+};
+
+struct w11 {
+	const struct w11_head *head;
+	const struct w11_cache *caches;
+	const __le32 *ev;
+	u32 ncaches, nevents, growth_end, steady_end;
+	struct bslab_cache *b[128];
+	struct kmem_cache *s[128];
+	void ***slots;			/* per cache, an array of its slots */
+	unsigned long nulls;
+};
+
+/* The replay file into a vmalloc()ed buffer (*@size bytes); NULL if absent. */
+static void *w11_read(size_t *size)
+{
+	struct file *f = filp_open(W11_PATH, O_RDONLY, 0);
+	loff_t pos = 0;
+	ssize_t n;
+	void *buf;
+
+	if (IS_ERR(f))
+		return NULL;
+	*size = i_size_read(file_inode(f));
+	buf = vmalloc(*size ?: 1);
+	while (buf && pos < *size &&
+	       (n = bslab_kread(f, buf + pos, *size - pos, &pos)) > 0)
+		;
+	filp_close(f, NULL);
+	if (buf && pos != *size) {
+		vfree(buf);
+		buf = NULL;
+	}
+	return buf;
+}
+
+/* Check every field and event against the file's own bounds. */
+static int w11_parse(struct w11 *w, const void *buf, size_t size)
+{
+	const struct w11_head *h = buf;
+	u32 i, e, c;
+
+	if (size < sizeof(*h) || memcmp(h->magic, W11_MAGIC, 8) ||
+	    le32_to_cpu(h->version) != W11_VERSION)
+		return -EINVAL;
+	w->head = h;
+	w->ncaches = le32_to_cpu(h->ncaches);
+	w->nevents = le32_to_cpu(h->nevents);
+	w->growth_end = le32_to_cpu(h->growth_end);
+	w->steady_end = le32_to_cpu(h->steady_end);
+	if (!w->ncaches || w->ncaches > ARRAY_SIZE(w->b) ||
+	    w->growth_end > w->steady_end || w->steady_end > w->nevents ||
+	    size != sizeof(*h) + w->ncaches * sizeof(struct w11_cache) +
+		    (size_t)w->nevents * sizeof(u32))
+		return -EINVAL;
+	w->caches = buf + sizeof(*h);
+	w->ev = (const __le32 *)(w->caches + w->ncaches);
+	for (c = 0; c < w->ncaches; c++) {
+		if (!le32_to_cpu(w->caches[c].size) ||
+		    le32_to_cpu(w->caches[c].size) > BSLAB_ALLOC_MAX ||
+		    le32_to_cpu(w->caches[c].slots) > W11_SLOT(~0u) + 1 ||
+		    !memchr(w->caches[c].name, 0, sizeof(w->caches[c].name)))
+			return -EINVAL;
+	}
+	for (i = 0; i < w->nevents; i++) {
+		e = le32_to_cpu(w->ev[i]);
+		if (W11_CACHE(e) >= w->ncaches ||
+		    W11_SLOT(e) >= le32_to_cpu(w->caches[W11_CACHE(e)].slots))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/* Events [@from, @to) on one allocator; the time they took. */
+static __always_inline u64 w11_run(struct w11 *w, bool slub, u32 from, u32 to)
+{
+	u64 t0 = ktime_get_ns();
+	void **slot;
+	u32 i, e;
+
+	for (i = from; i < to; i++) {
+		e = le32_to_cpu(w->ev[i]);
+		slot = &w->slots[W11_CACHE(e)][W11_SLOT(e)];
+		if (e & W11_FREE) {
+			if (slub)
+				kmem_cache_free(w->s[W11_CACHE(e)], *slot);
+			else
+				bslab_cache_free(w->b[W11_CACHE(e)], *slot);
+			*slot = NULL;
+		} else {
+			*slot = slub ? kmem_cache_alloc(w->s[W11_CACHE(e)],
+							GFP_KERNEL) :
+				       bslab_cache_alloc(w->b[W11_CACHE(e)],
+							 GFP_KERNEL);
+			w->nulls += !*slot;
+		}
+	}
+	return ktime_get_ns() - t0;
+}
+
+static noinline u64 w11_run_bslab(struct w11 *w, u32 from, u32 to)
+{
+	return w11_run(w, false, from, to);
+}
+
+static noinline u64 w11_run_slub(struct w11 *w, u32 from, u32 to)
+{
+	return w11_run(w, true, from, to);
+}
+
+static void w11_destroy(struct w11 *w, bool slub)
+{
+	u32 c;
+
+	for (c = 0; c < w->ncaches; c++) {
+		if (slub && w->s[c])
+			kmem_cache_destroy(w->s[c]);
+		else if (!slub && w->b[c])
+			bslab_cache_destroy(w->b[c]);
+		w->s[c] = NULL;
+		w->b[c] = NULL;
+	}
+}
+
+static int w11_create(struct w11 *w, bool slub)
+{
+	char name[BSLAB_NAME_MAX + 1];
+	size_t size;
+	u32 c;
+
+	for (c = 0; c < w->ncaches; c++) {
+		size = le32_to_cpu(w->caches[c].size);
+		snprintf(name, sizeof(name), "%s_w11_%u", slub ? "slub" : "bench",
+			 c);
+		if (slub) {
+			w->s[c] = kmem_cache_create(name, size, 0,
+						    BSLAB_SLUB_NO_MERGE, NULL);
+			if (!w->s[c])
+				goto fail;
+		} else {
+			w->b[c] = bslab_cache_create(name, size, 0, NULL, NULL,
+						     NULL, NULL, 0);
+			if (IS_ERR(w->b[c])) {
+				w->b[c] = NULL;
+				goto fail;
+			}
+		}
+	}
+	return 0;
+fail:
+	w11_destroy(w, slub);
+	return -ENOMEM;
+}
+
+/* Pages the W11 caches hold, with bslab's share of off-slab bookkeeping. */
+static u64 w11_bslab_pages(struct w11 *w, const struct meta_base *mb)
+{
+	struct bslab_stats st;
+	u64 bytes = 0;
+	u32 c;
+
+	for (c = 0; c < w->ncaches; c++) {
+		bslab_cache_stats(w->b[c], &st);
+		bytes += st.mem_total;
+	}
+	bslab_cache_stats(bslab_slab_cache, &st);
+	bytes += st.mem_total - min(st.mem_total, mb->desc);
+	bslab_cache_stats(bslab_bufctl_cache, &st);
+	bytes += st.mem_total - min(st.mem_total, mb->bufctl);
+	return DIV_ROUND_UP(bytes, PAGE_SIZE);
+}
+
+/* Pages one allocator's W11 caches hold now. */
+static long w11_pages(struct w11 *w, bool slub, const struct meta_base *mb)
+{
+	struct slub_info si = {};
+
+	return slub ? slabinfo_pages("slub_w11_", true, &si) :
+		      w11_bslab_pages(w, mb);
+}
+
+/*
+ * One replay on one allocator, caches made for it and destroyed after:
+ * the phases' times into @t, and the pages held at the peak: the more of
+ * those at the ends of the growth and the steady phases (the tree built;
+ * the work on it done).  Return: 0, or -errno.
+ */
+static int w11_once(struct w11 *w, bool slub, u64 t[3], long *peak)
+{
+	struct meta_base mb;
+	u64 (*run)(struct w11 *w, u32 from, u32 to) =
+		slub ? w11_run_slub : w11_run_bslab;
+	int err;
+
+	meta_base_take(&mb);
+	err = w11_create(w, slub);
+	if (err)
+		return err;
+	t[0] = run(w, 0, w->growth_end);
+	*peak = w11_pages(w, slub, &mb);
+	t[1] = run(w, w->growth_end, w->steady_end);
+	*peak = max(*peak, w11_pages(w, slub, &mb));
+	t[2] = run(w, w->steady_end, w->nevents);
+	w11_destroy(w, slub);
+	return 0;
+}
+
+static int w11_replay(void)
+{
+	static const char *const phase[] = { "growth", "steady", "teardown" };
+	u64 tb[4][W11_REPS], ts[4][W11_REPS], t[3], ops[4];
+	long bpeak = 0, speak = 0, peak;
+	struct w11 *w = NULL;
+	unsigned int r, k;
+	size_t size, n = 0;
+	void *buf;
+	u32 c;
+	int err;
+
+	buf = w11_read(&size);
+	if (!buf) {
+		pr_info("bslab_bench: no %s: W11 not run\n", W11_PATH);
+		return 0;
+	}
+	err = -ENOMEM;
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		goto out;
+	err = w11_parse(w, buf, size);
+	if (err) {
+		pr_err("bslab_bench: %s is not a W11 replay (version %u)\n",
+		       W11_PATH, W11_VERSION);
+		goto out;
+	}
+	err = -ENOMEM;
+	w->slots = kcalloc(w->ncaches, sizeof(*w->slots), GFP_KERNEL);
+	if (!w->slots)
+		goto out;
+	for (c = 0; c < w->ncaches; c++) {
+		n += le32_to_cpu(w->caches[c].slots);
+		w->slots[c] = vzalloc(array_size(le32_to_cpu(w->caches[c].slots),
+						 sizeof(void *)) ?: 1);
+		if (!w->slots[c])
+			goto out;
+	}
+	for (r = 0; r < W11_REPS; r++) {
+		err = w11_once(w, false, t, &peak);
+		if (err)
+			goto out;
+		for (k = 0; k < 3; k++)
+			tb[k][r] = t[k];
+		tb[3][r] = t[0] + t[1] + t[2];
+		bpeak = max(bpeak, peak);
+		err = w11_once(w, true, t, &peak);
+		if (err)
+			goto out;
+		for (k = 0; k < 3; k++)
+			ts[k][r] = t[k];
+		ts[3][r] = t[0] + t[1] + t[2];
+		speak = max(speak, peak);
+		cond_resched();
+	}
+	if (w->nulls) {
+		pr_err("bslab_bench: W11: %lu allocations failed\n", w->nulls);
+		err = -ENOMEM;
+		goto out;
+	}
+	ops[0] = w->growth_end;
+	ops[1] = w->steady_end - w->growth_end;
+	ops[2] = w->nevents - w->steady_end;
+	ops[3] = w->nevents;
+	pr_info("BSLAB-BENCH-INFO W11: %u events, %u caches, %zu slots\n",
+		w->nevents, w->ncaches, n);
+	for (k = 0; k < 4; k++) {
+		if (!ops[k])
+			continue;
+		print_pair_n("W11", k < 3 ? phase[k] : "overall", 0,
+			     "instructions", W11_REPS,
+			     summarize(tb[k], W11_REPS, ops[k]),
+			     summarize(ts[k], W11_REPS, ops[k]));
+	}
+	pr_info("BSLAB-BENCH workload=W11 variant=peak size=0 unit=pages reps=%u bslab=%ld slub=%ld\n",
+		W11_REPS, bpeak, speak);
+	err = 0;
+out:
+	if (w && w->slots)
+		for (c = 0; c < w->ncaches; c++)
+			vfree(w->slots[c]);
+	if (w)
+		kfree(w->slots);
+	kfree(w);
+	vfree(buf);
+	return err;
+}
+
 /* ---- W10: the floor ---- */
 
 struct floor_stack {
@@ -885,6 +1232,7 @@ static int run_single(void)
 	int (*const workloads[])(void) = {
 		w10_floor, w1_hot_pair, w2_batch, w3_bulk, w6_large, w7_cold,
 		w8_memory, w13_comes_back, w13_reap_destroy_single,
+		w11_replay,
 	};
 	unsigned int i;
 	int err;

@@ -18,6 +18,8 @@
 #           just before or just after it, or W4's ring baseline spread)
 #   hot:    (tuned only) W1 alone under -icount with the free check on:
 #           what the check costs on the same kernel
+# The single mode replays W11 too: bench/w11.replay.xz (a real workload's
+# allocations, recorded by scripts/w11_record.sh), unpacked into the guest.
 # then write build/bench/results.json and build/bench/results.txt.
 # KDIR_PERF and KDIR_SHIPPED use kernels of your own (with one series).
 set -euo pipefail
@@ -32,6 +34,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 bench=$top/build/bench
 rm -rf "$bench"
 mkdir -p "$bench"
+xz -dc "$top/bench/w11.replay.xz" >"$bench/w11.replay"
 
 # run PAIRING MODE CHECK BENCH_MODE CPUS
 run() {
@@ -40,6 +43,8 @@ run() {
 	mkdir -p "$dir"
 	export MODPARAMS_bslab="reap_interval=0 free_check=$3"
 	export MODPARAMS_bslab_bench="mode=$4 reps=${BENCH_REPS:-15}"
+	export BSLAB_FILES=
+	[ "$4" = single ] && BSLAB_FILES=$bench/w11.replay
 	if [ "$5" = 1 ]; then
 		export BSLAB_SMP=1 BSLAB_ACCEL=tcg BSLAB_QEMU_EXTRA="-icount shift=0"
 	else

@@ -92,6 +92,14 @@ def verdict(rec, floor):
         if rec["variant"] != "two_intervals":
             return ""
         return "ok" if rec["ratio"] <= 1.1 else "short (target <= 1.10x)"
+    if w == "W11":
+        # time: SLUB/bslab; the peak: bslab/SLUB pages
+        if rec["variant"] == "peak":
+            return "ok" if rec["ratio"] <= 1.05 else "short (target <= 1.05x)"
+        t = {"overall": 1.5, "growth": 1.0}.get(rec["variant"])
+        if t is None:
+            return ""
+        return "ok" if rec["ratio"] >= t else "short (target >= %.1fx)" % t
     if w == "W1" and rec["variant"].endswith("_check"):
         return ""       # the tuned kernel with the check: its cost, no target
     if w == "W1":
