@@ -430,16 +430,19 @@ EXPORT_SYMBOL_GPL(bslab_cache_destroy);
 static __always_inline bool cpu_alloc_fast(struct bslab_cache *cp,
 					   void **objp)
 {
-	struct bslab_cpu_cache *cc;
+	struct bslab_cpu_cache __percpu *pc = cp->cpu;
+	struct bslab_magazine *m;
 
-	if (unlikely(!cpu_layer_enter(cp, &cc)))
+	if (unlikely(!cpu_fast_enter(pc)))
 		return false;
-	if (unlikely(!mag_has_rounds(cc->loaded))) {
-		cpu_layer_exit(cp, cc);
+	m = cpu_fast_loaded(pc);
+	if (unlikely(!mag_has_rounds(m))) {
+		cpu_fast_exit(pc);
 		return false;
 	}
-	*objp = cpu_pop(cp, cc);
-	cpu_layer_exit(cp, cc);
+	*objp = mag_pop(cp, m);
+	cpu_fast_count(pc, alloc_cpu);
+	cpu_fast_exit(pc);
 	return true;
 }
 
@@ -468,16 +471,19 @@ enum cpu_free_result {
 /* The fast free's step: false if the object must go the slow way. */
 static __always_inline bool cpu_free_fast(struct bslab_cache *cp, void *obj)
 {
-	struct bslab_cpu_cache *cc;
+	struct bslab_cpu_cache __percpu *pc = cp->cpu;
+	struct bslab_magazine *m;
 
-	if (unlikely(!cpu_layer_enter(cp, &cc)))
+	if (unlikely(!cpu_fast_enter(pc)))
 		return false;
-	if (unlikely(cpu_freed_last(cc, obj) || !mag_has_room(cc->loaded))) {
-		cpu_layer_exit(cp, cc);
+	m = cpu_fast_loaded(pc);
+	if (unlikely(mag_freed_last(m, obj) || !mag_has_room(m))) {
+		cpu_fast_exit(pc);
 		return false;
 	}
-	cpu_push(cp, cc, obj);
-	cpu_layer_exit(cp, cc);
+	mag_push(cp, m, obj);
+	cpu_fast_count(pc, free_cpu);
+	cpu_fast_exit(pc);
 	return true;
 }
 
