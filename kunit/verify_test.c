@@ -189,6 +189,47 @@ static void verify_freelist_twice(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, verify_text(test, "t_ver_list"), "ok\n");
 }
 
+/*
+ * A large slab's free list holding a bufctl of another slab's object: the
+ * bufctl names no slab (its buffer's page does), so verify finds it by
+ * the object's index in this slab.
+ */
+static void verify_large_foreign(struct kunit *test)
+{
+	struct bslab_slab *spa, *spb;
+	struct bslab_cache *cache;
+	struct bslab_bufctl *bc;
+	void *objs[8], *was;
+	unsigned int per_slab;
+	unsigned long flags;
+	u64 idx;
+
+	cache = tst_cache(test, "t_ver_lfree", 3000, 0, NULL, NULL, NULL,
+			  BSLAB_NOMAGAZINE);
+	per_slab = tst_stat(cache, buf_per_slab);
+	KUNIT_ASSERT_LT(test, per_slab, ARRAY_SIZE(objs));
+	tst_alloc_into(test, cache, objs, per_slab + 1);
+	spa = slab_of(cache, objs[0], &idx);
+	spb = slab_of(cache, objs[per_slab], &idx);
+	KUNIT_ASSERT_PTR_NE(test, spa, spb);
+	bslab_cache_free(cache, objs[0]);	/* its bufctl heads a's list */
+
+	raw_spin_lock_irqsave(&cache->lock, flags);
+	bc = spa->freelist;
+	was = bc->buf;
+	bc->buf = objs[per_slab];		/* the damage */
+	raw_spin_unlock_irqrestore(&cache->lock, flags);
+	KUNIT_EXPECT_TRUE(test, has_line(verify_text(test, "t_ver_lfree"), "t_ver_lfree",
+					 "slab %p: its free list holds a bufctl of %p, not of an object of it",
+					 spa->first, objs[per_slab]));
+
+	raw_spin_lock_irqsave(&cache->lock, flags);
+	bc->buf = was;
+	raw_spin_unlock_irqrestore(&cache->lock, flags);
+	KUNIT_EXPECT_STREQ(test, verify_text(test, "t_ver_lfree"), "ok\n");
+	bslab_cache_free_bulk(cache, per_slab, objs + 1);
+}
+
 /* A free object of a poisoned cache written after its free. */
 static void verify_poison_damaged(struct kunit *test)
 {
@@ -397,6 +438,7 @@ static struct kunit_case verify_cases[] = {
 	KUNIT_CASE(verify_round_free),
 	KUNIT_CASE(verify_depot_interior),
 	KUNIT_CASE(verify_freelist_twice),
+	KUNIT_CASE(verify_large_foreign),
 	KUNIT_CASE(verify_poison_damaged),
 	KUNIT_CASE(verify_counts),
 	KUNIT_CASE(verify_kasan_in_use_freed),

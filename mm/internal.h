@@ -155,12 +155,13 @@ enum bslab_slab_state {
  * struct bslab_bufctl - the off-slab record of one object of a large cache
  * @next: next bufctl on the slab's free list or in the hash bucket
  * @buf: the object
- * @slab: the slab holding it
+ *
+ * The slab holding @buf is the one @buf's first page names (slab.h), as
+ * for every free, so the bufctl does not record it: 16 bytes an object.
  */
 struct bslab_bufctl {
 	struct bslab_bufctl *next;
 	void *buf;
-	struct bslab_slab *slab;
 };
 
 /**

@@ -347,7 +347,6 @@ static struct bslab_slab *slab_offslab_desc(struct bslab_cache *cp, gfp_t gfp,
 	sp->freelist = NULL;
 	for (i = cp->objs; i-- > 0;) {
 		bc = scratch[i];
-		bc->slab = sp;
 		bc->next = sp->freelist;
 		sp->freelist = bc;
 	}

@@ -177,8 +177,9 @@ static void verify_large_slab(struct verify *v, struct bslab_slab *sp,
 
 	bitmap_zero(v->seen, cp->objs);
 	for (bc = sp->freelist; bc; bc = bc->next) {
+		/* an address outside @sp's objects has an index past them */
 		idx = slab_index(cp, sp, bc->buf);
-		if (bc->slab != sp || idx >= cp->objs) {
+		if (idx >= cp->objs) {
 			problem(v,
 				"slab %p: its free list holds a bufctl of %p, not of an object of it",
 				sp->first, bc->buf);
@@ -212,8 +213,8 @@ static unsigned long verify_hash_locked(struct verify *v)
 		for (bc = cp->hash[i]; bc; bc = bc->next) {
 			page = slab_page_of(cp, bc->buf);
 			if (!page || slab_page_owner(page) != cp ||
-			    slab_page_slab(page) != bc->slab ||
-			    slab_index(cp, bc->slab, bc->buf) >= cp->objs)
+			    slab_index(cp, slab_page_slab(page), bc->buf) >=
+			    cp->objs)
 				problem(v,
 					"the hash holds a bufctl of %p, not an object of this cache",
 					bc->buf);
