@@ -161,7 +161,11 @@ static void fullest_partial_first(struct kunit *test)
 
 /*
  * Consecutive slabs start their first object color_step further in, through
- * the slack, then wrap to 0.  Checked for a small and a large cache.
+ * the slack, then wrap to 0.  Checked for a small and a large cache.  On
+ * one CPU: each slab's objects come through that CPU's magazines, filled
+ * from the slab layer in slab order; a move to the other CPU mid-slab
+ * would have its fill start a new slab while the first CPU's magazine
+ * holds the rest of the old one.
  */
 static void check_coloring(struct kunit *test, const char *name, size_t size)
 {
@@ -171,6 +175,7 @@ static void check_coloring(struct kunit *test, const char *name, size_t size)
 	unsigned int slab, i, n, nslabs, expect = 0;
 	void **objs;
 
+	tst_pin(test, 0);
 	cache = tst_cache(test, name, size, 0, NULL, NULL, NULL, 0);
 	bslab_cache_stats(cache, &st);
 	KUNIT_ASSERT_GE_MSG(test, st.color_max, st.color_step,
