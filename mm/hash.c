@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * bslab bufctl hash: from the address of an allocated large object to its
- * bufctl, and so to its slab.
+ * bufctl (its slab is the one the object's first page names, slab.h).
  *
  * Objects of PAGE_SIZE/8 and more would waste too much of a slab on an
  * in-slab descriptor and free-list words, so their bookkeeping lives
