@@ -521,18 +521,24 @@ static void meta_base_take(struct meta_base *mb)
 }
 
 /* Pages bslab holds for a cache, with its share of off-slab bookkeeping. */
-static u64 bslab_pages(struct bslab_cache *cache, const struct meta_base *mb)
+/* Bytes of descriptors and bufctls made since @mb was taken. */
+static u64 meta_bytes(const struct meta_base *mb)
 {
 	struct bslab_stats st;
 	u64 bytes;
 
-	bslab_cache_stats(cache, &st);
-	bytes = st.mem_total;
 	bslab_cache_stats(bslab_slab_cache, &st);
-	bytes += st.mem_total - min(st.mem_total, mb->desc);
+	bytes = st.mem_total - min(st.mem_total, mb->desc);
 	bslab_cache_stats(bslab_bufctl_cache, &st);
-	bytes += st.mem_total - min(st.mem_total, mb->bufctl);
-	return DIV_ROUND_UP(bytes, PAGE_SIZE);
+	return bytes + st.mem_total - min(st.mem_total, mb->bufctl);
+}
+
+static u64 bslab_pages(struct bslab_cache *cache, const struct meta_base *mb)
+{
+	struct bslab_stats st;
+
+	bslab_cache_stats(cache, &st);
+	return DIV_ROUND_UP(st.mem_total + meta_bytes(mb), PAGE_SIZE);
 }
 
 /* Free what @bo and @so hold (NULL entries skipped). */
@@ -1037,11 +1043,7 @@ static u64 w11_bslab_pages(struct w11 *w, const struct meta_base *mb)
 		bslab_cache_stats(w->b[c], &st);
 		bytes += st.mem_total;
 	}
-	bslab_cache_stats(bslab_slab_cache, &st);
-	bytes += st.mem_total - min(st.mem_total, mb->desc);
-	bslab_cache_stats(bslab_bufctl_cache, &st);
-	bytes += st.mem_total - min(st.mem_total, mb->bufctl);
-	return DIV_ROUND_UP(bytes, PAGE_SIZE);
+	return DIV_ROUND_UP(bytes + meta_bytes(mb), PAGE_SIZE);
 }
 
 /* Pages one allocator's W11 caches hold now. */
@@ -1082,10 +1084,10 @@ static int w11_once(struct w11 *w, bool slub, u64 t[3], long *peak)
 static int w11_replay(void)
 {
 	static const char *const phase[] = { "growth", "steady", "teardown" };
-	u64 tb[4][W11_REPS], ts[4][W11_REPS], t[3], ops[4];
-	long bpeak = 0, speak = 0, peak;
+	u64 tt[2][4][W11_REPS], t[3], ops[4];
+	long tpeak[2] = {}, peak;
 	struct w11 *w = NULL;
-	unsigned int r, k;
+	unsigned int r, k, slub;
 	size_t size, n = 0;
 	void *buf;
 	u32 c;
@@ -1118,20 +1120,15 @@ static int w11_replay(void)
 			goto out;
 	}
 	for (r = 0; r < W11_REPS; r++) {
-		err = w11_once(w, false, t, &peak);
-		if (err)
-			goto out;
-		for (k = 0; k < 3; k++)
-			tb[k][r] = t[k];
-		tb[3][r] = t[0] + t[1] + t[2];
-		bpeak = max(bpeak, peak);
-		err = w11_once(w, true, t, &peak);
-		if (err)
-			goto out;
-		for (k = 0; k < 3; k++)
-			ts[k][r] = t[k];
-		ts[3][r] = t[0] + t[1] + t[2];
-		speak = max(speak, peak);
+		for (slub = 0; slub < 2; slub++) {	/* bslab, then SLUB */
+			err = w11_once(w, slub, t, &peak);
+			if (err)
+				goto out;
+			for (k = 0; k < 3; k++)
+				tt[slub][k][r] = t[k];
+			tt[slub][3][r] = t[0] + t[1] + t[2];
+			tpeak[slub] = max(tpeak[slub], peak);
+		}
 		cond_resched();
 	}
 	if (w->nulls) {
@@ -1150,11 +1147,11 @@ static int w11_replay(void)
 			continue;
 		print_pair_n("W11", k < 3 ? phase[k] : "overall", 0,
 			     "instructions", W11_REPS,
-			     summarize(tb[k], W11_REPS, ops[k]),
-			     summarize(ts[k], W11_REPS, ops[k]));
+			     summarize(tt[0][k], W11_REPS, ops[k]),
+			     summarize(tt[1][k], W11_REPS, ops[k]));
 	}
 	pr_info("BSLAB-BENCH workload=W11 variant=peak size=0 unit=pages reps=%u bslab=%ld slub=%ld\n",
-		W11_REPS, bpeak, speak);
+		W11_REPS, tpeak[0], tpeak[1]);
 	err = 0;
 out:
 	if (w && w->slots)
