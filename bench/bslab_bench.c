@@ -505,34 +505,52 @@ static long slub_pages(const char *name, struct slub_info *si)
 	return slabinfo_pages(name, false, si);
 }
 
-/* bslab's descriptor and bufctl bytes before a cache of the bench is made. */
+/*
+ * bslab's off-slab bookkeeping caches: large slabs' descriptors, bufctls,
+ * and small slabs' descriptors with their bits.
+ */
+#define META_CACHES	(2 + BSLAB_OFFSLAB_LONGS)
+
+static struct bslab_cache *meta_cache(unsigned int i)
+{
+	if (i == 0)
+		return bslab_slab_cache;
+	if (i == 1)
+		return bslab_bufctl_cache;
+	return bslab_slab_bits_cache[i - 2];
+}
+
+/* Their bytes before a cache of the bench is made. */
 struct meta_base {
-	u64 desc, bufctl;
+	u64 bytes[META_CACHES];
 };
 
 static void meta_base_take(struct meta_base *mb)
 {
 	struct bslab_stats st;
+	unsigned int i;
 
-	bslab_cache_stats(bslab_slab_cache, &st);
-	mb->desc = st.mem_total;
-	bslab_cache_stats(bslab_bufctl_cache, &st);
-	mb->bufctl = st.mem_total;
+	for (i = 0; i < META_CACHES; i++) {
+		bslab_cache_stats(meta_cache(i), &st);
+		mb->bytes[i] = st.mem_total;
+	}
 }
 
-/* Pages bslab holds for a cache, with its share of off-slab bookkeeping. */
-/* Bytes of descriptors and bufctls made since @mb was taken. */
+/* Bytes of off-slab bookkeeping made since @mb was taken. */
 static u64 meta_bytes(const struct meta_base *mb)
 {
 	struct bslab_stats st;
-	u64 bytes;
+	unsigned int i;
+	u64 bytes = 0;
 
-	bslab_cache_stats(bslab_slab_cache, &st);
-	bytes = st.mem_total - min(st.mem_total, mb->desc);
-	bslab_cache_stats(bslab_bufctl_cache, &st);
-	return bytes + st.mem_total - min(st.mem_total, mb->bufctl);
+	for (i = 0; i < META_CACHES; i++) {
+		bslab_cache_stats(meta_cache(i), &st);
+		bytes += st.mem_total - min(st.mem_total, mb->bytes[i]);
+	}
+	return bytes;
 }
 
+/* Pages bslab holds for a cache, with its share of off-slab bookkeeping. */
 static u64 bslab_pages(struct bslab_cache *cache, const struct meta_base *mb)
 {
 	struct bslab_stats st;

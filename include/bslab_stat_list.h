@@ -25,7 +25,7 @@ BSLAB_GAUGE(slab_full);		/* slabs with no free object */
 BSLAB_GAUGE(slab_partial);	/* slabs with some free objects */
 BSLAB_GAUGE(slab_empty);	/* slabs with no object in use */
 BSLAB_GAUGE(mem_total);		/* bytes of pages the cache holds */
-BSLAB_GAUGE(offslab);		/* 1: descriptor and bufctls off-slab */
+BSLAB_GAUGE(offslab);		/* 1: slab descriptor off-slab */
 BSLAB_GAUGE(hash_size);		/* buckets of the bufctl hash */
 BSLAB_GAUGE(color_step);	/* bytes between two slabs' colors */
 BSLAB_GAUGE(color_max);		/* largest color offset */

@@ -212,7 +212,7 @@ static void check_coloring(struct kunit *test, const char *name, size_t size)
 static void coloring(struct kunit *test)
 {
 	/* slack to color with or without KASAN's granule (slab.c) */
-	check_coloring(test, "t_color_small", 120);
+	check_coloring(test, "t_color_small", 208);
 	check_coloring(test, "t_color_large", 600);
 }
 
@@ -317,6 +317,17 @@ static void ctor_dtor(struct kunit *test)
 }
 
 /* A failing constructor fails the allocation; nothing leaks. */
+/* Off-slab descriptors of every kind in use. */
+static u64 descs_inuse(void)
+{
+	u64 n = tst_stat(bslab_slab_cache, buf_inuse);
+	unsigned int i;
+
+	for (i = 0; i < BSLAB_OFFSLAB_LONGS; i++)
+		n += tst_stat(bslab_slab_bits_cache[i], buf_inuse);
+	return n;
+}
+
 static void ctor_failure_one(struct kunit *test, const char *name,
 			     size_t size)
 {
@@ -332,7 +343,7 @@ static void ctor_failure_one(struct kunit *test, const char *name,
 	n = tst_stat(cache, buf_per_slab);
 	KUNIT_ASSERT_GE(test, n, 3);
 	cc->fail_at = 3;	/* the third object of the slab fails */
-	desc_inuse = tst_stat(bslab_slab_cache, buf_inuse);
+	desc_inuse = descs_inuse();
 	bufctl_inuse = tst_stat(bslab_bufctl_cache, buf_inuse);
 
 	obj = bslab_cache_alloc(cache, GFP_KERNEL);
@@ -348,8 +359,7 @@ static void ctor_failure_one(struct kunit *test, const char *name,
 	KUNIT_EXPECT_EQ(test, atomic_read(&cc->ctor), 2);
 	KUNIT_EXPECT_EQ(test, atomic_read(&cc->dtor), 2);
 	/* off-slab descriptor and bufctls went back too */
-	KUNIT_EXPECT_EQ(test, tst_stat(bslab_slab_cache, buf_inuse),
-			desc_inuse);
+	KUNIT_EXPECT_EQ(test, descs_inuse(), desc_inuse);
 	KUNIT_EXPECT_EQ(test, tst_stat(bslab_bufctl_cache, buf_inuse),
 			bufctl_inuse);
 
@@ -364,6 +374,7 @@ static void ctor_failure_one(struct kunit *test, const char *name,
 static void ctor_failure(struct kunit *test)
 {
 	ctor_failure_one(test, "t_ctorfail_small", 64);
+	ctor_failure_one(test, "t_ctorfail_offslab", 128);
 	ctor_failure_one(test, "t_ctorfail_large", 1024);
 }
 
@@ -446,12 +457,44 @@ static void alignment(struct kunit *test)
 	}
 }
 
-/* The slab order keeps the unused tail within 1/8 of the slab. */
+/* Bytes of a small slab's descriptor with the bits of @n objects. */
+static u64 desc_bytes(u64 n)
+{
+	return struct_size_t(struct bslab_slab, out, BITS_TO_LONGS(n));
+}
+
+/*
+ * A small cache's descriptor is in the slab unless that would cost objects
+ * worth more bytes than it takes off-slab (slab.c, "layout").
+ */
+static void expect_small_layout(struct kunit *test, const struct bslab_stats *st)
+{
+	u64 all = st->slab_size / st->chunk_size, in = all;
+
+	while (in && in * st->chunk_size + desc_bytes(in) > st->slab_size)
+		in--;
+	if (!st->offslab) {
+		KUNIT_EXPECT_EQ_MSG(test, st->buf_per_slab, in,
+				    "chunk %llu in-slab", st->chunk_size);
+		return;
+	}
+	KUNIT_EXPECT_EQ_MSG(test, st->buf_per_slab, all,
+			    "chunk %llu off-slab", st->chunk_size);
+	KUNIT_EXPECT_LE(test, all, BSLAB_OFFSLAB_LONGS * BITS_PER_LONG);
+	/* what the objects gained is more than the descriptor's bytes */
+	KUNIT_EXPECT_GT_MSG(test, (all - in) * st->chunk_size,
+			    desc_bytes(all), "chunk %llu", st->chunk_size);
+}
+
+/*
+ * The slab order keeps the unused tail within 1/8 of the slab; small
+ * caches put their descriptor where it costs least.
+ */
 static void slab_waste(struct kunit *test)
 {
 	static const size_t sizes[] = {
-		8, 24, 96, 200, 500, 512, 700, 1000, 1500, 2048, 3000, 4096,
-		5000, 7000, 10000, 20000, 65536,
+		8, 24, 32, 96, 128, 200, 256, 500, 512, 700, 1000, 1500, 2048,
+		3000, 4096, 5000, 7000, 10000, 20000, 65536,
 	};
 	struct bslab_cache *cache;
 	struct bslab_stats st;
@@ -474,9 +517,90 @@ static void slab_waste(struct kunit *test)
 					    sizes[s], waste, st.slab_size);
 		else
 			KUNIT_EXPECT_LT(test, waste, st.chunk_size);
-		KUNIT_EXPECT_EQ(test, st.offslab, sizes[s] >= BSLAB_LARGE_MIN);
+		KUNIT_EXPECT_EQ(test, st.hash_size > 0,
+				sizes[s] >= BSLAB_LARGE_MIN);
+		if (sizes[s] >= BSLAB_LARGE_MIN)
+			KUNIT_EXPECT_EQ(test, st.offslab, 1);
+		else
+			expect_small_layout(test, &st);
 		tst_cache_destroy(test, cache);
 	}
+}
+
+/*
+ * A small cache whose descriptor is off-slab (128 bytes: 32 objects a page
+ * and 64 bytes elsewhere, not 31 with the descriptor in the page; with
+ * KASAN's granule 30 and 29): one descriptor of bslab_slab_64 a slab, the
+ * slab full to its end, every object found and checked as in any slab, and
+ * the descriptors back when the slabs go.
+ */
+static void offslab_small(struct kunit *test)
+{
+	struct bslab_cache *dc = bslab_slab_bits_cache[0];
+	struct bslab_report_sink *sink;
+	struct bslab_obj_info info;
+	struct bslab_cache *cache;
+	struct bslab_stats st;
+	unsigned int i, n;
+	u64 desc0, mark;
+	void **objs;
+	char *bad;
+
+	desc0 = tst_stat(dc, buf_inuse);
+	/* no magazines: the slab layer hands out exactly what is asked */
+	cache = tst_cache(test, "t_offslab", 128, 0, NULL, NULL, NULL,
+			  BSLAB_NOMAGAZINE);
+	bslab_cache_stats(cache, &st);
+	KUNIT_ASSERT_EQ(test, st.offslab, 1);
+	KUNIT_EXPECT_EQ(test, st.hash_size, 0);
+	KUNIT_EXPECT_EQ(test, st.slab_size, PAGE_SIZE);
+	n = st.buf_per_slab;
+	KUNIT_EXPECT_EQ(test, n, PAGE_SIZE / st.chunk_size);
+	KUNIT_EXPECT_EQ(test, tst_stat(dc, buf_inuse), desc0);
+
+	/* two slabs' worth and one more: three slabs, three descriptors */
+	objs = tst_alloc_array(test, 2 * n + 1, sizeof(void *));
+	for (i = 0; i < 2 * n + 1; i++) {
+		objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+		tst_fill(objs[i], 128, i);
+	}
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, slab_create), 3);
+	KUNIT_EXPECT_EQ(test, tst_stat(dc, buf_inuse), desc0 + 3);
+	info = info_of(test, cache, objs[n - 1]);
+	KUNIT_EXPECT_EQ(test, info.objs, n);
+	/* the last object of a slab may end at the slab's last byte */
+	KUNIT_EXPECT_LE(test, (unsigned long)(objs[n - 1] + 128 -
+					       info.slab_base), PAGE_SIZE);
+	KUNIT_EXPECT_PTR_EQ(test, info.slab_base,
+			    info_of(test, cache, objs[0]).slab_base);
+	for (i = 0; i < 2 * n + 1; i++)
+		KUNIT_EXPECT_TRUE(test, tst_check(objs[i], 128, i));
+
+	/* the free check reads the off-slab descriptor: interior refused */
+	sink = tst_count_reports(test, false);
+	mark = tst_log_mark();
+	bad = (char *)objs[1] + 8;
+	bslab_cache_free(cache, bad);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, free_invalid), 1);
+	KUNIT_EXPECT_EQ(test, tst_reports(sink), 1);
+	KUNIT_EXPECT_TRUE(test, tst_refused(mark, "t_offslab", bad,
+					    "not the start"));
+	/* and a double free finds the object's bit clear */
+	bslab_cache_free(cache, objs[2]);
+	mark = tst_log_mark();
+	bslab_cache_free(cache, objs[2]);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, free_invalid), 2);
+	KUNIT_EXPECT_EQ(test, tst_reports(sink), 2);
+	KUNIT_EXPECT_TRUE(test, tst_refused(mark, "t_offslab", objs[2],
+					    "the object is already free"));
+	objs[2] = NULL;
+
+	for (i = 0; i < 2 * n + 1; i++)
+		bslab_cache_free(cache, objs[i]);
+	bslab_cache_reap(cache);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, mem_total), 0);
+	KUNIT_EXPECT_EQ(test, tst_stat(dc, buf_inuse), desc0);
 }
 
 static struct kunit_case slab_cases[] = {
@@ -489,6 +613,7 @@ static struct kunit_case slab_cases[] = {
 	KUNIT_CASE(notouch),
 	KUNIT_CASE(alignment),
 	KUNIT_CASE(slab_waste),
+	KUNIT_CASE(offslab_small),
 	{}
 };
 

@@ -56,6 +56,7 @@ static void verify_clean(struct kunit *test)
 	static const struct { const char *name; size_t size; unsigned int flags; }
 	kinds[] = {
 		{ "t_ver_small", 64, 0 },
+		{ "t_ver_offslab", 128, 0 },	/* descriptor off-slab */
 		{ "t_ver_large", 3000, 0 },
 		{ "t_ver_nomag", 200, BSLAB_NOMAGAZINE },
 		{ "t_ver_poison", 96, BSLAB_DEBUG_POISON | BSLAB_DEBUG_AUDIT },

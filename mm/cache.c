@@ -804,7 +804,7 @@ void bslab_cache_stats(struct bslab_cache *cp, struct bslab_stats *st)
 	st->buf_constructed = st->buf_magazine +
 			      (cp->ctor ? st->buf_total - out : 0);
 	st->mem_total = slabs * st->slab_size;
-	st->offslab = cp->large;
+	st->offslab = cp->offslab;
 	st->color_step = cp->color_step;
 	st->color_max = cp->color_max;
 }

@@ -134,6 +134,12 @@
 
 /* Objects of at least this size are kept off-slab, found through the hash. */
 #define BSLAB_LARGE_MIN		(PAGE_SIZE / 8)
+/*
+ * A small slab's descriptor may go off-slab if its handed-out bits fit in
+ * this many words: bslab_slab_bits_cache[i] holds descriptors with the bits
+ * of up to (i + 1) * BITS_PER_LONG objects.
+ */
+#define BSLAB_OFFSLAB_LONGS	2
 /* Default and smallest object alignment. */
 #define BSLAB_MIN_ALIGN		8
 /* Largest slab: 64 pages; so the largest object is 256 KiB on 4 KiB pages. */
@@ -280,7 +286,12 @@ struct bslab_depot {
  *	small cache that keeps contents, rounded up to @align
  * @order: a slab is 2^@order pages
  * @objs: objects in one slab
- * @large: descriptor and bufctls off-slab, objects found through @hash
+ * @large: bufctls off-slab, objects found through @hash; its descriptor
+ *	is off-slab too
+ * @offslab: the slab descriptor is off-slab: every large cache, and a
+ *	small one whose slab holds more objects than an in-slab descriptor
+ *	would leave room for, by more bytes than the descriptor takes
+ *	(slab.c, "layout")
  * @internal: one of bslab's own caches (created by bslab.ko itself),
  *	destroyed last at unload
  * @debug: BSLAB_DBG_* bits; any bit set keeps the cache off its CPU layer
@@ -292,7 +303,7 @@ struct bslab_depot {
  * @link: small caches: offset of the free-list word in a free object
  * @redzone: REDZONE caches: offset of the guard bytes in a chunk
  * @redzone_len: bytes of guard (0: no redzone); fixed at create
- * @desc: small caches: offset of the slab descriptor in the slab
+ * @desc: small caches with the descriptor in the slab: its offset there
  * @color_step: color offset added per new slab
  * @color_max: largest color offset (the slab's slack, rounded down)
  * @owner: the module that created the cache (NULL: bslab itself)
@@ -362,6 +373,7 @@ struct bslab_cache {
 	bool internal;
 	u8 debug;
 	bool metadata;
+	bool offslab;
 
 	/* the rest of what create fixes */
 	char name[BSLAB_NAME_MAX + 1];
@@ -417,6 +429,7 @@ extern struct list_head bslab_caches;
 extern struct list_head bslab_dead_caches;
 extern struct bslab_cache *bslab_slab_cache;
 extern struct bslab_cache *bslab_bufctl_cache;
+extern struct bslab_cache *bslab_slab_bits_cache[BSLAB_OFFSLAB_LONGS];
 
 static inline size_t slab_bytes(const struct bslab_cache *cp)
 {

@@ -3,13 +3,15 @@
  * bslab module: bringing the allocator up and down.
  *
  * Bootstrap order matters.  The debugfs root comes first, since every cache
- * gets a directory there.  Then the two internal caches that hold the
- * off-slab descriptors and bufctls of large caches: both are small caches,
- * whose descriptors live in their own slabs, so creating and growing them
- * never needs an off-slab cache; and neither has magazines, since the
- * caches of magazines (some of them large) depend on them.  Then the
- * caches of magazines (which have no magazines themselves), then the
- * bslab_alloc() size classes, some of them large caches.  Then
+ * gets a directory there.  Then the internal caches that hold the
+ * descriptors of off-slab slabs and the bufctls of large caches: all are
+ * small caches whose descriptors live in their own slabs (they are made
+ * before any descriptor cache exists, so their layout cannot choose one),
+ * so creating and growing them never needs an off-slab cache; and none
+ * has magazines, since the caches of magazines (some of them large)
+ * depend on them.  Then the caches of magazines (which have no magazines
+ * themselves), then the bslab_alloc() size classes, some of them large
+ * caches.  Then
  * /proc/bslabinfo, once there is something to show, then the reaper, the
  * shrinker and the CPU hotplug callback, which walk the caches, and last
  * the module notifier that orphans the caches of a module that goes away.
@@ -30,17 +32,34 @@
 #define CREATE_TRACE_POINTS
 #include <trace/events/bslab.h>
 
-/* The internal caches of off-slab descriptors and bufctls (tests read them). */
+/*
+ * The internal caches of off-slab descriptors and bufctls (tests and the
+ * bench read them): a large slab's descriptor, a bufctl, and a small
+ * slab's descriptor with the bits of up to 64 or 128 objects.
+ */
 struct bslab_cache *bslab_slab_cache;
 BSLAB_EXPORT_INTERNAL(bslab_slab_cache);
 struct bslab_cache *bslab_bufctl_cache;
 BSLAB_EXPORT_INTERNAL(bslab_bufctl_cache);
-static struct bslab_cache *meta_caches[2];
+struct bslab_cache *bslab_slab_bits_cache[BSLAB_OFFSLAB_LONGS];
+BSLAB_EXPORT_INTERNAL(bslab_slab_bits_cache);
+static struct bslab_cache *meta_caches[2 + BSLAB_OFFSLAB_LONGS];
 
 static void meta_describe(unsigned int i, struct bslab_internal_desc *d)
 {
-	strscpy(d->name, i ? "bslab_bufctl" : "bslab_slab", sizeof(d->name));
-	d->size = i ? sizeof(struct bslab_bufctl) : sizeof(struct bslab_slab);
+	unsigned int longs = i - 1;
+
+	if (i == 0) {
+		strscpy(d->name, "bslab_slab", sizeof(d->name));
+		d->size = sizeof(struct bslab_slab);
+	} else if (i == 1) {
+		strscpy(d->name, "bslab_bufctl", sizeof(d->name));
+		d->size = sizeof(struct bslab_bufctl);
+	} else {
+		snprintf(d->name, sizeof(d->name), "bslab_slab_%u",
+			 longs * BITS_PER_LONG);
+		d->size = struct_size_t(struct bslab_slab, out, longs);
+	}
 	d->flags = BSLAB_NOMAGAZINE;
 	d->metadata = true;
 }
@@ -79,6 +98,8 @@ static int __init bslab_init(void)
 		goto out_debugfs;
 	bslab_slab_cache = meta_caches[0];
 	bslab_bufctl_cache = meta_caches[1];
+	memcpy(bslab_slab_bits_cache, meta_caches + 2,
+	       sizeof(bslab_slab_bits_cache));
 	err = bslab_magazine_init();
 	if (err)
 		goto out_meta;

@@ -11,9 +11,20 @@
  *
  *   small (object < PAGE_SIZE/8):
  *     | color | obj 0 | obj 1 | ... | obj n-1 | slack | struct bslab_slab | out bits |
+ *   small, off-slab descriptor:
+ *     | color | obj 0 | obj 1 | ... | obj n-1 | slack |
+ *     with the struct bslab_slab and its bits in a bslab_slab_64 or
+ *     bslab_slab_128 object
  *   large (object >= PAGE_SIZE/8):
  *     | color | obj 0 | obj 1 | ... | obj n-1 | slack |
  *     with the struct bslab_slab and n struct bslab_bufctl off-slab.
+ *
+ * A small slab's descriptor goes off-slab when the descriptor in the slab
+ * would cost it objects worth more bytes than the off-slab descriptor
+ * takes: at 256 bytes, 15 objects and a descriptor in a page against 16
+ * and 64 bytes elsewhere (SLUB, whose descriptor is the struct page,
+ * puts 16).  Nothing else changes: the slab is still found from its first
+ * page, and the descriptor holds the same bits.
  *
  * Coloring: each new slab starts its first object color_step bytes (the
  * larger of the alignment and the cache line) further in than the previous
@@ -112,20 +123,46 @@ static size_t desc_bytes(unsigned int n)
 	return struct_size_t(struct bslab_slab, out, BITS_TO_LONGS(n));
 }
 
+/*
+ * The descriptor cache for an off-slab small slab of @n objects, or NULL if
+ * its bits do not fit one (or the descriptor caches do not exist yet: they
+ * are being made, and keep their own descriptors in their slabs).
+ */
+static struct bslab_cache *desc_cache(unsigned int n)
+{
+	unsigned int longs = BITS_TO_LONGS(n);
+
+	if (!longs || longs > BSLAB_OFFSLAB_LONGS)
+		return NULL;
+	return bslab_slab_bits_cache[longs - 1];
+}
+
+/*
+ * Objects in a slab of 2^@order pages, and its bytes not in objects in
+ * *@waste (an in-slab descriptor's among them).  A small slab's descriptor goes
+ * off-slab (*@offslab) if that puts more objects in the slab by more bytes
+ * than the off-slab descriptor takes.
+ */
 static unsigned int slab_objs(const struct bslab_cache *cp, unsigned int order,
-			      size_t *waste)
+			      size_t *waste, bool *offslab)
 {
 	size_t bytes = PAGE_SIZE << order;
-	unsigned int n;
+	unsigned int n, all = bytes / cp->chunk;
+	struct bslab_cache *dc;
 
+	*offslab = cp->large;
 	if (cp->large) {
-		n = bytes / cp->chunk;
-		*waste = bytes - (size_t)n * cp->chunk;
-		return n;
+		*waste = bytes - (size_t)all * cp->chunk;
+		return all;
 	}
 	n = (bytes - sizeof(struct bslab_slab)) / cp->chunk;
 	while (n && (size_t)n * cp->chunk + desc_bytes(n) > bytes)
 		n--;
+	dc = desc_cache(all);
+	if (dc && all > n && (all - n) * cp->chunk > dc->chunk) {
+		*offslab = true;
+		n = all;
+	}
 	*waste = bytes - (size_t)n * cp->chunk;
 	return n;
 }
@@ -134,26 +171,27 @@ static unsigned int slab_order(const struct bslab_cache *cp)
 {
 	unsigned int min_order = 0, order, best;
 	size_t waste, best_waste = SIZE_MAX;
+	bool off;
 
-	while (!slab_objs(cp, min_order, &waste))
+	while (!slab_objs(cp, min_order, &waste, &off))
 		min_order++;
 
 	/* Up to order 3 (or the first order that holds one object)... */
 	for (order = min_order; order <= max(min_order, 3u); order++) {
-		slab_objs(cp, order, &waste);
+		slab_objs(cp, order, &waste, &off);
 		if (waste * 16 <= (PAGE_SIZE << order))
 			return order;
 	}
 	/* ...else any order that wastes no more than 1/8... */
 	for (order = min_order; order <= BSLAB_MAX_ORDER; order++) {
-		slab_objs(cp, order, &waste);
+		slab_objs(cp, order, &waste, &off);
 		if (waste * 8 <= (PAGE_SIZE << order))
 			return order;
 	}
 	/* ...else (objects above half the largest slab) the least waste. */
 	best = min_order;
 	for (order = min_order; order <= BSLAB_MAX_ORDER; order++) {
-		slab_objs(cp, order, &waste);
+		slab_objs(cp, order, &waste, &off);
 		waste <<= BSLAB_MAX_ORDER - order;
 		if (waste < best_waste) {
 			best_waste = waste;
@@ -224,9 +262,9 @@ int bslab_slab_layout(struct bslab_cache *cp)
 		return -EINVAL;
 
 	cp->order = slab_order(cp);
-	cp->objs = slab_objs(cp, cp->order, &waste);
-	cp->desc = cp->large ? 0 : slab_bytes(cp) - desc_bytes(cp->objs);
-	if (!cp->large)
+	cp->objs = slab_objs(cp, cp->order, &waste, &cp->offslab);
+	cp->desc = cp->offslab ? 0 : slab_bytes(cp) - desc_bytes(cp->objs);
+	if (!cp->offslab)
 		waste -= desc_bytes(cp->objs);
 	cp->slab_mask = ~(slab_bytes(cp) - 1);
 	chunk_divisor(cp);
@@ -353,6 +391,18 @@ static struct bslab_slab *slab_offslab_desc(struct bslab_cache *cp, gfp_t gfp,
 	return sp;
 }
 
+/* An off-slab descriptor, and a large slab's bufctls, go back. */
+static void slab_free_desc(struct bslab_cache *cp, struct bslab_slab *sp,
+			   void *pages)
+{
+	if (cp->large) {
+		slab_free_bufctls(sp, pages);
+		bslab_cache_free(bslab_slab_cache, sp);
+	} else if (cp->offslab) {
+		bslab_cache_free(desc_cache(cp->objs), sp);
+	}
+}
+
 static DEFINE_WAIT_OVERRIDE_MAP(hardirq_pages_map, LD_WAIT_CONFIG);
 
 /**
@@ -399,7 +449,11 @@ static struct bslab_slab *slab_create(struct bslab_cache *cp,
 			goto free_pages;
 		sp->fresh = cp->objs;
 	} else {
-		sp = base + cp->desc;
+		sp = cp->offslab ?
+		     bslab_cache_alloc(desc_cache(cp->objs), gfp) :
+		     base + cp->desc;
+		if (!sp)
+			goto free_pages;
 		sp->freelist = NULL;
 		sp->fresh = 0;
 		bitmap_zero(sp->out, cp->objs);
@@ -424,10 +478,7 @@ static struct bslab_slab *slab_create(struct bslab_cache *cp,
 	return sp;
 
 free_desc:
-	if (cp->large) {
-		slab_free_bufctls(sp, base);
-		bslab_cache_free(bslab_slab_cache, sp);
-	}
+	slab_free_desc(cp, sp, base);
 free_pages:
 	__free_pages(page, cp->order);
 	return NULL;
@@ -459,10 +510,7 @@ static void slab_destroy(struct bslab_cache *cp, struct bslab_slab *sp,
 	if (unlikely(READ_ONCE(cp->audit)))
 		slab_audit_forget(cp, sp);
 	slab_page_clear(page);
-	if (cp->large) {
-		slab_free_bufctls(sp, base);
-		bslab_cache_free(bslab_slab_cache, sp);
-	}
+	slab_free_desc(cp, sp, base);
 	slab_account(cp, page, -1);
 	__free_pages(page, cp->order);
 }
