@@ -506,18 +506,14 @@ static long slub_pages(const char *name, struct slub_info *si)
 }
 
 /*
- * bslab's off-slab bookkeeping caches: large slabs' descriptors, bufctls,
- * and small slabs' descriptors with their bits.
+ * bslab's off-slab bookkeeping: the descriptor caches (small slabs'
+ * descriptors with their bits, large slabs' with their bufctls).
  */
-#define META_CACHES	(2 + BSLAB_OFFSLAB_LONGS)
+#define META_CACHES	BSLAB_DESC_CACHES
 
 static struct bslab_cache *meta_cache(unsigned int i)
 {
-	if (i == 0)
-		return bslab_slab_cache;
-	if (i == 1)
-		return bslab_bufctl_cache;
-	return bslab_slab_bits_cache[i - 2];
+	return bslab_desc_caches[i];
 }
 
 /* Their bytes before a cache of the bench is made. */
@@ -525,27 +521,32 @@ struct meta_base {
 	u64 bytes[META_CACHES];
 };
 
-static void meta_base_take(struct meta_base *mb)
+/* Bytes of pages @cache holds (a stats struct off the callers' frames). */
+static noinline u64 mem_total_of(struct bslab_cache *cache)
 {
 	struct bslab_stats st;
+
+	bslab_cache_stats(cache, &st);
+	return st.mem_total;
+}
+
+static void meta_base_take(struct meta_base *mb)
+{
 	unsigned int i;
 
-	for (i = 0; i < META_CACHES; i++) {
-		bslab_cache_stats(meta_cache(i), &st);
-		mb->bytes[i] = st.mem_total;
-	}
+	for (i = 0; i < META_CACHES; i++)
+		mb->bytes[i] = mem_total_of(meta_cache(i));
 }
 
 /* Bytes of off-slab bookkeeping made since @mb was taken. */
 static u64 meta_bytes(const struct meta_base *mb)
 {
-	struct bslab_stats st;
 	unsigned int i;
-	u64 bytes = 0;
+	u64 bytes = 0, now;
 
 	for (i = 0; i < META_CACHES; i++) {
-		bslab_cache_stats(meta_cache(i), &st);
-		bytes += st.mem_total - min(st.mem_total, mb->bytes[i]);
+		now = mem_total_of(meta_cache(i));
+		bytes += now - min(now, mb->bytes[i]);
 	}
 	return bytes;
 }
@@ -553,10 +554,7 @@ static u64 meta_bytes(const struct meta_base *mb)
 /* Pages bslab holds for a cache, with its share of off-slab bookkeeping. */
 static u64 bslab_pages(struct bslab_cache *cache, const struct meta_base *mb)
 {
-	struct bslab_stats st;
-
-	bslab_cache_stats(cache, &st);
-	return DIV_ROUND_UP(st.mem_total + meta_bytes(mb), PAGE_SIZE);
+	return DIV_ROUND_UP(mem_total_of(cache) + meta_bytes(mb), PAGE_SIZE);
 }
 
 /* Free what @bo and @so hold (NULL entries skipped). */
@@ -1053,14 +1051,11 @@ fail:
 /* Pages the W11 caches hold, with bslab's share of off-slab bookkeeping. */
 static u64 w11_bslab_pages(struct w11 *w, const struct meta_base *mb)
 {
-	struct bslab_stats st;
 	u64 bytes = 0;
 	u32 c;
 
-	for (c = 0; c < w->ncaches; c++) {
-		bslab_cache_stats(w->b[c], &st);
-		bytes += st.mem_total;
-	}
+	for (c = 0; c < w->ncaches; c++)
+		bytes += mem_total_of(w->b[c]);
 	return DIV_ROUND_UP(bytes + meta_bytes(mb), PAGE_SIZE);
 }
 

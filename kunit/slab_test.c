@@ -317,14 +317,14 @@ static void ctor_dtor(struct kunit *test)
 }
 
 /* A failing constructor fails the allocation; nothing leaks. */
-/* Off-slab descriptors of every kind in use. */
+/* Off-slab descriptors (with bits or bufctls) of every kind in use. */
 static u64 descs_inuse(void)
 {
-	u64 n = tst_stat(bslab_slab_cache, buf_inuse);
 	unsigned int i;
+	u64 n = 0;
 
-	for (i = 0; i < BSLAB_OFFSLAB_LONGS; i++)
-		n += tst_stat(bslab_slab_bits_cache[i], buf_inuse);
+	for (i = 0; i < BSLAB_DESC_CACHES; i++)
+		n += tst_stat(bslab_desc_caches[i], buf_inuse);
 	return n;
 }
 
@@ -333,7 +333,7 @@ static void ctor_failure_one(struct kunit *test, const char *name,
 {
 	struct ctor_count *cc = kunit_kzalloc(test, sizeof(*cc), GFP_KERNEL);
 	struct bslab_stats st;
-	u64 desc_inuse, bufctl_inuse;
+	u64 desc_inuse;
 	struct bslab_cache *cache;
 	unsigned int n;
 	void *obj;
@@ -344,7 +344,6 @@ static void ctor_failure_one(struct kunit *test, const char *name,
 	KUNIT_ASSERT_GE(test, n, 3);
 	cc->fail_at = 3;	/* the third object of the slab fails */
 	desc_inuse = descs_inuse();
-	bufctl_inuse = tst_stat(bslab_bufctl_cache, buf_inuse);
 
 	obj = bslab_cache_alloc(cache, GFP_KERNEL);
 	KUNIT_EXPECT_NULL(test, obj);
@@ -358,10 +357,8 @@ static void ctor_failure_one(struct kunit *test, const char *name,
 	/* the two objects constructed were destructed again */
 	KUNIT_EXPECT_EQ(test, atomic_read(&cc->ctor), 2);
 	KUNIT_EXPECT_EQ(test, atomic_read(&cc->dtor), 2);
-	/* off-slab descriptor and bufctls went back too */
+	/* the off-slab descriptor (and bufctls) went back too */
 	KUNIT_EXPECT_EQ(test, descs_inuse(), desc_inuse);
-	KUNIT_EXPECT_EQ(test, tst_stat(bslab_bufctl_cache, buf_inuse),
-			bufctl_inuse);
 
 	/* once the constructor works again, so does the cache */
 	cc->fail_at = 0;
@@ -480,7 +477,7 @@ static void expect_small_layout(struct kunit *test, const struct bslab_stats *st
 	}
 	KUNIT_EXPECT_EQ_MSG(test, st->buf_per_slab, all,
 			    "chunk %llu off-slab", st->chunk_size);
-	KUNIT_EXPECT_LE(test, all, BSLAB_OFFSLAB_LONGS * BITS_PER_LONG);
+	KUNIT_EXPECT_LE(test, all, bslab_desc_objs[BSLAB_DESC_SMALL - 1]);
 	/* what the objects gained is more than the descriptor's bytes */
 	KUNIT_EXPECT_GT_MSG(test, (all - in) * st->chunk_size,
 			    desc_bytes(all), "chunk %llu", st->chunk_size);
@@ -519,10 +516,14 @@ static void slab_waste(struct kunit *test)
 			KUNIT_EXPECT_LT(test, waste, st.chunk_size);
 		KUNIT_EXPECT_EQ(test, st.hash_size > 0,
 				sizes[s] >= BSLAB_LARGE_MIN);
-		if (sizes[s] >= BSLAB_LARGE_MIN)
+		if (sizes[s] >= BSLAB_LARGE_MIN) {
 			KUNIT_EXPECT_EQ(test, st.offslab, 1);
-		else
+			/* a descriptor cache has its bufctls */
+			KUNIT_EXPECT_LE(test, st.buf_per_slab,
+					bslab_desc_objs[BSLAB_DESC_CACHES - 1]);
+		} else {
 			expect_small_layout(test, &st);
+		}
 		tst_cache_destroy(test, cache);
 	}
 }
@@ -536,7 +537,7 @@ static void slab_waste(struct kunit *test)
  */
 static void offslab_small(struct kunit *test)
 {
-	struct bslab_cache *dc = bslab_slab_bits_cache[0];
+	struct bslab_cache *dc = bslab_desc_caches[0];
 	struct bslab_report_sink *sink;
 	struct bslab_obj_info info;
 	struct bslab_cache *cache;

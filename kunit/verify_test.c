@@ -193,7 +193,8 @@ static void verify_freelist_twice(struct kunit *test)
 /*
  * A large slab's free list holding a bufctl of another slab's object: the
  * bufctl names no slab (its buffer's page does), so verify finds it by
- * the object's index in this slab.
+ * the object's index in this slab.  And one holding another slab's
+ * bufctls: they are not in this slab's array.
  */
 static void verify_large_foreign(struct kunit *test)
 {
@@ -226,6 +227,15 @@ static void verify_large_foreign(struct kunit *test)
 
 	raw_spin_lock_irqsave(&cache->lock, flags);
 	bc->buf = was;
+	/* a's list now starts with b's bufctls: not from a's own array */
+	spa->freelist = spb->freelist;
+	raw_spin_unlock_irqrestore(&cache->lock, flags);
+	KUNIT_EXPECT_TRUE(test, has_line(verify_text(test, "t_ver_lfree"), "t_ver_lfree",
+					 "slab %p: its free list holds a bufctl (%p) that is not one of its own",
+					 spa->first, spb->freelist));
+
+	raw_spin_lock_irqsave(&cache->lock, flags);
+	spa->freelist = bc;
 	raw_spin_unlock_irqrestore(&cache->lock, flags);
 	KUNIT_EXPECT_STREQ(test, verify_text(test, "t_ver_lfree"), "ok\n");
 	bslab_cache_free_bulk(cache, per_slab, objs + 1);

@@ -5,7 +5,8 @@
  *
  * Objects of PAGE_SIZE/8 and more would waste too much of a slab on an
  * in-slab descriptor and free-list words, so their bookkeeping lives
- * off-slab (Bonwick 1994, section 3.2): one bufctl per object.  While an
+ * off-slab (Bonwick 1994, section 3.2): one bufctl per object, a slab's
+ * all in one array after its descriptor (slab.c).  While an
  * object is allocated its bufctl sits in this hash: an array of 2^hash_bits
  * singly linked chains, indexed by a multiplicative hash of the object's
  * address.  Allocation inserts at a chain's head (O(1)); free searches the
@@ -192,19 +193,11 @@ void bslab_hash_rescale(struct bslab_cache *cp)
 }
 
 /**
- * bslab_hash_release() - free the bufctls of every object still allocated
- * @cp: a dead cache whose slabs are all being given back (unload)
+ * bslab_hash_release() - forget the bufctls of every object still allocated
+ * @cp: a dead cache whose slabs are all being given back (unload); the
+ *	bufctls go with their slabs' descriptors
  */
 void bslab_hash_release(struct bslab_cache *cp)
 {
-	struct bslab_bufctl *bc, *next;
-	unsigned int i;
-
-	for (i = 0; i < (1U << cp->hash_bits); i++) {
-		for (bc = cp->hash[i]; bc; bc = next) {
-			next = bc->next;
-			bslab_cache_free(bslab_bufctl_cache, bc);
-		}
-		cp->hash[i] = NULL;
-	}
+	memset(cp->hash, 0, sizeof(*cp->hash) << cp->hash_bits);
 }

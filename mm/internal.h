@@ -135,11 +135,16 @@
 /* Objects of at least this size are kept off-slab, found through the hash. */
 #define BSLAB_LARGE_MIN		(PAGE_SIZE / 8)
 /*
- * A small slab's descriptor may go off-slab if its handed-out bits fit in
- * this many words: bslab_slab_bits_cache[i] holds descriptors with the bits
- * of up to (i + 1) * BITS_PER_LONG objects.
+ * The descriptor caches (slab.c, "layout"; main.c makes them before any
+ * other cache): bslab_desc_caches[i] holds off-slab descriptors for slabs
+ * of up to bslab_desc_objs[i] objects.  The first BSLAB_DESC_SMALL are
+ * small slabs' descriptors with their handed-out bits (64 and 128); the
+ * rest large slabs' descriptors each with its array of bufctls (1 to 28:
+ * every such cache's objects are below BSLAB_LARGE_MIN, so that no
+ * descriptor cache needs a descriptor cache).
  */
-#define BSLAB_OFFSLAB_LONGS	2
+#define BSLAB_DESC_SMALL	2
+#define BSLAB_DESC_CACHES	(BSLAB_DESC_SMALL + 7)
 /* Default and smallest object alignment. */
 #define BSLAB_MIN_ALIGN		8
 /* Largest slab: 64 pages; so the largest object is 256 KiB on 4 KiB pages. */
@@ -186,9 +191,10 @@ struct bslab_bufctl {
  * @out: small caches: one bit per object, set while the slab layer has
  *	handed it out (to a client or a magazine); a free of an object whose
  *	bit is clear is a double free
+ * @bufctl: large caches: the bufctl of each object, in object order
  *
  * The cache owning the slab is named by the slab's first page (see
- * slab_page_owner()), not here: 56 bytes plus the bits.
+ * slab_page_owner()), not here: 56 bytes plus the bits or the bufctls.
  */
 struct bslab_slab {
 	union {
@@ -201,7 +207,10 @@ struct bslab_slab {
 	unsigned int fresh;
 	u16 color;
 	u8 state;
-	unsigned long out[];
+	union {
+		DECLARE_FLEX_ARRAY(unsigned long, out);
+		DECLARE_FLEX_ARRAY(struct bslab_bufctl, bufctl);
+	};
 };
 
 /**
@@ -292,6 +301,7 @@ struct bslab_depot {
  *	small one whose slab holds more objects than an in-slab descriptor
  *	would leave room for, by more bytes than the descriptor takes
  *	(slab.c, "layout")
+ * @desc_cache: where an off-slab descriptor comes from (NULL: in-slab)
  * @internal: one of bslab's own caches (created by bslab.ko itself),
  *	destroyed last at unload
  * @debug: BSLAB_DBG_* bits; any bit set keeps the cache off its CPU layer
@@ -382,6 +392,7 @@ struct bslab_cache {
 	unsigned int redzone;
 	unsigned int redzone_len;
 	unsigned int desc;
+	struct bslab_cache *desc_cache;
 	unsigned int color_step;
 	unsigned int color_max;
 	struct module *owner;
@@ -427,9 +438,8 @@ extern struct mutex bslab_setup_mutex;
 extern struct mutex bslab_caches_mutex;
 extern struct list_head bslab_caches;
 extern struct list_head bslab_dead_caches;
-extern struct bslab_cache *bslab_slab_cache;
-extern struct bslab_cache *bslab_bufctl_cache;
-extern struct bslab_cache *bslab_slab_bits_cache[BSLAB_OFFSLAB_LONGS];
+extern const unsigned short bslab_desc_objs[BSLAB_DESC_CACHES];
+extern struct bslab_cache *bslab_desc_caches[BSLAB_DESC_CACHES];
 
 static inline size_t slab_bytes(const struct bslab_cache *cp)
 {

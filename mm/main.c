@@ -3,21 +3,20 @@
  * bslab module: bringing the allocator up and down.
  *
  * Bootstrap order matters.  The debugfs root comes first, since every cache
- * gets a directory there.  Then the internal caches that hold the
- * descriptors of off-slab slabs and the bufctls of large caches: all are
- * small caches whose descriptors live in their own slabs (they are made
- * before any descriptor cache exists, so their layout cannot choose one),
- * so creating and growing them never needs an off-slab cache; and none
- * has magazines, since the caches of magazines (some of them large)
- * depend on them.  Then the caches of magazines (which have no magazines
- * themselves), then the bslab_alloc() size classes, some of them large
- * caches.  Then
- * /proc/bslabinfo, once there is something to show, then the reaper, the
- * shrinker and the CPU hotplug callback, which walk the caches, and last
- * the module notifier that orphans the caches of a module that goes away.
- * Unloading is the reverse, after destroying (and reporting) any cache a
- * client left behind and releasing dead caches (destroyed with objects
- * still allocated) under their own names.
+ * gets a directory there.  Then the descriptor caches, which hold the
+ * descriptors of off-slab slabs (with their bits or their bufctls): all
+ * are small caches, and each can take its own descriptors only from those
+ * made before it (the first keeps them in its slabs), so making a slab
+ * never goes round in a circle; and none has magazines, since the caches
+ * of magazines (some of them large) depend on them.  Then the caches of
+ * magazines (which have no magazines themselves), then the bslab_alloc()
+ * size classes, some of them large caches.  Then /proc/bslabinfo, once
+ * there is something to show, then the reaper, the shrinker and the CPU
+ * hotplug callback, which walk the caches, and last the module notifier
+ * that orphans the caches of a module that goes away.  Unloading is the
+ * reverse, after destroying (and reporting) any cache a client left
+ * behind and releasing dead caches (destroyed with objects still
+ * allocated) under their own names.
  */
 #include <linux/module.h>
 #include <linux/rcupdate.h>
@@ -32,33 +31,21 @@
 #define CREATE_TRACE_POINTS
 #include <trace/events/bslab.h>
 
-/*
- * The internal caches of off-slab descriptors and bufctls (tests and the
- * bench read them): a large slab's descriptor, a bufctl, and a small
- * slab's descriptor with the bits of up to 64 or 128 objects.
- */
-struct bslab_cache *bslab_slab_cache;
-BSLAB_EXPORT_INTERNAL(bslab_slab_cache);
-struct bslab_cache *bslab_bufctl_cache;
-BSLAB_EXPORT_INTERNAL(bslab_bufctl_cache);
-struct bslab_cache *bslab_slab_bits_cache[BSLAB_OFFSLAB_LONGS];
-BSLAB_EXPORT_INTERNAL(bslab_slab_bits_cache);
-static struct bslab_cache *meta_caches[2 + BSLAB_OFFSLAB_LONGS];
+/* The descriptor caches (internal.h), for slab.c, the tests and the bench. */
+struct bslab_cache *bslab_desc_caches[BSLAB_DESC_CACHES];
+BSLAB_EXPORT_INTERNAL(bslab_desc_caches);
 
 static void meta_describe(unsigned int i, struct bslab_internal_desc *d)
 {
-	unsigned int longs = i - 1;
+	unsigned int n = bslab_desc_objs[i];
 
-	if (i == 0) {
-		strscpy(d->name, "bslab_slab", sizeof(d->name));
-		d->size = sizeof(struct bslab_slab);
-	} else if (i == 1) {
-		strscpy(d->name, "bslab_bufctl", sizeof(d->name));
-		d->size = sizeof(struct bslab_bufctl);
+	if (i < BSLAB_DESC_SMALL) {
+		snprintf(d->name, sizeof(d->name), "bslab_slab_%u", n);
+		d->size = struct_size_t(struct bslab_slab, out,
+					BITS_TO_LONGS(n));
 	} else {
-		snprintf(d->name, sizeof(d->name), "bslab_slab_%u",
-			 longs * BITS_PER_LONG);
-		d->size = struct_size_t(struct bslab_slab, out, longs);
+		snprintf(d->name, sizeof(d->name), "bslab_bufctl_%u", n);
+		d->size = struct_size_t(struct bslab_slab, bufctl, n);
 	}
 	d->flags = BSLAB_NOMAGAZINE;
 	d->metadata = true;
@@ -92,14 +79,11 @@ static int __init bslab_init(void)
 	int err;
 
 	bslab_debugfs_init();
-	err = bslab_internal_create(meta_caches, ARRAY_SIZE(meta_caches),
+	err = bslab_internal_create(bslab_desc_caches,
+				    ARRAY_SIZE(bslab_desc_caches),
 				    meta_describe);
 	if (err)
 		goto out_debugfs;
-	bslab_slab_cache = meta_caches[0];
-	bslab_bufctl_cache = meta_caches[1];
-	memcpy(bslab_slab_bits_cache, meta_caches + 2,
-	       sizeof(bslab_slab_bits_cache));
 	err = bslab_magazine_init();
 	if (err)
 		goto out_meta;
@@ -127,7 +111,7 @@ out_sizes:
 out_magazine:
 	bslab_magazine_exit();
 out_meta:
-	bslab_internal_destroy(meta_caches, ARRAY_SIZE(meta_caches));
+	bslab_internal_destroy(bslab_desc_caches, ARRAY_SIZE(bslab_desc_caches));
 out_debugfs:
 	bslab_debugfs_exit();
 	bslab_debug_exit();
@@ -144,7 +128,7 @@ static void __exit bslab_exit(void)
 	bslab_sizes_exit();
 	bslab_cache_release_dead();
 	bslab_magazine_exit();
-	bslab_internal_destroy(meta_caches, ARRAY_SIZE(meta_caches));
+	bslab_internal_destroy(bslab_desc_caches, ARRAY_SIZE(bslab_desc_caches));
 	bslab_debugfs_exit();
 	bslab_debug_exit();
 	rcu_barrier();		/* the structs of destroyed caches: cache.c */

@@ -17,7 +17,10 @@
  *     bslab_slab_128 object
  *   large (object >= PAGE_SIZE/8):
  *     | color | obj 0 | obj 1 | ... | obj n-1 | slack |
- *     with the struct bslab_slab and n struct bslab_bufctl off-slab.
+ *     with the struct bslab_slab and its n struct bslab_bufctl, in that
+ *     order, in one object of the bslab_bufctl_<m> cache with the least
+ *     m >= n (so that a slab is made and given back with one allocation
+ *     and one free of bookkeeping; a large slab holds at most 28 objects).
  *
  * A small slab's descriptor goes off-slab when the descriptor in the slab
  * would cost it objects worth more bytes than the off-slab descriptor
@@ -123,25 +126,38 @@ static size_t desc_bytes(unsigned int n)
 	return struct_size_t(struct bslab_slab, out, BITS_TO_LONGS(n));
 }
 
-/*
- * The descriptor cache for an off-slab small slab of @n objects, or NULL if
- * its bits do not fit one (or the descriptor caches do not exist yet: they
- * are being made, and keep their own descriptors in their slabs).
- */
-static struct bslab_cache *desc_cache(unsigned int n)
-{
-	unsigned int longs = BITS_TO_LONGS(n);
+/* Slabs of how many objects each descriptor cache serves (internal.h). */
+const unsigned short bslab_desc_objs[BSLAB_DESC_CACHES] = {
+	64, 128,			/* small slabs: the bits */
+	1, 2, 4, 8, 12, 16, 28,		/* large slabs: the bufctls */
+};
 
-	if (!longs || longs > BSLAB_OFFSLAB_LONGS)
-		return NULL;
-	return bslab_slab_bits_cache[longs - 1];
+BSLAB_EXPORT_INTERNAL(bslab_desc_objs);
+
+/*
+ * The descriptor cache for an off-slab slab of @n objects of @cp: the
+ * smallest that holds @n bits or @n bufctls, or NULL if none does, or it
+ * does not exist yet (a descriptor cache being made).
+ */
+static struct bslab_cache *desc_cache(const struct bslab_cache *cp,
+				      unsigned int n)
+{
+	unsigned int i = cp->large ? BSLAB_DESC_SMALL : 0;
+	unsigned int end = cp->large ? BSLAB_DESC_CACHES : BSLAB_DESC_SMALL;
+
+	for (; i < end; i++)
+		if (n <= bslab_desc_objs[i])
+			return READ_ONCE(bslab_desc_caches[i]);
+	return NULL;
 }
 
 /*
  * Objects in a slab of 2^@order pages, and its bytes not in objects in
- * *@waste (an in-slab descriptor's among them).  A small slab's descriptor goes
- * off-slab (*@offslab) if that puts more objects in the slab by more bytes
- * than the off-slab descriptor takes.
+ * *@waste (an in-slab descriptor's among them); 0 if @order will not do.
+ * A large slab's descriptor and bufctls are off-slab, so it may hold no
+ * more objects than a descriptor cache has bufctls for.  A small slab's
+ * descriptor goes off-slab (*@offslab) if that puts more objects in the
+ * slab by more bytes than the off-slab descriptor takes.
  */
 static unsigned int slab_objs(const struct bslab_cache *cp, unsigned int order,
 			      size_t *waste, bool *offslab)
@@ -152,13 +168,15 @@ static unsigned int slab_objs(const struct bslab_cache *cp, unsigned int order,
 
 	*offslab = cp->large;
 	if (cp->large) {
+		if (!desc_cache(cp, all))
+			all = 0;
 		*waste = bytes - (size_t)all * cp->chunk;
 		return all;
 	}
 	n = (bytes - sizeof(struct bslab_slab)) / cp->chunk;
 	while (n && (size_t)n * cp->chunk + desc_bytes(n) > bytes)
 		n--;
-	dc = desc_cache(all);
+	dc = desc_cache(cp, all);
 	if (dc && all > n && (all - n) * cp->chunk > dc->chunk) {
 		*offslab = true;
 		n = all;
@@ -173,7 +191,8 @@ static unsigned int slab_order(const struct bslab_cache *cp)
 	size_t waste, best_waste = SIZE_MAX;
 	bool off;
 
-	while (!slab_objs(cp, min_order, &waste, &off))
+	while (min_order < BSLAB_MAX_ORDER &&
+	       !slab_objs(cp, min_order, &waste, &off))
 		min_order++;
 
 	/* Up to order 3 (or the first order that holds one object)... */
@@ -263,6 +282,9 @@ int bslab_slab_layout(struct bslab_cache *cp)
 
 	cp->order = slab_order(cp);
 	cp->objs = slab_objs(cp, cp->order, &waste, &cp->offslab);
+	if (!cp->objs)		/* a large cache before the descriptor caches */
+		return -EINVAL;
+	cp->desc_cache = cp->offslab ? desc_cache(cp, cp->objs) : NULL;
 	cp->desc = cp->offslab ? 0 : slab_bytes(cp) - desc_bytes(cp->objs);
 	if (!cp->offslab)
 		waste -= desc_bytes(cp->objs);
@@ -347,60 +369,11 @@ static int slab_construct(const struct bslab_cache *cp,
 	return 0;
 }
 
-/*
- * A large slab's bufctls come and go in one bulk call each.  The pointer
- * array the bulk calls need is written into the slab's own pages, which
- * hold no object at those times (objects are at least PAGE_SIZE/8 bytes,
- * so the array takes at most 1/64 of the slab).
- */
-static void slab_free_bufctls(struct bslab_slab *sp, void *pages)
+/* An off-slab descriptor goes back (a large slab's bufctls with it). */
+static void slab_free_desc(struct bslab_cache *cp, struct bslab_slab *sp)
 {
-	struct bslab_bufctl *bc;
-	void **scratch = pages;
-	size_t n = 0;
-
-	for (bc = sp->freelist; bc; bc = bc->next)
-		scratch[n++] = bc;
-	bslab_cache_free_bulk(bslab_bufctl_cache, n, scratch);
-	sp->freelist = NULL;
-}
-
-/* Descriptor and bufctls of a large slab; the lowest address is handed out first. */
-static struct bslab_slab *slab_offslab_desc(struct bslab_cache *cp, gfp_t gfp,
-					    void *pages)
-{
-	struct bslab_slab *sp;
-	struct bslab_bufctl *bc;
-	void **scratch = pages;
-	unsigned int i;
-
-	sp = bslab_cache_alloc(bslab_slab_cache, gfp);
-	if (!sp)
-		return NULL;
-	if (!bslab_cache_alloc_bulk(bslab_bufctl_cache, gfp, cp->objs,
-				    scratch)) {
-		bslab_cache_free(bslab_slab_cache, sp);
-		return NULL;
-	}
-	sp->freelist = NULL;
-	for (i = cp->objs; i-- > 0;) {
-		bc = scratch[i];
-		bc->next = sp->freelist;
-		sp->freelist = bc;
-	}
-	return sp;
-}
-
-/* An off-slab descriptor, and a large slab's bufctls, go back. */
-static void slab_free_desc(struct bslab_cache *cp, struct bslab_slab *sp,
-			   void *pages)
-{
-	if (cp->large) {
-		slab_free_bufctls(sp, pages);
-		bslab_cache_free(bslab_slab_cache, sp);
-	} else if (cp->offslab) {
-		bslab_cache_free(desc_cache(cp->objs), sp);
-	}
+	if (cp->offslab)
+		bslab_cache_free(cp->desc_cache, sp);
 }
 
 static DEFINE_WAIT_OVERRIDE_MAP(hardirq_pages_map, LD_WAIT_CONFIG);
@@ -443,28 +416,28 @@ static struct bslab_slab *slab_create(struct bslab_cache *cp,
 		return NULL;
 	base = page_address(page);
 
-	if (cp->large) {
-		sp = slab_offslab_desc(cp, gfp, base);
-		if (!sp)
-			goto free_pages;
-		sp->fresh = cp->objs;
-	} else {
-		sp = cp->offslab ?
-		     bslab_cache_alloc(desc_cache(cp->objs), gfp) :
-		     base + cp->desc;
-		if (!sp)
-			goto free_pages;
-		sp->freelist = NULL;
-		sp->fresh = 0;
-		bitmap_zero(sp->out, cp->objs);
-	}
+	sp = cp->offslab ? bslab_cache_alloc(cp->desc_cache, gfp) :
+			   base + cp->desc;
+	if (!sp)
+		goto free_pages;
 	sp->first = base + color;
 	sp->color = color;
 	sp->inuse = 0;
 	sp->state = BSLAB_SLAB_EMPTY;
-	if (cp->large)
-		for (bc = sp->freelist, i = 0; bc; bc = bc->next, i++)
+	if (cp->large) {
+		/* every bufctl free, the lowest address handed out first */
+		for (i = cp->objs; i-- > 0;) {
+			bc = &sp->bufctl[i];
 			bc->buf = slab_obj(cp, sp, i);
+			bc->next = i + 1 < cp->objs ? bc + 1 : NULL;
+		}
+		sp->freelist = sp->bufctl;
+		sp->fresh = cp->objs;
+	} else {
+		sp->freelist = NULL;
+		sp->fresh = 0;
+		bitmap_zero(sp->out, cp->objs);
+	}
 
 	if (slab_construct(cp, sp, gfp))
 		goto free_desc;
@@ -478,7 +451,7 @@ static struct bslab_slab *slab_create(struct bslab_cache *cp,
 	return sp;
 
 free_desc:
-	slab_free_desc(cp, sp, base);
+	slab_free_desc(cp, sp);
 free_pages:
 	__free_pages(page, cp->order);
 	return NULL;
@@ -496,23 +469,63 @@ static void slab_audit_forget(struct bslab_cache *cp, struct bslab_slab *sp)
 	raw_spin_unlock_irqrestore(&cp->lock, flags);
 }
 
-/* @dtor: run the destructor (false only for a cache whose module is gone). */
-static void slab_destroy(struct bslab_cache *cp, struct bslab_slab *sp,
-			 bool dtor)
+/*
+ * A slab's pages go back; an off-slab descriptor is the caller's to free.
+ * @dtor: run the destructor (false only for a cache whose module is gone).
+ */
+static void slab_destroy_pages(struct bslab_cache *cp, struct bslab_slab *sp,
+			       bool dtor)
 {
 	void *base = slab_base(cp, sp);
 	struct page *page = virt_to_page(base);
 
 	trace_bslab_slab_destroy(cp->name, base, cp->order, cp->objs);
-	slab_kasan(cp, sp, 0);	/* for the destructor and the bufctl array */
+	slab_kasan(cp, sp, 0);	/* for the destructor */
 	if (dtor)
 		slab_destruct(cp, sp, cp->objs);
 	if (unlikely(READ_ONCE(cp->audit)))
 		slab_audit_forget(cp, sp);
 	slab_page_clear(page);
-	slab_free_desc(cp, sp, base);
 	slab_account(cp, page, -1);
 	__free_pages(page, cp->order);
+}
+
+/*
+ * Destroy the slabs on @dead (linked through ->list, no lock held), their
+ * off-slab descriptors freed a batch at a time: one trip to the descriptor
+ * cache's lock for up to SLABS_DESC_BATCH slabs, not one each.  Out of
+ * line, and called only for a list with slabs on it: every batch free
+ * ends here, and most destroy none.
+ */
+#define SLABS_DESC_BATCH	16
+
+static noinline void __slabs_destroy(struct bslab_cache *cp,
+				     struct list_head *dead, bool dtor)
+{
+	void *descs[SLABS_DESC_BATCH];
+	struct bslab_slab *sp, *next;
+	unsigned int n = 0;
+
+	list_for_each_entry_safe(sp, next, dead, list) {
+		slab_destroy_pages(cp, sp, dtor);
+		if (!cp->offslab)
+			continue;
+		descs[n++] = sp;
+		if (n == ARRAY_SIZE(descs)) {
+			bslab_cache_free_bulk(cp->desc_cache, n, descs);
+			n = 0;
+		}
+	}
+	if (n)
+		bslab_cache_free_bulk(cp->desc_cache, n, descs);
+}
+
+/* Most batch frees destroy no slab: then not even a call. */
+static __always_inline void slabs_destroy(struct bslab_cache *cp,
+					  struct list_head *dead, bool dtor)
+{
+	if (!list_empty(dead))
+		__slabs_destroy(cp, dead, dtor);
 }
 
 /* ---- the collections (cp->lock held) ---- */
@@ -1194,7 +1207,7 @@ size_t bslab_slab_free_batch(struct bslab_cache *cp, size_t n, void **objs)
 	bool defer = READ_ONCE(cp->dtor) || !pages_allowed();
 	unsigned int modes = debug_modes(cp);
 	depot_stack_handle_t stack = 0;
-	struct bslab_slab *sp, *gone, *next;
+	struct bslab_slab *sp, *gone;
 	struct bslab_bufctl *bc = NULL;
 	enum bslab_bad_free why;
 	LIST_HEAD(dead);
@@ -1242,8 +1255,7 @@ size_t bslab_slab_free_batch(struct bslab_cache *cp, size_t n, void **objs)
 		kick = true;
 	raw_spin_unlock_irqrestore(&cp->lock, flags);
 
-	list_for_each_entry_safe(sp, next, &dead, list)
-		slab_destroy(cp, sp, true);
+	slabs_destroy(cp, &dead, true);
 	if (kick)
 		schedule_work(&cp->work);
 	return freed;
@@ -1291,7 +1303,7 @@ static unsigned long slabs_take_locked(struct bslab_cache *cp,
  */
 unsigned long bslab_slab_release_empty(struct bslab_cache *cp, bool reserve)
 {
-	struct bslab_slab *sp, *next;
+	struct bslab_slab *sp;
 	unsigned long flags, n = 0;
 	LIST_HEAD(dead);
 
@@ -1313,8 +1325,7 @@ unsigned long bslab_slab_release_empty(struct bslab_cache *cp, bool reserve)
 						 &cp->nr_deferred, &dead);
 	raw_spin_unlock_irqrestore(&cp->lock, flags);
 
-	list_for_each_entry_safe(sp, next, &dead, list)
-		slab_destroy(cp, sp, true);
+	slabs_destroy(cp, &dead, true);
 	return n;
 }
 
@@ -1326,7 +1337,6 @@ unsigned long bslab_slab_release_empty(struct bslab_cache *cp, bool reserve)
  */
 void bslab_slab_destroy_deferred(struct bslab_cache *cp)
 {
-	struct bslab_slab *sp, *next;
 	unsigned long flags;
 	LIST_HEAD(dead);
 
@@ -1336,8 +1346,7 @@ void bslab_slab_destroy_deferred(struct bslab_cache *cp)
 						 &cp->nr_deferred, &dead);
 	raw_spin_unlock_irqrestore(&cp->lock, flags);
 
-	list_for_each_entry_safe(sp, next, &dead, list)
-		slab_destroy(cp, sp, true);
+	slabs_destroy(cp, &dead, true);
 }
 
 /**
@@ -1403,7 +1412,7 @@ static void slabs_forget_in_use(struct bslab_cache *cp, struct list_head *dead)
  */
 void bslab_slab_release_all(struct bslab_cache *cp)
 {
-	struct bslab_slab *sp, *next;
+	struct bslab_slab *sp;
 	struct rb_node *node;
 	unsigned long flags;
 	LIST_HEAD(dead);
@@ -1423,8 +1432,7 @@ void bslab_slab_release_all(struct bslab_cache *cp)
 	slabs_forget_in_use(cp, &dead);
 	if (cp->large)		/* the bufctls of objects in use */
 		bslab_hash_release(cp);
-	list_for_each_entry_safe(sp, next, &dead, list)
-		slab_destroy(cp, sp, false);
+	slabs_destroy(cp, &dead, false);
 }
 
 /**

@@ -15,8 +15,9 @@
  *     small slab's free list holds only objects of that slab that it handed
  *     out before, each once, none with its handed-out bit set, and as many
  *     as its counts say; a large slab's free list holds bufctls of that
- *     slab, each once; every bufctl in the hash names an object of this
- *     cache and its slab, and there are as many as large slabs have objects
+ *     slab (from its own array, each naming its own object), each once;
+ *     every bufctl in the hash is the one of an object of this cache, and
+ *     there are as many as large slabs have objects
  *     in use; the objects out of all slabs add up to buf_out.  In a
  *     poisoned cache every free object must still hold its pattern; in a
  *     redzone cache every object, in use or free, its guard bytes.
@@ -173,10 +174,18 @@ static void verify_large_slab(struct verify *v, struct bslab_slab *sp,
 	struct bslab_cache *cp = v->cp;
 	struct bslab_bufctl *bc;
 	unsigned int listed = 0;
+	unsigned long off;
 	u64 idx;
 
 	bitmap_zero(v->seen, cp->objs);
 	for (bc = sp->freelist; bc; bc = bc->next) {
+		off = (unsigned long)bc - (unsigned long)sp->bufctl;
+		if (off >= cp->objs * sizeof(*bc) || off % sizeof(*bc)) {
+			problem(v,
+				"slab %p: its free list holds a bufctl (%p) that is not one of its own",
+				sp->first, bc);
+			break;
+		}
 		/* an address outside @sp's objects has an index past them */
 		idx = slab_index(cp, sp, bc->buf);
 		if (idx >= cp->objs) {
@@ -185,6 +194,9 @@ static void verify_large_slab(struct verify *v, struct bslab_slab *sp,
 				sp->first, bc->buf);
 			break;
 		}
+		if (idx != off / sizeof(*bc))
+			problem(v, "slab %p: bufctl %lu names object %llu",
+				sp->first, off / sizeof(*bc), idx);
 		if (__test_and_set_bit(idx, v->seen)) {
 			problem(v, "slab %p: object %p is on its free list twice",
 				sp->first, bc->buf);
@@ -206,17 +218,24 @@ static unsigned long verify_hash_locked(struct verify *v)
 	struct bslab_cache *cp = v->cp;
 	unsigned long i, n = 0;
 	struct bslab_bufctl *bc;
+	struct bslab_slab *sp;
 	struct page *page;
+	u64 idx;
 
 	lockdep_assert_held(&cp->lock);
 	for (i = 0; i < 1UL << cp->hash_bits; i++) {
 		for (bc = cp->hash[i]; bc; bc = bc->next) {
 			page = slab_page_of(cp, bc->buf);
-			if (!page || slab_page_owner(page) != cp ||
-			    slab_index(cp, slab_page_slab(page), bc->buf) >=
-			    cp->objs)
+			sp = page && slab_page_owner(page) == cp ?
+			     slab_page_slab(page) : NULL;
+			idx = sp ? slab_index(cp, sp, bc->buf) : cp->objs;
+			if (idx >= cp->objs)
 				problem(v,
 					"the hash holds a bufctl of %p, not an object of this cache",
+					bc->buf);
+			else if (bc != &sp->bufctl[idx])
+				problem(v,
+					"the hash holds a bufctl of %p that is not its slab's",
 					bc->buf);
 			else
 				verify_shadow_out(v, bc->buf);
