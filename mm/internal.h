@@ -139,9 +139,8 @@
  * other cache): bslab_desc_caches[i] holds off-slab descriptors for slabs
  * of up to bslab_desc_objs[i] objects.  The first BSLAB_DESC_SMALL are
  * small slabs' descriptors with their handed-out bits (64 and 128); the
- * rest large slabs' descriptors each with its array of bufctls (1 to 28:
- * every such cache's objects are below BSLAB_LARGE_MIN, so that no
- * descriptor cache needs a descriptor cache).
+ * rest large slabs' descriptors each with its array of bufctls (1 to 28,
+ * so that every descriptor cache is a small cache: none needs bufctls).
  */
 #define BSLAB_DESC_SMALL	2
 #define BSLAB_DESC_CACHES	(BSLAB_DESC_SMALL + 7)
