@@ -506,19 +506,12 @@ static long slub_pages(const char *name, struct slub_info *si)
 }
 
 /*
- * bslab's off-slab bookkeeping: the descriptor caches (small slabs'
- * descriptors with their bits, large slabs' with their bufctls).
+ * The bytes of bslab's off-slab bookkeeping, the descriptor caches (small
+ * slabs' descriptors with their bits, large slabs' with their bufctls),
+ * before a cache of the bench is made.
  */
-#define META_CACHES	BSLAB_DESC_CACHES
-
-static struct bslab_cache *meta_cache(unsigned int i)
-{
-	return bslab_desc_caches[i];
-}
-
-/* Their bytes before a cache of the bench is made. */
 struct meta_base {
-	u64 bytes[META_CACHES];
+	u64 bytes[BSLAB_DESC_CACHES];
 };
 
 /* Bytes of pages @cache holds (a stats struct off the callers' frames). */
@@ -534,8 +527,8 @@ static void meta_base_take(struct meta_base *mb)
 {
 	unsigned int i;
 
-	for (i = 0; i < META_CACHES; i++)
-		mb->bytes[i] = mem_total_of(meta_cache(i));
+	for (i = 0; i < BSLAB_DESC_CACHES; i++)
+		mb->bytes[i] = mem_total_of(bslab_desc_caches[i]);
 }
 
 /* Bytes of off-slab bookkeeping made since @mb was taken. */
@@ -544,8 +537,8 @@ static u64 meta_bytes(const struct meta_base *mb)
 	unsigned int i;
 	u64 bytes = 0, now;
 
-	for (i = 0; i < META_CACHES; i++) {
-		now = mem_total_of(meta_cache(i));
+	for (i = 0; i < BSLAB_DESC_CACHES; i++) {
+		now = mem_total_of(bslab_desc_caches[i]);
 		bytes += now - min(now, mb->bytes[i]);
 	}
 	return bytes;

@@ -466,21 +466,31 @@ static u64 desc_bytes(u64 n)
  */
 static void expect_small_layout(struct kunit *test, const struct bslab_stats *st)
 {
-	u64 all = st->slab_size / st->chunk_size, in = all;
+	u64 all = st->slab_size / st->chunk_size, in = all, desc = 0;
+	unsigned int i;
 
 	while (in && in * st->chunk_size + desc_bytes(in) > st->slab_size)
 		in--;
+	/* what an off-slab descriptor for @all objects would take */
+	for (i = 0; i < BSLAB_DESC_SMALL && !desc; i++)
+		if (all <= bslab_desc_objs[i])
+			desc = tst_stat(bslab_desc_caches[i], chunk_size);
 	if (!st->offslab) {
 		KUNIT_EXPECT_EQ_MSG(test, st->buf_per_slab, in,
 				    "chunk %llu in-slab", st->chunk_size);
+		/* and off-slab would not have paid */
+		KUNIT_EXPECT_TRUE_MSG(test, !desc ||
+				      (all - in) * st->chunk_size <= desc,
+				      "chunk %llu: %llu in-slab, %llu off",
+				      st->chunk_size, in, all);
 		return;
 	}
 	KUNIT_EXPECT_EQ_MSG(test, st->buf_per_slab, all,
 			    "chunk %llu off-slab", st->chunk_size);
-	KUNIT_EXPECT_LE(test, all, bslab_desc_objs[BSLAB_DESC_SMALL - 1]);
-	/* what the objects gained is more than the descriptor's bytes */
-	KUNIT_EXPECT_GT_MSG(test, (all - in) * st->chunk_size,
-			    desc_bytes(all), "chunk %llu", st->chunk_size);
+	/* a descriptor cache holds its bits, and they paid for it */
+	KUNIT_EXPECT_NE(test, desc, 0);
+	KUNIT_EXPECT_GT_MSG(test, (all - in) * st->chunk_size, desc,
+			    "chunk %llu", st->chunk_size);
 }
 
 /*
