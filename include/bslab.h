@@ -37,10 +37,23 @@ struct module;
 #define BSLAB_DEBUG_POISON	0x0020u	/* poison free objects, check on alloc */
 #define BSLAB_DEBUG_AUDIT	0x0040u	/* record who allocated and freed each */
 #define BSLAB_DEBUG_REDZONE	0x0080u	/* guard bytes after each object */
+/*
+ * BSLAB_TYPESAFE_BY_RCU: as the kernel's SLAB_TYPESAFE_BY_RCU.  A freed
+ * object may be handed out again at once, but its memory stays an object
+ * of this cache until a grace period has passed: a reader under
+ * rcu_read_lock() that found it may still read it (and must check, after
+ * taking a reference, that it is still the object it wanted).  So slab
+ * pages go back to the page allocator only after a grace period, free
+ * objects are never written (it implies BSLAB_NOTOUCH: no poison, no
+ * init_on_free), KASAN does not call them freed, and destroy waits for
+ * the pending pages.  A cache with it may not have a destructor.
+ */
+#define BSLAB_TYPESAFE_BY_RCU	0x0100u
 #define BSLAB_FLAGS_VALID	(BSLAB_NOMAGAZINE | BSLAB_HWCACHE_ALIGN | \
 				 BSLAB_RECLAIMABLE | BSLAB_NOTOUCH | \
 				 BSLAB_FAILSLAB | BSLAB_DEBUG_POISON | \
-				 BSLAB_DEBUG_AUDIT | BSLAB_DEBUG_REDZONE)
+				 BSLAB_DEBUG_AUDIT | BSLAB_DEBUG_REDZONE | \
+				 BSLAB_TYPESAFE_BY_RCU)
 
 /**
  * struct bslab_slab_events - the slab layer's counters of one cache
@@ -362,6 +375,15 @@ void bslab_cache_stats(struct bslab_cache *cache, struct bslab_stats *stats);
  * Return: the name given at create.
  */
 const char *bslab_cache_name(const struct bslab_cache *cache);
+
+/**
+ * bslab_cache_size() - the object size of a cache
+ * @cache: the cache
+ *
+ * Return: the size given at create (what a client may use of an object;
+ * kmem_cache_size() of <bslab_kmem.h>).
+ */
+unsigned int bslab_cache_size(const struct bslab_cache *cache);
 
 /**
  * bslab_alloc() - allocate memory of a given size

@@ -145,10 +145,15 @@ static void cache_struct_free(struct rcu_head *rcu)
  * under RCU (live_cache() in debug.c) may still be reading its link.  By
  * call_rcu(), not kfree_rcu(): a destroy of a SLUB cache waits for every
  * kfree_rcu() queued before it (kvfree_rcu_barrier()), and should not wait
- * for ours; bslab's unload waits for these (rcu_barrier()).
+ * for ours; bslab's unload waits for these (rcu_barrier()).  The slabs a
+ * BSLAB_TYPESAFE_BY_RCU cache gave back are freed by RCU callbacks that
+ * read the cache: those are waited for first.
  */
 static void cache_struct_destroy(struct bslab_cache *cp)
 {
+	/* slabs of a BSLAB_TYPESAFE_BY_RCU cache waiting for a grace period */
+	if (cp->flags & BSLAB_TYPESAFE_BY_RCU)
+		rcu_barrier();
 	bslab_debug_destroy(cp);
 	bslab_cpu_layer_destroy(cp);
 	bslab_hash_destroy(cp);
@@ -216,6 +221,25 @@ static int check_args(const char *name, size_t size, size_t align,
 	return 0;
 }
 
+/*
+ * BSLAB_TYPESAFE_BY_RCU: free objects are never written (BSLAB_NOTOUCH), and
+ * no destructor, which would have to run a grace period after the slab
+ * left the cache, from an RCU callback, where it may not sleep.
+ */
+static int check_rcu(const char *name, unsigned int *flags,
+		     const struct bslab_cache_args *args)
+{
+	if (!(*flags & BSLAB_TYPESAFE_BY_RCU))
+		return 0;
+	if (args->dtor) {
+		pr_err("bslab: cache %s: BSLAB_TYPESAFE_BY_RCU with a destructor: readers may look at an object until a grace period after its slab is given back, and destructors do not run from RCU callbacks\n",
+		       name);
+		return -EINVAL;
+	}
+	*flags |= BSLAB_NOTOUCH;
+	return 0;
+}
+
 struct bslab_cache *__bslab_cache_create_args(const char *name, size_t size,
 					      const struct bslab_cache_args *args,
 					      unsigned int flags,
@@ -233,6 +257,8 @@ struct bslab_cache *__bslab_cache_create_args(const char *name, size_t size,
 	err = check_name(name);
 	if (!err)
 		err = check_args(name, size, align, flags);
+	if (!err)
+		err = check_rcu(name, &flags, args);
 	if (err)
 		return ERR_PTR(err);
 	debug = bslab_debug_at_create(name, flags, args->ctor, args->dtor);
@@ -815,6 +841,12 @@ const char *bslab_cache_name(const struct bslab_cache *cp)
 	return cp->name;
 }
 EXPORT_SYMBOL_GPL(bslab_cache_name);
+
+unsigned int bslab_cache_size(const struct bslab_cache *cp)
+{
+	return cp->size;
+}
+EXPORT_SYMBOL_GPL(bslab_cache_size);
 
 /* ---- the cache's work item, dead caches ---- */
 

@@ -192,9 +192,9 @@ bool bslab_bug(struct bslab_cache *cp, const char *fmt, ...)
 /* ---- refused frees: why, in words ---- */
 
 /* A cache on bslab's list, found by address (NULL: not a live cache). */
-static const struct bslab_cache *live_cache(const struct bslab_cache *addr)
+static struct bslab_cache *live_cache(const struct bslab_cache *addr)
 {
-	const struct bslab_cache *cp, *found = NULL;
+	struct bslab_cache *cp, *found = NULL;
 
 	if (!addr)
 		return NULL;
@@ -209,13 +209,20 @@ static const struct bslab_cache *live_cache(const struct bslab_cache *addr)
 	return found;
 }
 
-/*
- * The cache whose slab holds @obj, if any: try each slab size, since the
- * first page of a slab of another cache is found with that cache's mask.
+/**
+ * bslab_owner_of() - the live cache whose slab holds @obj, if any
+ * @obj: any pointer
+ *
+ * Tries each slab size, since the first page of a slab of another cache
+ * is found with that cache's mask.  Reads only struct pages of the direct
+ * map and compares the owner word with the caches on bslab's list.
+ *
+ * Context: any.
+ * Return: the cache, or NULL.
  */
-static const struct bslab_cache *owner_of(const void *obj)
+struct bslab_cache *bslab_owner_of(const void *obj)
 {
-	const struct bslab_cache *other;
+	struct bslab_cache *other;
 	unsigned int order;
 	unsigned long base;
 
@@ -269,7 +276,7 @@ void bslab_report_free(struct bslab_cache *cp, const void *obj,
 	/* the slab layer says only "not in my slabs": whose, then? */
 	if (why == BSLAB_FREE_NOT_SLAB && !virt_addr_valid(obj))
 		why = BSLAB_FREE_NOT_MAPPED;
-	other = why == BSLAB_FREE_NOT_SLAB ? owner_of(obj) : NULL;
+	other = why == BSLAB_FREE_NOT_SLAB ? bslab_owner_of(obj) : NULL;
 	if (other) {
 		bslab_bug(cp, "invalid free of %p: it belongs to cache %s", obj,
 			  other->name);

@@ -73,6 +73,7 @@ void bslab_redzone_report(struct bslab_cache *cp, const void *obj, size_t at,
 void bslab_slab_poison_all(struct bslab_cache *cp);
 bool bslab_debug_alloc_fails(struct bslab_cache *cp, gfp_t gfp);
 __printf(2, 3) bool bslab_bug(struct bslab_cache *cp, const char *fmt, ...);
+struct bslab_cache *bslab_owner_of(const void *obj);
 
 /**
  * struct bslab_report_sink - where a test counts the reports it provokes

@@ -178,6 +178,9 @@ struct bslab_bufctl {
  * struct bslab_slab - one slab
  * @list: link on the cache's full, empty or deferred list
  * @node: link in the cache's partial tree
+ * @rcu: a slab of a BSLAB_TYPESAFE_BY_RCU cache that left the cache, its
+ *	pages going back a grace period later (slab.c)
+ * @rcu_cache: that slab's cache, for the RCU callback
  * @first: address of object 0: the slab's base plus @color
  * @freelist: small caches: the first free object that was handed out
  *	before; large caches: the first free bufctl
@@ -199,6 +202,10 @@ struct bslab_slab {
 	union {
 		struct list_head list;
 		struct rb_node node;
+		struct {
+			struct rcu_head rcu;
+			struct bslab_cache *rcu_cache;
+		};
 	};
 	void *first;
 	void *freelist;

@@ -28,10 +28,22 @@
 #ifdef CONFIG_KASAN_GENERIC
 bool bslab_kasan_freed(const void *obj);
 
+/*
+ * Are @cp's free objects poisoned as freed?  Not in a BSLAB_TYPESAFE_BY_RCU
+ * cache, whose readers may look at an object after its free (as SLUB's
+ * KASAN hooks leave those alone); its objects are poisoned only until they
+ * are first handed out.
+ */
+static __always_inline bool bslab_kasan_tracks(const struct bslab_cache *cp)
+{
+	return !(cp->flags & BSLAB_TYPESAFE_BY_RCU);
+}
+
 static __always_inline void kasan_obj_free(const struct bslab_cache *cp,
 					   void *obj)
 {
-	kasan_poison(obj, cp->chunk, BSLAB_KASAN_FREE, false);
+	if (bslab_kasan_tracks(cp))
+		kasan_poison(obj, cp->chunk, BSLAB_KASAN_FREE, false);
 }
 
 /* @obj is handed out for @size bytes; the rest of its chunk is a redzone. */
@@ -51,6 +63,11 @@ static __always_inline void kasan_obj_use(const struct bslab_cache *cp,
 }
 #else
 static inline bool bslab_kasan_freed(const void *obj)
+{
+	return false;
+}
+
+static inline bool bslab_kasan_tracks(const struct bslab_cache *cp)
 {
 	return false;
 }

@@ -90,6 +90,16 @@
  * the shrinker and destroy give empty slabs back (destructors included)
  * from process context themselves.
  *
+ * BSLAB_TYPESAFE_BY_RCU (the kernel's SLAB_TYPESAFE_BY_RCU): an object may
+ * be handed out again at once, but its memory stays an object of the cache
+ * while any RCU reader that found it may still look.  So a slab of such a
+ * cache, once off the cache's collections, is handed to call_rcu() (its
+ * list link becomes the rcu_head), and its pages and descriptor go back
+ * from the callback (slab_rcu_free()), a grace period later.  Destroy waits
+ * for those callbacks (rcu_barrier()) before the cache goes.  Free objects
+ * are never written (the flag implies BSLAB_NOTOUCH), and KASAN does not
+ * call them freed (san.h).
+ *
  * The kernel's init_on_alloc and init_on_free: an object is zeroed as it
  * goes to a client, or as it comes back, as SLUB zeroes its own
  * (bslab_obj_init_alloc(), bslab_obj_init_free(), called by the cache
@@ -469,25 +479,59 @@ static void slab_audit_forget(struct bslab_cache *cp, struct bslab_slab *sp)
 	raw_spin_unlock_irqrestore(&cp->lock, flags);
 }
 
-/*
- * A slab's pages go back; an off-slab descriptor is the caller's to free.
- * @dtor: run the destructor (false only for a cache whose module is gone).
- */
-static void slab_destroy_pages(struct bslab_cache *cp, struct bslab_slab *sp,
-			       bool dtor)
+/* A slab's pages, at @base, go back (after its objects are destructed). */
+static __always_inline void slab_pages_free(struct bslab_cache *cp,
+					    struct bslab_slab *sp, void *base)
 {
-	void *base = slab_base(cp, sp);
 	struct page *page = virt_to_page(base);
 
-	trace_bslab_slab_destroy(cp->name, base, cp->order, cp->objs);
-	slab_kasan(cp, sp, 0);	/* for the destructor */
-	if (dtor)
-		slab_destruct(cp, sp, cp->objs);
 	if (unlikely(READ_ONCE(cp->audit)))
 		slab_audit_forget(cp, sp);
 	slab_page_clear(page);
 	slab_account(cp, page, -1);
 	__free_pages(page, cp->order);
+}
+
+/*
+ * A slab of a BSLAB_TYPESAFE_BY_RCU cache, a grace period after it left
+ * its cache: no reader that found one of its objects before can still be
+ * looking.  Its pages and its descriptor go back.
+ */
+static void slab_rcu_free(struct rcu_head *head)
+{
+	struct bslab_slab *sp = container_of(head, struct bslab_slab, rcu);
+	struct bslab_cache *cp = sp->rcu_cache;
+	void *base = slab_base(cp, sp);
+
+	trace_bslab_slab_destroy(cp->name, base, cp->order, cp->objs);
+	slab_kasan(cp, sp, 0);
+	slab_pages_free(cp, sp, base);
+	slab_free_desc(cp, sp);	/* after the pages: it may be in them */
+}
+
+/*
+ * A slab's pages go back, or, in a BSLAB_TYPESAFE_BY_RCU cache (which has
+ * no destructor), a grace period later with its descriptor.
+ * @dtor: run the destructor (false only for a cache whose module is gone).
+ * Return: true if the caller is to free an off-slab descriptor.
+ */
+static bool slab_destroy_pages(struct bslab_cache *cp, struct bslab_slab *sp,
+			       bool dtor)
+{
+	void *base;
+
+	if (unlikely(cp->flags & BSLAB_TYPESAFE_BY_RCU)) {
+		sp->rcu_cache = cp;
+		call_rcu(&sp->rcu, slab_rcu_free);
+		return false;
+	}
+	base = slab_base(cp, sp);
+	trace_bslab_slab_destroy(cp->name, base, cp->order, cp->objs);
+	slab_kasan(cp, sp, 0);	/* for the destructor */
+	if (dtor)
+		slab_destruct(cp, sp, cp->objs);
+	slab_pages_free(cp, sp, base);
+	return cp->offslab;
 }
 
 /*
@@ -507,8 +551,7 @@ static noinline void __slabs_destroy(struct bslab_cache *cp,
 	unsigned int n = 0;
 
 	list_for_each_entry_safe(sp, next, dead, list) {
-		slab_destroy_pages(cp, sp, dtor);
-		if (!cp->offslab)
+		if (!slab_destroy_pages(cp, sp, dtor))
 			continue;
 		descs[n++] = sp;
 		if (n == ARRAY_SIZE(descs)) {

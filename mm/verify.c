@@ -45,7 +45,8 @@
  * exact while the cache holds still, so it is made only when nothing
  * moved while verify ran: no allocation or free reached a magazine or a
  * slab, no magazine was on its way between a CPU, the depot and the slab
- * layer, and no CPU was skipped.
+ * layer, and no CPU was skipped.  A BSLAB_TYPESAFE_BY_RCU cache's free
+ * objects are not poisoned (san.h), so its shadow is not checked.
  */
 #include <linux/bitmap.h>
 #include <linux/bsearch.h>
@@ -95,7 +96,7 @@ static __printf(2, 3) void problem(struct verify *v, const char *fmt, ...)
 /* KASAN: a free object of a slab must be poisoned as free. */
 static void verify_shadow_free(struct verify *v, const void *obj)
 {
-	if (IS_ENABLED(CONFIG_KASAN_GENERIC) && !bslab_kasan_freed(obj))
+	if (bslab_kasan_tracks(v->cp) && !bslab_kasan_freed(obj))
 		problem(v,
 			"free object %p is not poisoned as free in KASAN's shadow (a use after free would go unreported)",
 			obj);
@@ -104,7 +105,7 @@ static void verify_shadow_free(struct verify *v, const void *obj)
 /* KASAN: an object out of the slabs and poisoned as free, to be accounted. */
 static void verify_shadow_out(struct verify *v, const void *obj)
 {
-	if (IS_ENABLED(CONFIG_KASAN_GENERIC) && bslab_kasan_freed(obj))
+	if (bslab_kasan_tracks(v->cp) && bslab_kasan_freed(obj))
 		v->out_freed++;
 }
 
@@ -377,7 +378,7 @@ static void verify_round_locked(struct verify *v, const void *obj,
 			obj);
 	else if (!bslab_obj_out_locked(cp, obj))
 		problem(v, "%s holds %p, which its slab has free", where, obj);
-	else if (!IS_ENABLED(CONFIG_KASAN_GENERIC))
+	else if (!bslab_kasan_tracks(cp))
 		return;
 	else if (!bslab_kasan_freed(obj))
 		problem(v,
@@ -540,7 +541,7 @@ static void verify_in_use_shadow(struct verify *v,
 {
 	struct verify_moves after;
 
-	if (!IS_ENABLED(CONFIG_KASAN_GENERIC) || v->skipped)
+	if (!bslab_kasan_tracks(v->cp) || v->skipped)
 		return;
 	verify_moves(v->cp, &after);
 	if (after.ops != before->ops || after.begun != before->begun ||
