@@ -14,6 +14,8 @@
 #                   storm; BSLAB_CMDLINE more kernel arguments, e.g.
 #                   init_on_alloc=1)
 #   make run        boot QEMU, run the demo workload, show the stats files
+#                   (WORKLOAD=ext4: ext4 built on bslab, dbench on it, and
+#                   kmastat, bslabtop and kmausers for its inode cache)
 #   make check-distro  bslab on Debian's stock 6.1, 6.1-rt and 6.12 kernels
 #                   (their headers, their vmlinuz): load, stats, hotplug,
 #                   unload
@@ -46,16 +48,27 @@ KSRC = $(eval KSRC := $$(shell readlink -f $(TEST_KDIR)/source))$(KSRC)
 SOURCES = $(wildcard include/*.h mm/*.[ch] kunit/*.[ch] examples/*/*.c) \
 	  demo/bslab_demo.c bench/bslab_bench.c soak/bslab_soak.c
 
+# What kbuild leaves in the checkout: every object and module, but those
+# under build/ (the copies make check, run and bench build in, which may be
+# in use by a check running beside this make) and .git.
+define clean_objs
+	find . \( -path ./.git -o -path ./build \) -prune -o \( -name '*.o' \
+		-o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
+		-o -name '.*.cmd' -o -name '*.symvers' -o -name 'modules.order' \) \
+		-type f -print0 | xargs -0 rm -f
+endef
+
 # Build in the checkout against the kernel $(1), with kbuild targets $(2).
 # Out-of-tree kbuild cannot tell that another kernel is meant (its command
 # lines are the same, relative to the kernel) and would keep objects built
 # for the old one, which oops at once: the kernel the objects are for is
-# recorded in .bslab-kdir, and another one cleans first.
+# recorded in .bslab-kdir, and another one cleans first (not with kbuild's
+# clean, which would delete the modules of a check running from build/).
 define build_here
 	@k=$$(readlink -f $(1)); \
 	if [ "$$(cat .bslab-kdir 2>/dev/null)" != "$$k" ]; then \
 		echo "bslab: building for $$k for the first time; cleaning"; \
-		$(MAKE) -C $$k M=$(CURDIR) clean >/dev/null 2>&1 || true; \
+		$(clean_objs); \
 	fi; \
 	rm -f .bslab-kdir; \
 	$(MAKE) -C $$k M=$(CURDIR) $(2) && echo "$$k" >.bslab-kdir
@@ -105,7 +118,11 @@ soak:
 
 checkpatch:
 	$(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse \
-		-f $(filter-out mm/compat.h kunit/compat.h,$(SOURCES))
+		-f $(filter-out mm/compat.h kunit/compat.h include/bslab_kmem.h,$(SOURCES))
+	@# KMEM_CACHE(s, ...) names the struct and takes its size and
+	@# alignment, as the kernel's own does: an argument used twice.
+	$(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse \
+		--ignore MACRO_ARG_REUSE -f include/bslab_kmem.h
 	@# The compat headers exist to test kernel versions; nothing else may.
 	$(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse \
 		--ignore LINUX_VERSION_CODE -f mm/compat.h kunit/compat.h
@@ -128,10 +145,7 @@ tools:
 
 # Needs no kernel: removes what kbuild and the scripts wrote, by name.
 clean:
-	rm -rf build .bslab-kdir Module.symvers modules.order .tmp_versions
-	find . -path ./.git -prune -o \( -name '*.o' -o -name '*.ko' \
-		-o -name '*.mod' -o -name '*.mod.c' -o -name '.*.cmd' \
-		-o -name '*.symvers' -o -name 'modules.order' \) -type f \
-		-print0 | xargs -0 rm -f
+	rm -rf build .bslab-kdir .tmp_versions
+	$(clean_objs)
 
 .PHONY: all headers modules install check check-distro deb check-deb run bench w11-record soak checkpatch sparse layout tools clean
