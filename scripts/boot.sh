@@ -10,7 +10,9 @@
 # device and a second serial port for dump_helper.py, run beside QEMU),
 # BSLAB_DRGN=1 (python3, drgn and vmlinux in the initramfs), BSLAB_KERNEL
 # (the image to boot, default KDIR's bzImage: a distribution's vmlinuz),
-# BSLAB_FILES (more files for the guest's /lib/bslab, e.g. W11's replay).
+# BSLAB_FILES (more files for the guest's /lib/bslab, e.g. W11's replay),
+# BSLAB_EXT4 (a directory with ext4, jbd2 and mbcache built on bslab by
+# scripts/ext4.sh: they and the file-system tools go in too).
 #
 # Packs busybox, qemu/init and the given modules into an initramfs in OUTDIR,
 # boots KDIR's bzImage under QEMU (TCG, -smp 2) and writes the serial console
@@ -61,6 +63,19 @@ if [ "${BSLAB_DRGN:-0}" = 1 ]; then
 		usr/lib/python3/dist-packages/drgn | tar -C "$root" -xf -
 	cp "$top/scripts/bslab_drgn.py" "$root/bin/"
 	cp "$kdir/vmlinux" "$root/lib/bslab/vmlinux"
+fi
+# BSLAB_EXT4=DIR: ext4 on bslab (DIR has scripts/ext4.sh's modules) and the
+# tools init runs on it: mkfs.ext4, dbench and its client load, stress-ng
+if [ -n "${BSLAB_EXT4:-}" ]; then
+	mkdir -p "$root/lib/bslab/ext4" "$root/etc" "$root/mnt"
+	cp "$BSLAB_EXT4"/mbcache.ko "$BSLAB_EXT4"/jbd2.ko "$BSLAB_EXT4"/ext4.ko \
+		"$root/lib/bslab/ext4/"
+	cp -r "$BSLAB_EXT4/deps" "$BSLAB_EXT4"/tree.* "$root/lib/bslab/ext4/"
+	copy_with_libs /usr/sbin/mke2fs /usr/bin/dbench /usr/bin/stress-ng
+	ln -s mke2fs "$root/usr/sbin/mkfs.ext4"
+	cp /etc/mke2fs.conf "$root/etc/"
+	mkdir -p "$root/usr/share/dbench"
+	cp /usr/share/dbench/client.txt "$root/usr/share/dbench/"
 fi
 for f in ${BSLAB_FILES:-}; do
 	cp "$f" "$root/lib/bslab/"

@@ -9,7 +9,8 @@ case ${1:-} in -h | --help) sed -n '3,/^set -/s/^# \{0,1\}//p' "$0" | sed '/^set
 
 pkgs="linux-source-6.12 build-essential bc bison flex libelf-dev libssl-dev
       busybox-static qemu-system-x86 cpio kmod sparse xz-utils python3 procps
-      python3-matplotlib python3-drgn gawk shellcheck flake8"
+      python3-matplotlib python3-drgn gawk shellcheck flake8
+      e2fsprogs dbench stress-ng"
 need=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "ok installed" ||
