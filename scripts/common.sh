@@ -102,5 +102,5 @@ bslab_distro_headers() {
 	local sudo=
 	[ "$(id -u)" = 0 ] || sudo=sudo
 	dpkg-query -W -f='${Status}' "linux-headers-$1" 2>/dev/null | grep -q "ok installed" ||
-		DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "linux-headers-$1" >/dev/null
+		DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=900 install -y -qq "linux-headers-$1" >/dev/null
 }

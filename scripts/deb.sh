@@ -32,7 +32,7 @@ done
 if [ -n "$need" ]; then
 	echo "deb: installing$need"
 	# shellcheck disable=SC2086
-	$sudo apt-get install -y -qq $need >/dev/null
+	$sudo apt-get -o DPkg::Lock::Timeout=900 install -y -qq $need >/dev/null
 fi
 
 ver=$(cd "$top" && dpkg-parsechangelog -S Version)
@@ -75,7 +75,7 @@ for meta in $(bslab_distro_kernels); do
 done
 
 rc=0
-$sudo apt-get install -y -qq "$deb" >"$out/install.log" 2>&1 || rc=$?
+$sudo apt-get -o DPkg::Lock::Timeout=900 install -y -qq "$deb" >"$out/install.log" 2>&1 || rc=$?
 result $rc "apt-get install ./$(basename "$deb")"
 for rel in $rels; do
 	rc=0
@@ -110,7 +110,7 @@ for rel in $rels; do
 	result $rc "$rel: a client builds against the installed headers and Module.symvers"
 done
 rc=0
-$sudo apt-get purge -y -qq bslab-dkms >>"$out/install.log" 2>&1 || rc=$?
+$sudo apt-get -o DPkg::Lock::Timeout=900 purge -y -qq bslab-dkms >>"$out/install.log" 2>&1 || rc=$?
 [ ! -e "/usr/src/bslab-$ver" ] || rc=1
 result $rc "apt-get purge bslab-dkms"
 echo "$passed passed, $failed failed"

@@ -22,6 +22,6 @@ echo "deps.sh: installing$need" >&2
 sudo=
 [ "$(id -u)" = 0 ] || sudo=sudo
 export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
+$sudo apt-get -o DPkg::Lock::Timeout=900 update -qq
 # shellcheck disable=SC2086
-$sudo apt-get install -y -qq $need >/dev/null
+$sudo apt-get -o DPkg::Lock::Timeout=900 install -y -qq $need >/dev/null

@@ -64,7 +64,7 @@ fetch() {
 			echo "kernel.sh: installing $pkg" >&2
 			sudo=
 			[ "$(id -u)" = 0 ] || sudo=sudo
-			DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$pkg" >/dev/null
+			DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=900 install -y -qq "$pkg" >/dev/null
 		}
 		echo / ;;
 	*)

@@ -14,7 +14,7 @@ bslab_setup layout perf "${KDIR_PERF:-}"
 if ! command -v pahole >/dev/null; then
 	sudo=
 	[ "$(id -u)" = 0 ] || sudo=sudo
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq dwarves >/dev/null
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=900 install -y -qq dwarves >/dev/null
 fi
 bslab_build_copy "$kdir" KCFLAGS="-g -gdwarf-4"
 for s in bslab_cache bslab_depot bslab_cpu_cache bslab_magazine bslab_slab; do

@@ -259,6 +259,39 @@ class Tests:
         assert p.returncode == 0, "flake8:\n" + p.stdout + p.stderr
         assert len(shell) >= 10 and len(python) >= 4, (shell, python)
 
+    def apt_waits(self):
+        """Every apt-get that takes dpkg's lock waits for it.
+
+        .ci/run builds the next kernel (kernel.sh installs its
+        linux-source package) while a check installs packages
+        (check-deb, check-distro, deps.sh): without a wait, whichever
+        came second failed at once on the lock ("Could not get lock
+        /var/lib/dpkg/lock-frontend"), and CI lost a kernel.
+        """
+        paths = [os.path.join(TOP, "scripts", n)
+                 for n in sorted(os.listdir(os.path.join(TOP, "scripts")))]
+        paths.append(os.path.join(TOP, ".ci", "run"))
+        calls = 0
+        for path in paths:
+            if not os.path.isfile(path):
+                continue
+            with open(path, errors="replace") as f:
+                for n, line in enumerate(f, 1):
+                    code = line.split("#", 1)[0]
+                    if '"' in code.split("apt-get", 1)[0]:
+                        continue        # a message that names apt-get
+                    for call in re.findall(r"apt-get\b[^|;&]*", code):
+                        words = call.split()
+                        if not {"install", "purge", "remove", "update"} & set(words):
+                            continue
+                        if "Dir::State::Lists" in call or '"${opts[@]}"' in call:
+                            continue    # a private apt index: no system lock
+                        calls += 1
+                        assert "DPkg::Lock::Timeout=" in call, \
+                            "%s:%d: apt-get without DPkg::Lock::Timeout: %s" % (
+                                os.path.relpath(path, TOP), n, line.strip())
+        assert calls >= 8, "only %d apt-get calls found" % calls
+
     def dump(self, core, serial, symbols):
         """bslab_drgn.py on the dump: what the guest printed before it."""
         sys.path.insert(0, os.path.join(TOP, "scripts"))
@@ -343,6 +376,7 @@ def main():
     t.run("bslabstat_live_sampler", t.live)
     t.run("bslabplot", t.plot)
     t.run("lint_scripts", t.lint)
+    t.run("apt_waits_for_dpkg_lock", t.apt_waits)
     if args.csv:
         t.run("bslabstat_bslabplot_guest_recording", lambda: t.guest(args.csv, out))
     if args.dump:
