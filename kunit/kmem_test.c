@@ -266,6 +266,24 @@ static void kmem_kfree(struct kunit *test)
 }
 
 /*
+ * fs.h's __getname()/__putname() stay on the kernel's names_cache, a SLUB
+ * cache no moved module owns: the path buffer is SLUB's, whole, and goes
+ * back to SLUB with no report from bslab (not to a bslab cache, which
+ * would take names_cachep for one of its own).
+ */
+static void kmem_getname(struct kunit *test)
+{
+	struct bslab_report_sink *sink = tst_count_reports(test, false);
+	char *name = __getname();
+
+	KUNIT_ASSERT_NOT_NULL(test, name);
+	memset(name, 'n', PATH_MAX);
+	KUNIT_EXPECT_GE(test, ksize(name), PATH_MAX);
+	__putname(name);
+	KUNIT_EXPECT_EQ(test, tst_reports(sink), 0);
+}
+
+/*
  * Fill three slabs of a BSLAB_NOMAGAZINE cache, then free all of two (they
  * stay, the empty reserve) and all but one object of the third; return that
  * object, whose free gives its slab back at once.
@@ -375,6 +393,7 @@ static struct kunit_case kmem_cases[] = {
 	KUNIT_CASE(kmem_calls),
 	KUNIT_CASE(kmem_mempool),
 	KUNIT_CASE(kmem_kfree),
+	KUNIT_CASE(kmem_getname),
 	KUNIT_CASE(rcu_typesafe),
 	KUNIT_CASE(rcu_destroy),
 	{}
