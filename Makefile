@@ -26,6 +26,7 @@
 #                   injection and readers for SOAK_SECONDS
 #   make bench      bslab against SLUB on 6.12 and 7.2, tuned and as Debian
 #                   ships them (BENCH_KVERS=6.12 for one): build/bench/results.*
+#                   (W14, ext4 on each: W14="REPS DBENCH_S STRESS_S SETTLE_S")
 #   make w11-record record W11's real workload again: bench/w11.replay.xz
 #   make checkpatch checkpatch --strict on every source file
 #   make sparse     rebuild with sparse (C=2)

@@ -20,6 +20,11 @@
 #           what the check costs on the same kernel
 # The single mode replays W11 too: bench/w11.replay.xz (a real workload's
 # allocations, recorded by scripts/w11_record.sh), unpacked into the guest.
+# W14, ext4 on each allocator: scripts/ext4.sh builds ext4, jbd2 and
+# mbcache on bslab from the kernel's source, beside the kernel's own (on
+# SLUB); one boot per mode (single, smp) runs the same file-system work on
+# both in turns (qemu/init, MODE=w14; W14="REPS DBENCH_S STRESS_S SETTLE_S",
+# default "2 10 5 31"), with bslab's default reaper and slab_nomerge.
 # then write build/bench/results.json and build/bench/results.txt.
 # KDIR_PERF and KDIR_SHIPPED use kernels of your own (with one series).
 set -euo pipefail
@@ -60,6 +65,27 @@ run() {
 	[ "$5" = 1 ] || host_busy >>"$dir/host-busy"
 }
 
+# w14 PAIRING MODE CHECK CPUS: W14's boot, bslab alone loaded (the guest
+# loads each stack's ext4 in turn)
+w14() {
+	local dir=$out/w14-$2
+
+	mkdir -p "$dir"
+	export MODPARAMS_bslab="free_check=$3" BSLAB_FILES=
+	if [ "$4" = 1 ]; then
+		export BSLAB_SMP=1 BSLAB_ACCEL=tcg BSLAB_QEMU_EXTRA="-icount shift=0"
+	else
+		export BSLAB_SMP=2 BSLAB_ACCEL=tcg,thread=multi BSLAB_QEMU_EXTRA=
+	fi
+	echo "bench: $series $1: W14, ext4 on SLUB and on bslab, $2 (log: $dir/serial.log)"
+	[ "$4" = 1 ] || host_busy >"$dir/host-busy"
+	BSLAB_EXT4=$out/ext4 BSLAB_W14=${W14:-2 10 5 31} \
+		BSLAB_CMDLINE="slab_nomerge ${BSLAB_CMDLINE:-}" BSLAB_TIMEOUT=1800 \
+		"$top/scripts/boot.sh" "$kdir" "$dir" w14 "$out/src/bslab.ko" ||
+		{ echo "bench: QEMU failed or timed out ($series $1 W14 $2)"; exit 1; }
+	[ "$4" = 1 ] || host_busy >>"$dir/host-busy"
+}
+
 # The share (percent) of the host's CPU time that was busy over one
 # second, from /proc/stat: another job beside the bench shows here.
 host_busy() {
@@ -88,14 +114,17 @@ for series in ${BENCH_KVERS:-6.12 7.2}; do
 		mkdir -p "$out"
 		bslab_build_copy "$kdir"
 		kos=("$out/src/bslab.ko" "$out/src/bench/bslab_bench.ko")
-		if [ $pairing = tuned ]; then
-			run $pairing single 0 single 1
-			run $pairing hot 1 hot 1
-			run $pairing smp 0 smp 2
-		else
-			run $pairing single 1 single 1
-			run $pairing smp 1 smp 2
-		fi
+		check=1
+		[ $pairing = tuned ] && check=0
+		run $pairing single $check single 1
+		[ $pairing = tuned ] && run $pairing hot 1 hot 1
+		run $pairing smp $check smp 2
+		echo "bench: $series $pairing: building ext4 on bslab, and the kernel's own (log: $out/ext4-build.log)"
+		EXT4_STOCK=1 "$top/scripts/ext4.sh" "$kdir" "$out/src" "$out/ext4" \
+			>"$out/ext4-build.log" 2>&1 ||
+			{ tail -n 20 "$out/ext4-build.log"; echo "bench: scripts/ext4.sh failed"; exit 1; }
+		w14 $pairing single $check 1
+		w14 $pairing smp $check 2
 		kdirs+=("$series/$pairing=$kdir")
 	done
 done

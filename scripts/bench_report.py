@@ -5,10 +5,13 @@
 For each SERIES/PAIRING (e.g. 6.12/tuned, 7.2/shipped), reads the
 "BSLAB-BENCH key=value ..." lines that bslab_bench printed in
 OUTDIR/SERIES/PAIRING/{single,hot,smp}/serial.log (hot: W1 again with the
-free check on, on the tuned kernel; its variants get a "_check" suffix) and
-writes OUTDIR/results.json (one record per kernel x pairing x workload x
-variant x size) and OUTDIR/results.txt (a table per kernel and pairing,
-with the targets of issue 21).  Every figure comes from the logs: nothing
+free check on, on the tuned kernel; its variants get a "_check" suffix),
+and the "BSLAB-W14 stack=... key=value ..." lines of W14's boots
+(OUTDIR/SERIES/PAIRING/w14-{single,smp}/serial.log: ext4 on SLUB and on
+bslab, one line per run, the median of the runs taken), and writes
+OUTDIR/results.json (one record per kernel x pairing x workload x variant x
+size) and OUTDIR/results.txt (a table per kernel and pairing, with the
+targets of issues 21 and 22).  Every figure comes from the logs: nothing
 here is typed in by hand.  The kernel settings that affect either
 allocator are read from each KDIR/.config and recorded.
 """
@@ -64,6 +67,85 @@ def parse(path, mode, suffix=""):
     return records
 
 
+# W14's figures: (key in the BSLAB-W14 line, variant, unit); throughput
+# is compared bslab/SLUB (>1: bslab did more), pages bslab/SLUB (<1: bslab
+# held fewer).  The Slab rows are /proc/meminfo's Slab less its value
+# before the run (the whole kernel's slab memory: both allocators account
+# there): no target, the view a dashboard has.
+W14_THROUGHPUT = [("dbench_mbs", "dbench_MB/s"), ("dbench_ops", "dbench_ops"),
+                  ("stress_bogo_ops", "stress-ng_bogo_ops")]
+W14_PAGES = [("peak", "pages_peak"), ("after_work", "pages_after_work"),
+             ("after_umount", "pages_after_umount"),
+             ("settled", "pages_after_umount_31s")]
+W14_SLAB = [("slab_kb_peak", "slab_kB_peak"),
+            ("slab_kb_after_umount", "slab_kB_after_umount")]
+
+
+def median(xs):
+    xs = sorted(xs)
+    n = len(xs)
+    if not n:
+        return None
+    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
+
+
+def parse_w14(path, mode):
+    """W14's records from one boot's log: medians of the runs per stack."""
+    runs = {"slub": [], "bslab": []}
+    if not os.path.exists(path):
+        return []
+    for line in open(path, errors="replace"):
+        m = re.search(r"BSLAB-W14 (stack=.*)$", line.strip())
+        if m:
+            kv = dict(f.split("=", 1) for f in m.group(1).split())
+            if kv["stack"] in runs:
+                runs[kv["stack"]].append(kv)
+    if not runs["slub"] or not runs["bslab"]:
+        return []
+
+    def med(stack, key, base=None):
+        vals = []
+        for kv in runs[stack]:
+            try:
+                v = float(kv[key])
+                if base:
+                    v -= float(kv[base])
+            except (KeyError, ValueError):
+                continue        # "-": not measured in this run
+            vals.append(v)
+        return median(vals), len(vals)
+
+    recs = []
+    suffix = "" if mode == "single" else "_2cpu"
+    rows = [(k, v, "throughput", None) for k, v in W14_THROUGHPUT]
+    if mode == "single":
+        rows += [(k, v, "pages", None) for k, v in W14_PAGES]
+        rows += [(k, v, "kB", "slab_kb_base") for k, v in W14_SLAB]
+    for key, variant, kind, base in rows:
+        (b, nb), (s, ns) = med("bslab", key, base), med("slub", key, base)
+        if b is None or s is None:
+            continue
+        unit = {"throughput": variant.split("_", 1)[1], "pages": "pages",
+                "kB": "kB"}[kind]
+        rec = {"workload": "W14", "variant": variant + suffix, "size": 0,
+               "unit": unit, "repetitions": min(nb, ns), "mode": mode,
+               "bslab": b, "slub": s}
+        if kind == "throughput":
+            if b > 0 and s > 0:
+                rec["ratio"] = round(b / s, 3)
+                rec["ratio_meaning"] = \
+                    "bslab throughput / SLUB throughput (>1 means bslab did more)"
+            else:
+                rec["error"] = "no throughput in the log"
+        elif s > 0:
+            rec["ratio"] = round(b / s, 3)
+            rec["ratio_meaning"] = "bslab / SLUB (<1 means bslab holds less)"
+        else:
+            rec["target"] = "ok" if b <= 0 else "short (SLUB holds none)"
+        recs.append(rec)
+    return recs
+
+
 def config(kdir):
     found = {}
     try:
@@ -100,6 +182,13 @@ def verdict(rec, floor):
         if t is None:
             return ""
         return "ok" if rec["ratio"] >= t else "short (target >= %.1fx)" % t
+    if w == "W14":
+        # throughput: bslab/SLUB >= 1; pages: bslab/SLUB <= 1.05; kB: none
+        if rec["unit"] == "pages":
+            return "ok" if rec["ratio"] <= 1.05 else "short (target <= 1.05x)"
+        if rec["unit"] == "kB":
+            return ""
+        return "ok" if rec["ratio"] >= 1.0 else "short (target >= 1.0x)"
     if w == "W1" and rec["variant"].endswith("_check"):
         return ""       # the tuned kernel with the check: its cost, no target
     if w == "W1":
@@ -140,6 +229,17 @@ def noise(base, recs):
     return None
 
 
+def w14_noise(path):
+    """Why W14's two-CPU boot is noise (its own host-busy file), or None."""
+    try:
+        busy = [int(x) for x in open(os.path.join(path, "host-busy"))]
+    except (OSError, ValueError):
+        return None
+    if busy and max(busy) > NOISY_BUSY:
+        return "host %d%% busy beside it" % max(busy)
+    return None
+
+
 def kernel(out, name, kdir):
     """The records of one kernel and pairing, with their W5 scaling."""
     series, pairing = name.split("/")
@@ -169,6 +269,13 @@ def kernel(out, name, kdir):
         elif r["workload"] == "W4" and "ratio" in r and \
                 min(r["bslab"], r["slub"]) <= 0:
             r["noisy"] = "no time left after the ring baseline"
+    recs += parse_w14(os.path.join(base, "w14-single", "serial.log"), "single")
+    w14smp = parse_w14(os.path.join(base, "w14-smp", "serial.log"), "smp")
+    why = w14_noise(os.path.join(base, "w14-smp"))
+    for r in w14smp:
+        if why:
+            r["noisy"] = why
+    recs += w14smp
     for r in recs:
         r["kernel"], r["pairing"] = series, pairing
         if "noisy" in r:
@@ -227,7 +334,8 @@ def main():
                                           for k, v in configs[name].items()))
         text.append("")
     text.append("ratio: SLUB/bslab for time (>1: bslab faster); "
-                "bslab/SLUB for pages (<1: bslab smaller)")
+                "bslab/SLUB for pages and kB (<1: bslab smaller) and for "
+                "W14's throughput (>1: bslab did more)")
     result = {
         "method": {
             "single": "one CPU, QEMU TCG -icount shift=0: the guest clock "

@@ -12,7 +12,9 @@
 # (the image to boot, default KDIR's bzImage: a distribution's vmlinuz),
 # BSLAB_FILES (more files for the guest's /lib/bslab, e.g. W11's replay),
 # BSLAB_EXT4 (a directory with ext4, jbd2 and mbcache built on bslab by
-# scripts/ext4.sh: they and the file-system tools go in too).
+# scripts/ext4.sh: they and the file-system tools go in too; its stock/,
+# the kernel's own, if there), BSLAB_W14 (make bench's W14: "REPS DBENCH_S
+# STRESS_S" for init).
 #
 # Packs busybox, qemu/init and the given modules into an initramfs in OUTDIR,
 # boots KDIR's bzImage under QEMU (TCG, -smp 2) and writes the serial console
@@ -71,6 +73,7 @@ if [ -n "${BSLAB_EXT4:-}" ]; then
 	cp "$BSLAB_EXT4"/mbcache.ko "$BSLAB_EXT4"/jbd2.ko "$BSLAB_EXT4"/ext4.ko \
 		"$root/lib/bslab/ext4/"
 	cp -r "$BSLAB_EXT4/deps" "$BSLAB_EXT4"/tree.* "$root/lib/bslab/ext4/"
+	[ ! -d "$BSLAB_EXT4/stock" ] || cp -r "$BSLAB_EXT4/stock" "$root/lib/bslab/ext4/"
 	copy_with_libs /usr/sbin/mke2fs /usr/bin/dbench /usr/bin/stress-ng
 	ln -s mke2fs "$root/usr/sbin/mkfs.ext4"
 	cp /etc/mke2fs.conf "$root/etc/"
@@ -88,6 +91,7 @@ done
 {
 	printf 'MODE=%s\nMODULES="%s"\n' "$mode" "${names# }"
 	printf 'DUMP=%s\nDRGN=%s\n' "${BSLAB_DUMP:-0}" "${BSLAB_DRGN:-0}"
+	printf 'W14="%s"\n' "${BSLAB_W14:-}"
 	for n in $names; do
 		var=MODPARAMS_$n
 		printf 'MODPARAMS_%s="%s"\n' "$n" "${!var:-}"

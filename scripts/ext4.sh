@@ -12,7 +12,10 @@
 # of theirs went around the header.  No source line is patched.  The
 # kernel's own modules they depend on go to OUT/deps, with their load order;
 # a tree for the guest to work on goes to OUT/tree.tar (part of the
-# kernel's scripts/) with the md5sum of each file (OUT/tree.md5).
+# kernel's scripts/) with the md5sum of each file (OUT/tree.md5).  With
+# EXT4_STOCK=1, the kernel's own mbcache, jbd2 and ext4 (on SLUB), built
+# from the same source with the same options, go to OUT/stock (without
+# their debug info): make bench's W14 runs the same work on both.
 set -euo pipefail
 # --help: the comment above
 case ${1:-} in -h | --help) sed -n '3,/^set -/s/^# \{0,1\}//p' "$0" | sed '/^set -/d'; exit 0 ;; esac
@@ -90,4 +93,11 @@ tar -C "$src" -cf "$out/tree.tar" $tree
 (cd "$src" && find $tree -type f | sort | xargs md5sum) >"$out/tree.md5"
 # shellcheck disable=SC2086
 (cd "$src" && find $tree | wc -l) >"$out/tree.count"
+if [ "${EXT4_STOCK:-0}" = 1 ]; then
+	mkdir -p "$out/stock"
+	for m in fs/mbcache fs/jbd2/jbd2 fs/ext4/ext4; do
+		[ -f "$kdir/$m.ko" ] || { echo "ext4.sh: no $m.ko in $kdir" >&2; exit 1; }
+		strip --strip-debug -o "$out/stock/${m##*/}.ko" "$kdir/$m.ko"
+	done
+fi
 echo "ext4.sh: $out/{mbcache,jbd2,ext4}.ko on bslab; the kernel's modules they need: $(tr '\n' ' ' <"$out/deps/order")"
