@@ -41,6 +41,26 @@ rm -rf "$bench"
 mkdir -p "$bench"
 xz -dc "$top/bench/w11.replay.xz" >"$bench/w11.replay"
 
+# boot_in DIR CPUS MODE MODULE...: boot.sh with the bench's kernel, on one
+# CPU under -icount or on two under multi-threaded TCG; for two, how busy
+# the host was just before and just after the boot goes to DIR/host-busy:
+# wall-time figures taken beside other work are noise (the report says so
+# instead of printing them)
+boot_in() {
+	local dir=$1 cpus=$2 mode=$3
+
+	shift 3
+	if [ "$cpus" = 1 ]; then
+		export BSLAB_SMP=1 BSLAB_ACCEL=tcg BSLAB_QEMU_EXTRA="-icount shift=0"
+	else
+		export BSLAB_SMP=2 BSLAB_ACCEL=tcg,thread=multi BSLAB_QEMU_EXTRA=
+	fi
+	[ "$cpus" = 1 ] || host_busy >"$dir/host-busy"
+	BSLAB_TIMEOUT=1800 "$top/scripts/boot.sh" "$kdir" "$dir" "$mode" "$@" ||
+		{ echo "bench: QEMU failed or timed out ($series: $dir)"; exit 1; }
+	[ "$cpus" = 1 ] || host_busy >>"$dir/host-busy"
+}
+
 # run PAIRING MODE CHECK BENCH_MODE CPUS
 run() {
 	local dir=$out/$2
@@ -50,19 +70,8 @@ run() {
 	export MODPARAMS_bslab_bench="mode=$4 reps=${BENCH_REPS:-15}"
 	export BSLAB_FILES=
 	[ "$4" = single ] && BSLAB_FILES=$bench/w11.replay
-	if [ "$5" = 1 ]; then
-		export BSLAB_SMP=1 BSLAB_ACCEL=tcg BSLAB_QEMU_EXTRA="-icount shift=0"
-	else
-		export BSLAB_SMP=2 BSLAB_ACCEL=tcg,thread=multi BSLAB_QEMU_EXTRA=
-	fi
 	echo "bench: $series $1: the $2 workloads (log: $dir/serial.log)"
-	# how busy the host was just before and just after the boot: wall-time
-	# figures taken beside other work are noise (the report says so
-	# instead of printing them)
-	[ "$5" = 1 ] || host_busy >"$dir/host-busy"
-	BSLAB_TIMEOUT=1800 "$top/scripts/boot.sh" "$kdir" "$dir" bench "${kos[@]}" ||
-		{ echo "bench: QEMU failed or timed out ($series $1 $2)"; exit 1; }
-	[ "$5" = 1 ] || host_busy >>"$dir/host-busy"
+	boot_in "$dir" "$5" bench "${kos[@]}"
 }
 
 # w14 PAIRING MODE CHECK CPUS: W14's boot, bslab alone loaded (the guest
@@ -72,18 +81,10 @@ w14() {
 
 	mkdir -p "$dir"
 	export MODPARAMS_bslab="free_check=$3" BSLAB_FILES=
-	if [ "$4" = 1 ]; then
-		export BSLAB_SMP=1 BSLAB_ACCEL=tcg BSLAB_QEMU_EXTRA="-icount shift=0"
-	else
-		export BSLAB_SMP=2 BSLAB_ACCEL=tcg,thread=multi BSLAB_QEMU_EXTRA=
-	fi
 	echo "bench: $series $1: W14, ext4 on SLUB and on bslab, $2 (log: $dir/serial.log)"
-	[ "$4" = 1 ] || host_busy >"$dir/host-busy"
 	BSLAB_EXT4=$out/ext4 BSLAB_W14=${W14:-2 10 5 31} \
-		BSLAB_CMDLINE="slab_nomerge ${BSLAB_CMDLINE:-}" BSLAB_TIMEOUT=1800 \
-		"$top/scripts/boot.sh" "$kdir" "$dir" w14 "$out/src/bslab.ko" ||
-		{ echo "bench: QEMU failed or timed out ($series $1 W14 $2)"; exit 1; }
-	[ "$4" = 1 ] || host_busy >>"$dir/host-busy"
+		BSLAB_CMDLINE="slab_nomerge ${BSLAB_CMDLINE:-}" \
+		boot_in "$dir" "$4" w14 "$out/src/bslab.ko"
 }
 
 # The share (percent) of the host's CPU time that was busy over one
