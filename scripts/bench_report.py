@@ -130,7 +130,9 @@ def parse_w14(path, mode):
                "unit": unit, "repetitions": min(len(bv), len(sv)), "mode": mode,
                "bslab": b, "slub": s, "bslab_runs": bv, "slub_runs": sv}
         spread = max(max(v) / min(v) if min(v) > 0 else 0 for v in (bv, sv))
-        if mode == "smp" and spread > W14_SPREAD:
+        if mode == "smp" and min(len(bv), len(sv)) < 2:
+            rec["noisy"] = "one run of a stack: its spread unknown"
+        elif mode == "smp" and spread > W14_SPREAD:
             rec["noisy"] = "runs of one stack %.2fx apart" % spread
         if kind == "throughput":
             if b > 0 and s > 0:
