@@ -205,11 +205,21 @@ EXPORT_SYMBOL_GPL(bslab_kmem_mempool_free);
 /*
  * The bslab cache @obj is an object of, if it is in a slab of one: not a
  * pointer SLUB knows (in one of its slabs), nor outside the direct map.
+ *
+ * A SLUB slab is nearly every pointer a module gives kfree(), so it is
+ * told first and cheaply: kfree() itself takes any pointer but NULL for
+ * one of the direct map (virt_to_folio() with no check), so @obj may too
+ * before the slab test.  Only a pointer that is not SLUB's pays for
+ * virt_addr_valid() and the search of bslab's slabs: as a bslab object
+ * it is the module's bug, and as a large kmalloc() the rare case.
+ * (virt_addr_valid() first, on every pointer, cost ext4 on bslab about
+ * 0.8% of dbench's throughput: make bench's W14.)
  */
 static struct bslab_cache *kmem_owner(const void *obj)
 {
-	if (ZERO_OR_NULL_PTR(obj) || !virt_addr_valid(obj) ||
-	    folio_test_slab(virt_to_folio(obj)))
+	if (ZERO_OR_NULL_PTR(obj) || likely(folio_test_slab(virt_to_folio(obj))))
+		return NULL;
+	if (!virt_addr_valid(obj))
 		return NULL;
 	return bslab_owner_of(obj);
 }
