@@ -97,14 +97,21 @@ def parse_w14(path, mode):
     runs = {"slub": [], "bslab": []}
     if not os.path.exists(path):
         return []
+    errors, done = [], False
     for line in open(path, errors="replace"):
         m = re.search(r"BSLAB-W14 (stack=.*)$", line.strip())
         if m:
             kv = dict(f.split("=", 1) for f in m.group(1).split())
             if kv["stack"] in runs:
                 runs[kv["stack"]].append(kv)
-    if not runs["slub"] or not runs["bslab"]:
-        return []
+        m = re.search(r"BSLAB-ERROR: (W14: .*)$", line.strip())
+        if m:
+            errors.append(m.group(1))
+        done = done or "BSLAB-W14-DONE" in line
+    if errors or not done or not runs["slub"] or not runs["bslab"]:
+        why = errors[0] if errors else "W14 did not finish (%s)" % path
+        return [{"workload": "W14", "variant": "run", "size": 0, "unit": "-",
+                 "mode": mode, "repetitions": 0, "error": why}]
 
     def values(stack, key):
         vals = []
