@@ -213,7 +213,7 @@ EXPORT_SYMBOL_GPL(bslab_kmem_mempool_free);
  * virt_addr_valid() and the search of bslab's slabs: as a bslab object
  * it is the module's bug, and as a large kmalloc() the rare case.
  * (virt_addr_valid() first, on every pointer, cost ext4 on bslab about
- * 0.8% of dbench's throughput: make bench's W14.)
+ * 0.3% of dbench's throughput in make bench's W14, 6.12 tuned.)
  */
 static struct bslab_cache *kmem_owner(const void *obj)
 {
