@@ -28,8 +28,8 @@
  *   mempool_create_slab_pool(), mempool_init_slab_pool()
  *						-> a mempool on the bslab cache
  *   kfree(), ksize()				-> checked: see below
- *   __getname(), __putname()			-> stay on the kernel's own
- *						   names_cache (SLUB)
+ *   __getname(), __putname()			-> stay the kernel's own
+ *						   (names_cache or kmalloc())
  *
  * SLAB_* flags keep their nearest meaning (mm/kmem.c has the table);
  * SLAB_TYPESAFE_BY_RCU keeps its own.  A flag bslab cannot honour
@@ -52,8 +52,8 @@
  *    not hand its cache objects to such code.
  *  - A kernel header included after this one that allocates from or frees
  *    into one of the kernel's own caches in an inline function would reach
- *    bslab: only fs.h's __getname()/__putname() are kept on SLUB (which is
- *    why this header must come first, as -include puts it).
+ *    bslab: only fs.h's __getname()/__putname() are kept the kernel's
+ *    (which is why this header must come first, as -include puts it).
  *
  * Documentation/api.rst: "Moving a module from kmem_cache to bslab".
  */
@@ -78,25 +78,20 @@ void *bslab_kmem_mempool_alloc(gfp_t gfp, void *pool_data);
 void bslab_kmem_mempool_free(void *obj, void *pool_data);
 void bslab_kmem_kfree(const void *obj);
 size_t bslab_kmem_ksize(const void *obj);
+char *bslab_kmem_getname(void);
+void bslab_kmem_putname(const char *name);
 
 #ifndef BSLAB_KMEM_NO_MAP
 
-/* ---- bound to SLUB, before the names change ---- */
-
-static inline void *bslab_kmem_slub_alloc(struct kmem_cache *s, gfp_t gfp)
-{
-	return kmem_cache_alloc(s, gfp);
-}
-
-static inline void bslab_kmem_slub_free(struct kmem_cache *s, void *obj)
-{
-	kmem_cache_free(s, obj);
-}
-
+/*
+ * fs.h's path buffers stay the kernel's: mm/kmem.c calls its __getname()
+ * and __putname(), whatever they are in this kernel (names_cachep, a SLUB
+ * cache, up to 6.x; kmalloc() and kfree() in 7.x).
+ */
 #undef __getname
 #undef __putname
-#define __getname()		bslab_kmem_slub_alloc(names_cachep, GFP_KERNEL)
-#define __putname(name)		bslab_kmem_slub_free(names_cachep, (void *)(name))
+#define __getname()		bslab_kmem_getname()
+#define __putname(name)		bslab_kmem_putname(name)
 
 /* kmem_cache_create() is a macro where struct kmem_cache_args exists */
 #ifdef kmem_cache_create

@@ -266,10 +266,11 @@ static void kmem_kfree(struct kunit *test)
 }
 
 /*
- * fs.h's __getname()/__putname() stay on the kernel's names_cache, a SLUB
- * cache no moved module owns: the path buffer is SLUB's, whole, and goes
- * back to SLUB with no report from bslab (not to a bslab cache, which
- * would take names_cachep for one of its own).
+ * fs.h's __getname()/__putname() stay the kernel's (names_cache, a SLUB
+ * cache no moved module owns, or kmalloc() in 7.x): the path buffer is
+ * SLUB's, whole, and goes back to SLUB with no report from bslab (not to a
+ * bslab cache, which would take names_cachep for one of its own).  The
+ * header must build on every kernel, whichever fs.h has.
  */
 static void kmem_getname(struct kunit *test)
 {

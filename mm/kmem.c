@@ -273,3 +273,33 @@ size_t bslab_kmem_ksize(const void *obj)
 	return bslab_cache_size(cp);
 }
 EXPORT_SYMBOL_GPL(bslab_kmem_ksize);
+
+/**
+ * bslab_kmem_getname() - __getname() in a module built with <bslab_kmem.h>
+ *
+ * The kernel's own path buffer, from the kernel's __getname(): names_cachep
+ * (a SLUB cache no moved module owns) or, in 7.x, kmalloc(PATH_MAX).  Out
+ * of line so that the header need not know which.
+ *
+ * Context: process context; may sleep.
+ * Return: a buffer of PATH_MAX bytes, or NULL.
+ */
+char *bslab_kmem_getname(void)
+{
+	return __getname();
+}
+EXPORT_SYMBOL_GPL(bslab_kmem_getname);
+
+/**
+ * bslab_kmem_putname() - __putname() in a module built with <bslab_kmem.h>
+ * @name: a buffer from bslab_kmem_getname(), or NULL
+ *
+ * Gives @name back through the kernel's own __putname().
+ *
+ * Context: any.
+ */
+void bslab_kmem_putname(const char *name)
+{
+	__putname(name);
+}
+EXPORT_SYMBOL_GPL(bslab_kmem_putname);
