@@ -77,6 +77,7 @@ BSLAB_CPU_EVENT(alloc_slab);	/* allocations the slab layer served */
 BSLAB_CPU_EVENT(free_cpu);	/* frees into the loaded magazine */
 BSLAB_CPU_EVENT(free_swap);	/* ... after swapping loaded and previous */
 BSLAB_CPU_EVENT(free_depot);	/* ... after exchanging with the depot */
+BSLAB_CPU_EVENT(free_spill);	/* ... after emptying one (depot full) */
 BSLAB_CPU_EVENT(free_slab);	/* frees the slab layer took */
 BSLAB_CPU_EVENT(cpu_busy);	/* interrupt found the CPU layer in use */
 #endif

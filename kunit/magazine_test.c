@@ -3,7 +3,8 @@
  * bslab_magazine: the per-CPU layer and the depot.  Every swap and exchange
  * path, counted exactly; an interrupt entering the cache while the CPU
  * layer is in use; a hard-irq timer and a task sharing a cache on one CPU;
- * two CPUs freeing each other's objects; destroy after heavy use; bulk
+ * two CPUs freeing each other's objects; destroy after heavy use; the
+ * depot's bound on what a burst of frees leaves in it; bulk
  * calls through the magazines; BSLAB_NOMAGAZINE; the magazines file; a CPU
  * exchanging magazines while another purges the depot.  The
  * reaper, the shrinker and CPU hotplug have files of their own.
@@ -34,6 +35,58 @@ static int tagged_ctor(void *obj, void *priv, gfp_t gfp)
 	t->live = 0;
 	t->owner = 0;
 	return 0;
+}
+
+/* ---- the depot's bound ---- */
+
+/*
+ * A burst of frees of large objects: the depot keeps full magazines up to
+ * its bound (depot_limit_kb a CPU), and every further full magazine is
+ * emptied into the slab layer (free_spill) instead, so the slabs the burst
+ * empties go back to the page allocator as it frees, with no reap.
+ * Without the bound every object would stay in a magazine and hold its
+ * slab.
+ */
+static void depot_bound(struct kunit *test)
+{
+	unsigned long limit = bslab_depot_limit();
+	unsigned int m, n, i, bound, per_slab;
+	struct bslab_cache *cache;
+	struct bslab_stats st;
+	size_t mag_bytes;
+	void **objs;
+
+	KUNIT_ASSERT_GT(test, limit, 0);	/* the default bounds the depot */
+	tst_pin(test, 0);
+	cache = tst_cache(test, "t_mag_bound", 2048, 0, NULL, NULL, NULL, 0);
+	m = tst_stat(cache, magazine_size);
+	per_slab = tst_stat(cache, buf_per_slab);
+	mag_bytes = (size_t)m * tst_stat(cache, chunk_size);
+	bound = DIV_ROUND_UP(limit, mag_bytes);
+	n = 4 * (bound + 2) * m;
+	objs = tst_alloc_array(test, n, sizeof(void *));
+
+	for (i = 0; i < n; i++) {
+		objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+	}
+	for (i = 0; i < n; i++)
+		bslab_cache_free(cache, objs[i]);
+	bslab_cache_stats(cache, &st);
+	KUNIT_EXPECT_EQ(test, st.buf_inuse, 0);
+	KUNIT_EXPECT_EQ(test, st.free, n);
+	/* the depot took magazines up to the bound, then no more */
+	KUNIT_EXPECT_EQ(test, st.full_magazines, bound);
+	KUNIT_EXPECT_EQ(test, st.depot_free, bound);
+	KUNIT_EXPECT_GT(test, st.free_spill, 0);
+	KUNIT_EXPECT_LE(test, st.buf_magazine, (bound + 2) * m);
+	/* the rest went back to their slabs, which went back: no reap ran */
+	KUNIT_EXPECT_EQ(test, st.reap, 0);
+	KUNIT_EXPECT_EQ(test, st.slab_free, st.slab_alloc - st.buf_magazine);
+	KUNIT_EXPECT_LE(test, st.slab_create - st.slab_destroy,
+			DIV_ROUND_UP(st.buf_magazine, per_slab) + 2 +
+			BSLAB_EMPTY_RESERVE);
+	KUNIT_EXPECT_LT(test, st.slab_create - st.slab_destroy, n / per_slab);
 }
 
 /* ---- every path of the CPU layer, counted ---- */
@@ -657,6 +710,7 @@ static void exchange_beside_purge(struct kunit *test)
 
 static struct kunit_case magazine_cases[] = {
 	KUNIT_CASE(swap_and_exchange_paths),
+	KUNIT_CASE(depot_bound),
 	KUNIT_CASE(interrupt_finds_cpu_busy),
 	KUNIT_CASE_SLOW(irq_and_task_share_cpu),
 	KUNIT_CASE_SLOW(cross_cpu_free),

@@ -817,7 +817,7 @@ void bslab_cache_stats(struct bslab_cache *cp, struct bslab_stats *st)
 	st->alloc = st->alloc_cpu + st->alloc_swap + st->alloc_depot +
 		    st->alloc_fill + st->alloc_slab;
 	st->free = st->free_cpu + st->free_swap + st->free_depot +
-		   st->free_slab;
+		   st->free_spill + st->free_slab;
 	st->buf_inuse = st->alloc > st->free ? st->alloc - st->free : 0;
 	st->buf_magazine = out > st->buf_inuse ? out - st->buf_inuse : 0;
 

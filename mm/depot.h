@@ -16,6 +16,7 @@ void bslab_cpu_drain_all(struct bslab_cache *cp);
 unsigned long bslab_depot_purge(struct bslab_cache *cp, bool all,
 				unsigned long *mags);
 unsigned int bslab_magazine_size(const struct bslab_cache *cp);
+unsigned long bslab_depot_limit(void);
 bool bslab_magazine_resize(struct bslab_cache *cp, bool up);
 
 #endif /* _BSLAB_DEPOT_H */

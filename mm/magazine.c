@@ -52,6 +52,20 @@
  * magazines it held since the last reap; those were not needed during the
  * interval, so a reap frees that many of each (bslab_depot_purge()).
  *
+ * The depot's bound: between reaps the depot would keep every full
+ * magazine a burst of frees leaves, and each of their objects keeps its
+ * slab from going back.  So the full magazines of a depot hold at most
+ * depot_limit_kb of objects per possible CPU (objects times chunk; 0: no
+ * bound).  A CPU whose free finds the depot at its bound empties its full
+ * previous magazine into the slab layer, in one batch under one hold of
+ * the slab lock, and frees into it (free_spill): the burst's slabs go back
+ * as they empty, as SLUB's do, and what the depot keeps is the most
+ * recently freed objects.  The bound is in bytes, not magazines, so small
+ * objects keep deep depots (W2's 1000 objects of 64 B fit in a fraction of
+ * it) while large ones keep a few magazines; a resize changes neither.
+ * Only a free checks it: a magazine a drain returns is in the depot until
+ * the next reap, which takes the surplus anyway.
+ *
  * Who may touch a CPU's magazines: that CPU, with preemption off and busy
  * set; a cross-call or a work item running on that CPU that finds busy
  * clear (bslab_cpu_drain_all(); a cross-call interrupted whatever ran
@@ -75,6 +89,60 @@
 
 static const unsigned int mag_sizes[] = { 6, 14, 30, 62, 126, 254 };
 static struct bslab_cache *mag_cache[ARRAY_SIZE(mag_sizes)];
+
+/* The depot's bound (above), in bytes, for all possible CPUs together. */
+static unsigned int depot_limit_kb = 64;
+static unsigned long depot_limit_bytes;
+
+static int depot_limit_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int kb;
+	int ret = kstrtouint(val, 0, &kb);
+
+	if (ret)
+		return ret;
+	if (kb > SZ_1M) {
+		pr_err("bslab: depot_limit_kb=%u: at most %u KiB a CPU (0: no bound)\n",
+		       kb, SZ_1M);
+		return -ERANGE;
+	}
+	WRITE_ONCE(depot_limit_kb, kb);
+	WRITE_ONCE(depot_limit_bytes, (unsigned long)kb * SZ_1K * num_possible_cpus());
+	return 0;
+}
+
+static const struct kernel_param_ops depot_limit_ops = {
+	.set = depot_limit_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(depot_limit_kb, &depot_limit_ops, &depot_limit_kb, 0644);
+MODULE_PARM_DESC(depot_limit_kb,
+		 "KiB of objects a cache's depot keeps in full magazines, per possible CPU, 0 for no bound, at most 1048576 (default 64); takes effect at once");
+
+/**
+ * bslab_depot_limit() - the depot's bound, in bytes of objects
+ *
+ * Return: depot_limit_kb times the possible CPUs, in bytes; 0: no bound.
+ */
+unsigned long bslab_depot_limit(void)
+{
+	return READ_ONCE(depot_limit_bytes);
+}
+
+BSLAB_EXPORT_INTERNAL(bslab_depot_limit);
+
+/*
+ * Is the depot at its bound, for a full magazine of @size rounds?  Read
+ * without the depot lock: a free that races another may let the depot
+ * pass the bound by a magazine, which the next reap takes back.
+ */
+static bool depot_at_limit(const struct bslab_cache *cp, unsigned int size)
+{
+	unsigned long limit = READ_ONCE(depot_limit_bytes);
+
+	return limit && READ_ONCE(cp->depot.nfull) * size * cp->chunk >= limit;
+}
 
 /* The shared "no magazine": nothing to pop, no room to push. */
 struct bslab_magazine bslab_no_magazine;
@@ -503,6 +571,15 @@ bool bslab_cpu_free_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc,
 		return false;
 
 	keep_prev = mag_current(cp, p);
+	if (keep_prev && depot_at_limit(cp, p->size)) {
+		/* p's rounds go to their slabs; p, now empty, takes the free */
+		trace_bslab_magazine_spill(cp->name, rounds);
+		mag_drain(cp, p);
+		cpu_mag_swap(cc);
+		cc->ev.free_spill++;
+		mag_push(cp, cc->loaded, obj);
+		return true;
+	}
 	if (!READ_ONCE(d->nempty))
 		spare = mag_new(cp, GFP_NOWAIT | __GFP_NOWARN);
 	flags = depot_lock(d);
@@ -861,6 +938,7 @@ static void mag_cache_describe(unsigned int i, struct bslab_internal_desc *d)
 
 int bslab_magazine_init(void)
 {
+	depot_limit_bytes = (unsigned long)depot_limit_kb * SZ_1K * num_possible_cpus();
 	return bslab_internal_create(mag_cache, ARRAY_SIZE(mag_cache),
 				     mag_cache_describe);
 }

@@ -528,7 +528,8 @@ static void verify_moves(const struct bslab_cache *cp, struct verify_moves *mv)
 		mv->ops += READ_ONCE(ev->alloc_cpu) + READ_ONCE(ev->alloc_swap) +
 			   READ_ONCE(ev->alloc_depot) + READ_ONCE(ev->alloc_fill) +
 			   READ_ONCE(ev->free_cpu) +
-			   READ_ONCE(ev->free_swap) + READ_ONCE(ev->free_depot);
+			   READ_ONCE(ev->free_swap) + READ_ONCE(ev->free_depot) +
+			   READ_ONCE(ev->free_spill);
 	}
 	mv->begun = atomic_long_read(&cp->depot.transit_begun);
 	mv->done = atomic_long_read(&cp->depot.transit_done);

@@ -55,7 +55,7 @@ STATE_NAMES = ("empty", "partial", "full", "deferred")
 DEPOT_STACK_ALIGN = 4
 
 CPU_ALLOC = ("alloc_cpu", "alloc_swap", "alloc_depot", "alloc_fill", "alloc_slab")
-CPU_FREE = ("free_cpu", "free_swap", "free_depot", "free_slab")
+CPU_FREE = ("free_cpu", "free_swap", "free_depot", "free_spill", "free_slab")
 
 
 # ---- modules: where their code and data are in this kernel ----

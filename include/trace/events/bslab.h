@@ -111,6 +111,20 @@ TRACE_EVENT(bslab_magazine_exchange,
 		  __entry->full ? "took_full" : "gave_full", __entry->rounds)
 );
 
+TRACE_EVENT(bslab_magazine_spill,
+	TP_PROTO(const char *cache, unsigned int rounds),
+	TP_ARGS(cache, rounds),
+	TP_STRUCT__entry(
+		__string(cache, cache)
+		__field(unsigned int, rounds)
+	),
+	TP_fast_assign(
+		bslab_trace_assign_str(cache, cache);
+		__entry->rounds = rounds;
+	),
+	TP_printk("cache=%s rounds=%u", __get_str(cache), __entry->rounds)
+);
+
 TRACE_EVENT(bslab_magazine_resize,
 	TP_PROTO(const char *cache, unsigned int from, unsigned int to),
 	TP_ARGS(cache, from, to),
