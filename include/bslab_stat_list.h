@@ -34,6 +34,7 @@ BSLAB_GAUGE(irq_reserve);	/* free objects kept for those allocations (RT) */
 BSLAB_GAUGE(magazine_size);	/* rounds of a new magazine; 0: no CPU layer */
 BSLAB_GAUGE(full_magazines);	/* full magazines in the depot */
 BSLAB_GAUGE(empty_magazines);	/* empty magazines in the depot */
+BSLAB_GAUGE(depot_limit);	/* bytes its full magazines may hold */
 BSLAB_GAUGE(alloc);		/* allocations that returned an object */
 BSLAB_GAUGE(free);		/* frees of allocated objects */
 #endif
@@ -61,6 +62,7 @@ BSLAB_DEPOT_EVENT(depot_contention);	/* depot lock found taken */
 BSLAB_DEPOT_EVENT(magazine_alloc_fail);	/* no empty magazine could be had */
 BSLAB_DEPOT_EVENT(magazine_resize_up);	/* magazine size grew a step */
 BSLAB_DEPOT_EVENT(magazine_resize_down);	/* magazine size shrank a step */
+BSLAB_DEPOT_EVENT(depot_limit_grow);	/* fills after a spill: bound doubled */
 BSLAB_DEPOT_EVENT(reap_magazines);	/* magazines freed by reaping */
 BSLAB_DEPOT_EVENT(reap_objects);	/* their rounds given to the slab layer */
 BSLAB_DEPOT_EVENT(reap_pages);		/* pages freed by reaping */

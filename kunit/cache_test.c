@@ -154,8 +154,13 @@ static void bad_frees(struct kunit *test)
 	struct bslab_cache *a, *b, *big;
 	struct bslab_report_sink *sink;
 	void *x, *y, *z;
-	struct bslab_stats sa, sb, sbig;
+	struct bslab_stats *sa, *sb, *sbig;	/* off the stack: KASAN's frames */
 	u64 mark;
+
+	sa = kunit_kzalloc(test, 3 * sizeof(*sa), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, sa);
+	sb = sa + 1;
+	sbig = sa + 2;
 
 	/* the slab layer checks frees; magazines take them unchecked */
 	a = tst_cache(test, "t_free_a", 64, 0, NULL, NULL, NULL,
@@ -177,13 +182,13 @@ static void bad_frees(struct kunit *test)
 	bslab_cache_free(a, x + 1);		/* inside an object */
 	bslab_cache_free(a, z);			/* another cache's large object */
 	bslab_cache_free(big, z + 64);		/* not an object start */
-	bslab_cache_stats(a, &sa);
-	bslab_cache_stats(b, &sb);
-	bslab_cache_stats(big, &sbig);
-	KUNIT_EXPECT_EQ(test, sa.free_invalid, 2);
-	KUNIT_EXPECT_EQ(test, sb.free_invalid, 1);
-	KUNIT_EXPECT_EQ(test, sbig.free_invalid, 1);
-	KUNIT_EXPECT_EQ(test, sa.buf_inuse + sbig.buf_inuse, 3);
+	bslab_cache_stats(a, sa);
+	bslab_cache_stats(b, sb);
+	bslab_cache_stats(big, sbig);
+	KUNIT_EXPECT_EQ(test, sa->free_invalid, 2);
+	KUNIT_EXPECT_EQ(test, sb->free_invalid, 1);
+	KUNIT_EXPECT_EQ(test, sbig->free_invalid, 1);
+	KUNIT_EXPECT_EQ(test, sa->buf_inuse + sbig->buf_inuse, 3);
 	KUNIT_EXPECT_EQ(test, tst_reports(sink), 4);
 	KUNIT_EXPECT_TRUE(test, tst_refused(mark, "t_free_b", x,
 					    "it belongs to cache t_free_a"));
@@ -201,12 +206,12 @@ static void bad_frees(struct kunit *test)
 	bslab_cache_free(a, y);
 	bslab_cache_free(big, z);
 	bslab_cache_free(big, z);
-	bslab_cache_stats(a, &sa);
-	bslab_cache_stats(big, &sbig);
-	KUNIT_EXPECT_EQ(test, sa.free_invalid, 3);
-	KUNIT_EXPECT_EQ(test, sbig.free_invalid, 2);
-	KUNIT_EXPECT_EQ(test, sa.buf_inuse + sbig.buf_inuse, 0);
-	KUNIT_EXPECT_EQ(test, sa.free, 2);
+	bslab_cache_stats(a, sa);
+	bslab_cache_stats(big, sbig);
+	KUNIT_EXPECT_EQ(test, sa->free_invalid, 3);
+	KUNIT_EXPECT_EQ(test, sbig->free_invalid, 2);
+	KUNIT_EXPECT_EQ(test, sa->buf_inuse + sbig->buf_inuse, 0);
+	KUNIT_EXPECT_EQ(test, sa->free, 2);
 	KUNIT_EXPECT_EQ(test, tst_reports(sink), 6);
 	KUNIT_EXPECT_TRUE(test, tst_refused(mark, "t_free_a", y,
 					    "the object is already free"));

@@ -87,6 +87,70 @@ static void depot_bound(struct kunit *test)
 			DIV_ROUND_UP(st.buf_magazine, per_slab) + 2 +
 			BSLAB_EMPTY_RESERVE);
 	KUNIT_EXPECT_LT(test, st.slab_create - st.slab_destroy, n / per_slab);
+	KUNIT_EXPECT_EQ(test, st.depot_limit, limit);
+
+	/*
+	 * The same burst again: the allocations empty the depot and have the
+	 * slab layer fill magazines, so the spill was a mistake: the bound
+	 * doubles once, and the next burst's depot keeps twice as much.
+	 */
+	for (i = 0; i < n; i++)
+		objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
+	bslab_cache_stats(cache, &st);
+	KUNIT_EXPECT_EQ(test, st.depot_limit_grow, 1);
+	KUNIT_EXPECT_EQ(test, st.depot_limit, 2 * limit);
+	for (i = 0; i < n; i++)
+		bslab_cache_free(cache, objs[i]);
+	bslab_cache_stats(cache, &st);
+	KUNIT_EXPECT_EQ(test, st.full_magazines, DIV_ROUND_UP(2 * limit, mag_bytes));
+
+	/* an interval with a doubling keeps it; one without halves it */
+	bslab_reap_tick(cache);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, depot_limit), 2 * limit);
+	bslab_reap_tick(cache);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, depot_limit), limit);
+	bslab_reap_tick(cache);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, depot_limit), limit);
+}
+
+/*
+ * depot_limit_kb: 0 lifts the bound (Bonwick's depot keeps every full
+ * magazine until a reap), and a value out of range is refused with a
+ * message naming the parameter.
+ */
+static void depot_limit_param(struct kunit *test)
+{
+	unsigned long limit = bslab_depot_limit();
+	struct bslab_cache *cache;
+	unsigned int m, n, i;
+	struct bslab_stats st;
+	char was[16];
+	void **objs;
+	u64 mark;
+
+	KUNIT_ASSERT_GT(test, limit, 0);
+	snprintf(was, sizeof(was), "%lu", limit / SZ_1K / num_possible_cpus());
+	mark = tst_log_mark();
+	KUNIT_EXPECT_EQ(test, tst_write_param("depot_limit_kb", "1048577"), -ERANGE);
+	KUNIT_EXPECT_TRUE(test, tst_logged(mark, "bslab: depot_limit_kb=1048577: at most"));
+	KUNIT_EXPECT_EQ(test, bslab_depot_limit(), limit);
+
+	tst_pin(test, 0);
+	cache = tst_cache(test, "t_mag_nobound", 2048, 0, NULL, NULL, NULL, 0);
+	m = tst_stat(cache, magazine_size);
+	n = 2 * DIV_ROUND_UP(limit, (size_t)m * tst_stat(cache, chunk_size)) * m;
+	objs = tst_alloc_array(test, n, sizeof(void *));
+	KUNIT_ASSERT_EQ(test, tst_write_param("depot_limit_kb", "0"), 0);
+	for (i = 0; i < n; i++)
+		objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
+	for (i = 0; i < n; i++)
+		bslab_cache_free(cache, objs[i]);
+	KUNIT_EXPECT_EQ(test, tst_write_param("depot_limit_kb", was), 0);
+	bslab_cache_stats(cache, &st);
+	KUNIT_EXPECT_EQ(test, st.free_spill, 0);
+	KUNIT_EXPECT_EQ(test, st.slab_free, 0);
+	KUNIT_EXPECT_GE(test, st.buf_magazine, n);
+	KUNIT_EXPECT_EQ(test, bslab_depot_limit(), limit);
 }
 
 /* ---- every path of the CPU layer, counted ---- */
@@ -711,6 +775,7 @@ static void exchange_beside_purge(struct kunit *test)
 static struct kunit_case magazine_cases[] = {
 	KUNIT_CASE(swap_and_exchange_paths),
 	KUNIT_CASE(depot_bound),
+	KUNIT_CASE(depot_limit_param),
 	KUNIT_CASE(interrupt_finds_cpu_busy),
 	KUNIT_CASE_SLOW(irq_and_task_share_cpu),
 	KUNIT_CASE_SLOW(cross_cpu_free),

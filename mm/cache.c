@@ -806,6 +806,7 @@ void bslab_cache_stats(struct bslab_cache *cp, struct bslab_stats *st)
 	st->depot_ev = cp->depot.ev;
 	st->full_magazines = cp->depot.nfull;
 	st->empty_magazines = cp->depot.nempty;
+	st->depot_limit = bslab_depot_limit_of(cp);
 	raw_spin_unlock_irqrestore(&cp->depot.lock, flags);
 	st->magazine_size = bslab_magazine_size(cp);
 

@@ -17,6 +17,8 @@ unsigned long bslab_depot_purge(struct bslab_cache *cp, bool all,
 				unsigned long *mags);
 unsigned int bslab_magazine_size(const struct bslab_cache *cp);
 unsigned long bslab_depot_limit(void);
+unsigned long bslab_depot_limit_of(const struct bslab_cache *cp);
+void bslab_depot_limit_tick(struct bslab_cache *cp);
 bool bslab_magazine_resize(struct bslab_cache *cp, bool up);
 
 #endif /* _BSLAB_DEPOT_H */

@@ -266,6 +266,12 @@ struct bslab_cpu_cache {
  * @idle_ticks: reap intervals in a row without an allocation (these three
  *	are the reaper's own, read and written only by it, under
  *	bslab_caches_mutex; see tick_resize() in reap.c)
+ * @limit_shift: the depot's bound is depot_limit_kb a CPU shifted left by
+ *	this (magazine.c); written under @lock, read without
+ * @spilled: a free emptied a full magazine into the slab layer, the
+ *	depot being at its bound, since the last reap interval; set without
+ *	@lock, cleared under it
+ * @limit_grow_seen: depot_limit_grow at the last reap interval (@lock)
  * @transit_begun: magazines taken off a CPU or out of the depot by a drain
  *	or a purge, to be put back or emptied with no busy section or lock
  *	held (counted so that verify can tell when none was on the way)
@@ -284,6 +290,9 @@ struct bslab_depot {
 	u64 contention_seen;
 	u64 alloc_seen;
 	unsigned int idle_ticks;
+	unsigned int limit_shift;
+	bool spilled;
+	u64 limit_grow_seen;
 	atomic_long_t transit_begun;
 	atomic_long_t transit_done;
 	struct bslab_depot_events ev;

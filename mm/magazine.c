@@ -61,10 +61,20 @@
  * the slab lock, and frees into it (free_spill): the burst's slabs go back
  * as they empty, as SLUB's do, and what the depot keeps is the most
  * recently freed objects.  The bound is in bytes, not magazines, so small
- * objects keep deep depots (W2's 1000 objects of 64 B fit in a fraction of
- * it) while large ones keep a few magazines; a resize changes neither.
- * Only a free checks it: a magazine a drain returns is in the depot until
- * the next reap, which takes the surplus anyway.
+ * objects keep deep depots while large ones keep a few magazines; a resize
+ * changes neither.  Only a free checks it: a magazine a drain returns is
+ * in the depot until the next reap, which takes the surplus anyway.
+ *
+ * The bound follows the working set as the magazine size follows
+ * contention.  A spill that the same reap interval shows was a mistake (a
+ * CPU then found its magazines and the depot empty and had the slab layer
+ * fill one: the spilled objects were wanted again) doubles the cache's
+ * bound, up to 64 times depot_limit_kb; an interval with no such fill
+ * halves it again, down to depot_limit_kb.  So a burst of frees that is
+ * not followed by allocations (a file system's inodes after a mass
+ * delete, a freed table) goes back to the page allocator as it is freed,
+ * while one that a workload repeats (allocate 1000, free 1000, again)
+ * keeps its objects in the depot after a few rounds.
  *
  * Who may touch a CPU's magazines: that CPU, with preemption off and busy
  * set; a cross-call or a work item running on that CPU that finds busy
@@ -121,7 +131,7 @@ MODULE_PARM_DESC(depot_limit_kb,
 		 "KiB of objects a cache's depot keeps in full magazines, per possible CPU, 0 for no bound, at most 1048576 (default 64); takes effect at once");
 
 /**
- * bslab_depot_limit() - the depot's bound, in bytes of objects
+ * bslab_depot_limit() - the least bound of any cache's depot
  *
  * Return: depot_limit_kb times the possible CPUs, in bytes; 0: no bound.
  */
@@ -132,6 +142,20 @@ unsigned long bslab_depot_limit(void)
 
 BSLAB_EXPORT_INTERNAL(bslab_depot_limit);
 
+/* How far a cache's bound may grow: depot_limit_kb << this. */
+#define DEPOT_LIMIT_SHIFT_MAX	6
+
+/**
+ * bslab_depot_limit_of() - one cache's depot bound now
+ * @cp: the cache
+ *
+ * Return: bytes of objects its depot's full magazines may hold; 0: none.
+ */
+unsigned long bslab_depot_limit_of(const struct bslab_cache *cp)
+{
+	return READ_ONCE(depot_limit_bytes) << READ_ONCE(cp->depot.limit_shift);
+}
+
 /*
  * Is the depot at its bound, for a full magazine of @size rounds?  Read
  * without the depot lock: a free that races another may let the depot
@@ -139,7 +163,7 @@ BSLAB_EXPORT_INTERNAL(bslab_depot_limit);
  */
 static bool depot_at_limit(const struct bslab_cache *cp, unsigned int size)
 {
-	unsigned long limit = READ_ONCE(depot_limit_bytes);
+	unsigned long limit = bslab_depot_limit_of(cp);
 
 	return limit && READ_ONCE(cp->depot.nfull) * size * cp->chunk >= limit;
 }
@@ -263,6 +287,47 @@ static void depot_unlock(struct bslab_depot *d, unsigned long flags)
 	__releases(&d->lock)
 {
 	raw_spin_unlock_irqrestore(&d->lock, flags);
+}
+
+/*
+ * A fill after a spill in the same interval: the objects given back were
+ * wanted again, so double the bound (once per spill).
+ */
+static void depot_limit_grow(struct bslab_depot *d)
+{
+	unsigned long flags = depot_lock(d);
+
+	if (d->spilled) {
+		d->spilled = false;
+		if (d->limit_shift < DEPOT_LIMIT_SHIFT_MAX) {
+			WRITE_ONCE(d->limit_shift, d->limit_shift + 1);
+			d->ev.depot_limit_grow++;
+		}
+	}
+	depot_unlock(d, flags);
+}
+
+/**
+ * bslab_depot_limit_tick() - the reaper's interval for a cache's bound
+ * @cp: the cache
+ *
+ * Halves the bound (down to depot_limit_kb) if no fill after a spill
+ * doubled it during the interval, and forgets the interval's spills.
+ *
+ * Context: the reaper (under bslab_caches_mutex); takes the depot lock.
+ */
+void bslab_depot_limit_tick(struct bslab_cache *cp)
+{
+	struct bslab_depot *d = &cp->depot;
+	unsigned long flags;
+
+	lockdep_assert_held(&bslab_caches_mutex);
+	flags = depot_lock(d);
+	if (d->ev.depot_limit_grow == d->limit_grow_seen && d->limit_shift)
+		WRITE_ONCE(d->limit_shift, d->limit_shift - 1);
+	d->limit_grow_seen = d->ev.depot_limit_grow;
+	d->spilled = false;
+	depot_unlock(d, flags);
 }
 
 /* Take a magazine off the depot's full (or empty) stack; NULL if none. */
@@ -436,6 +501,8 @@ void *bslab_cpu_fill(struct bslab_cache *cp, gfp_t gfp)
 
 	if (!loads_magazines(cp) || !pages_allowed())
 		return NULL;
+	if (unlikely(READ_ONCE(d->spilled)))
+		depot_limit_grow(d);
 	/*
 	 * The CPU's own empty loaded magazine, else the depot's, else a new
 	 * one.  An interrupt that found the layer in use goes to the slab
@@ -574,6 +641,8 @@ bool bslab_cpu_free_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc,
 	if (keep_prev && depot_at_limit(cp, p->size)) {
 		/* p's rounds go to their slabs; p, now empty, takes the free */
 		trace_bslab_magazine_spill(cp->name, rounds);
+		if (!READ_ONCE(d->spilled))
+			WRITE_ONCE(d->spilled, true);
 		mag_drain(cp, p);
 		cpu_mag_swap(cc);
 		cc->ev.free_spill++;

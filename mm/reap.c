@@ -189,6 +189,7 @@ static void reap_tick_locked(struct bslab_cache *cp)
 	if (!(cp->flags & BSLAB_NOMAGAZINE)) {
 		bslab_cache_stats(cp, &st);
 		tick_resize(cp, &st);
+		bslab_depot_limit_tick(cp);
 	}
 	bslab_slab_reserve_tick(cp);
 	bslab_reap_now(cp, BSLAB_REAP_SURPLUS);
