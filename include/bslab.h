@@ -353,7 +353,9 @@ void bslab_cache_free_bulk(struct bslab_cache *cache, size_t n, void **objs);
  * destructs the objects of every empty slab and gives those pages back to
  * the page allocator; sizes the bufctl hash of an off-slab cache to the
  * number of objects in use.  Afterwards the cache holds only pages with
- * objects in use.
+ * objects in use: slabs that frees left to the cache's work item (in a
+ * context that may not call the page allocator, or in a cache with a
+ * destructor) are given back too, before it returns.
  *
  * Context: process context, may sleep.
  */

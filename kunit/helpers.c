@@ -15,6 +15,7 @@
 
 #include "helpers.h"
 #include "kread.h"
+#include "../mm/depot.h"
 
 static void cache_destroy_action(void *cache)
 {
@@ -411,6 +412,27 @@ int tst_write_param(const char *name, const char *val)
 
 	snprintf(path, sizeof(path), "/sys/module/bslab/parameters/%s", name);
 	return tst_write_file(path, val);
+}
+
+static void depot_limit_restore(void *was)
+{
+	tst_write_param("depot_limit_kb", was);
+}
+
+/*
+ * Lift the depot's bound (depot_limit_kb=0) for one test, which builds a
+ * depot deeper than the bound allows on some boots (it scales with the
+ * possible CPUs); the old value comes back after the test.
+ */
+void tst_depot_unbounded(struct kunit *test)
+{
+	char *was = kunit_kzalloc(test, 16, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, was);
+	snprintf(was, 16, "%lu", bslab_depot_limit() / SZ_1K / num_possible_cpus());
+	KUNIT_ASSERT_EQ(test, tst_write_param("depot_limit_kb", "0"), 0);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, depot_limit_restore,
+							   was));
 }
 
 /* echo 2 > /proc/sys/vm/drop_caches: the kernel's shrinkers, bslab's too. */

@@ -25,6 +25,7 @@ static void shrinker_and_drop_caches(struct kunit *test)
 	void **objs;
 
 	tst_pin(test, 0);
+	tst_depot_unbounded(test);	/* the shrinker's part is the depot */
 	cache = tst_cache_args(test, "t_mag_shrink", 256, &args, 0);
 	n = 20 * tst_stat(cache, magazine_size);
 	objs = tst_alloc_objs(test, cache, n);

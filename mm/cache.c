@@ -766,6 +766,14 @@ void bslab_cache_reap(struct bslab_cache *cp)
 	bslab_reap_now(cp, BSLAB_REAP_ALL);
 	if (cp->large)
 		bslab_hash_rescale(cp);
+	/*
+	 * The reap took every deferred slab still listed; the cache's work
+	 * may have taken some before it and be destroying them now.  Wait
+	 * for it, so that the pages are back when this returns (not from the
+	 * work itself: a destructor that reaps its own cache).
+	 */
+	if (current_work() != &cp->work)
+		flush_work(&cp->work);
 }
 EXPORT_SYMBOL_GPL(bslab_cache_reap);
 
