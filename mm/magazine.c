@@ -59,8 +59,9 @@
  * bound).  A CPU whose free finds the depot at its bound empties its full
  * previous magazine into the slab layer, in one batch under one hold of
  * the slab lock, and frees into it (free_spill): the burst's slabs go back
- * as they empty, as SLUB's do, and what the depot keeps is the most
- * recently freed objects.  The bound is in bytes, not magazines, so small
+ * as they empty, as SLUB's do (on PREEMPT_RT, where the CPU layer may not
+ * free pages, from the cache's work item just after), and the depot keeps
+ * the magazines it took before the bound.  The bound is in bytes, so small
  * objects keep deep depots while large ones keep a few magazines; a resize
  * changes neither.  Only a free checks it: a magazine a drain returns is
  * in the depot until the next reap, which takes the surplus anyway.
@@ -85,9 +86,9 @@
  * loaded, and is loaded again inside the layer.
  *
  * Rounds that leave a magazine for the slab layer from inside the CPU layer
- * (a magazine of an old size discarded, a drain) never run a destructor
- * there: the slab layer leaves the slabs they empty to the cache's work
- * item when the cache has a destructor (slab.c).
+ * (a magazine of an old size discarded, a drain, a spill) never run a
+ * destructor there: the slab layer leaves the slabs they empty to the
+ * cache's work item when the cache has a destructor (slab.c).
  */
 #include <linux/cpu.h>
 #include <linux/percpu.h>
