@@ -759,13 +759,30 @@ void bslab_cache_free_bulk(struct bslab_cache *cp, size_t n, void **objs)
 }
 EXPORT_SYMBOL_GPL(bslab_cache_free_bulk);
 
-void bslab_cache_reap(struct bslab_cache *cp)
+/**
+ * bslab_cache_reap_nowait() - bslab_cache_reap() but for waiting for the
+ *	cache's work
+ * @cp: the cache
+ *
+ * For bslab_reap_all(), which holds bslab_setup_mutex: the cache's work
+ * takes it (to free a dead cache), so waiting for the work there could
+ * deadlock.  Slabs the work took before the reap may still be on their way
+ * back when this returns.
+ *
+ * Context: process context, may sleep.
+ */
+void bslab_cache_reap_nowait(struct bslab_cache *cp)
 {
 	might_sleep();
 	bslab_cpu_drain_all(cp);
 	bslab_reap_now(cp, BSLAB_REAP_ALL);
 	if (cp->large)
 		bslab_hash_rescale(cp);
+}
+
+void bslab_cache_reap(struct bslab_cache *cp)
+{
+	bslab_cache_reap_nowait(cp);
 	/*
 	 * The reap took every deferred slab still listed; the cache's work
 	 * may have taken some before it and be destroying them now.  Wait

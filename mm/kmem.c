@@ -210,9 +210,9 @@ EXPORT_SYMBOL_GPL(bslab_kmem_mempool_free);
  * W14's dbench: 1.4 million kfree() calls a run, none of them anything
  * else), so it is told first and cheaply: kfree() itself takes any pointer
  * but NULL for one of the direct map (virt_to_folio() with no check), so
- * @obj may too before the slab test.  Only a pointer that is not SLUB's pays for
- * virt_addr_valid() and the search of bslab's slabs: as a bslab object
- * it is the module's bug, and as a large kmalloc() the rare case.
+ * @obj may too before the slab test.  Only a pointer that is not SLUB's
+ * pays for virt_addr_valid() and the search of bslab's slabs: as a bslab
+ * object it is the module's bug, and as a large kmalloc() the rare case.
  * (virt_addr_valid() first, on every pointer, cost ext4 on bslab about
  * 0.3% of dbench's throughput in make bench's W14, 6.12 tuned.)
  */

@@ -243,7 +243,7 @@ void bslab_reap_all(void)
 
 	mutex_lock(&bslab_setup_mutex);
 	list_for_each_entry_reverse(cp, &bslab_caches, caches)
-		bslab_cache_reap(cp);
+		bslab_cache_reap_nowait(cp);	/* the work takes this mutex */
 	mutex_unlock(&bslab_setup_mutex);
 }
 

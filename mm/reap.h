@@ -18,6 +18,7 @@ unsigned long bslab_reap_now(struct bslab_cache *cp, enum bslab_reap_how how);
 int bslab_reap_init(void);
 void bslab_reap_exit(void);
 void bslab_reap_tick(struct bslab_cache *cp);
+void bslab_cache_reap_nowait(struct bslab_cache *cp);
 void bslab_reap_all(void);
 
 #endif /* _BSLAB_REAP_H */
