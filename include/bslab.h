@@ -304,6 +304,28 @@ void bslab_cache_destroy(struct bslab_cache *cache);
 void *bslab_cache_alloc(struct bslab_cache *cache, gfp_t gfp);
 
 /**
+ * bslab_cache_alloc_node() - allocate one constructed object of a NUMA node
+ * @cache: the cache
+ * @gfp: allocation flags, as for bslab_cache_alloc().  With __GFP_THISNODE
+ *	the object is @node's or the allocation fails; without it, @node is
+ *	where the object comes from unless that node has no memory to give,
+ *	when another's is taken (counted in alloc_off_node), as the page
+ *	allocator does.
+ * @node: the node, or NUMA_NO_NODE for this CPU's (bslab_cache_alloc()).
+ *	A node that is not online is taken as NUMA_NO_NODE (but with
+ *	__GFP_THISNODE, which then fails); a number that is no node id is
+ *	refused with a message naming the cache.
+ *
+ * The object comes from this CPU's magazines when @node is this CPU's
+ * node (numa_mem_id(): a CPU of a node without memory allocates from the
+ * nearest node with some), else from @node's slabs.
+ *
+ * Context: as bslab_cache_alloc().
+ * Return: the object, or NULL.
+ */
+void *bslab_cache_alloc_node(struct bslab_cache *cache, gfp_t gfp, int node);
+
+/**
  * bslab_cache_free() - give an object back to its cache
  * @cache: the cache it was allocated from
  * @obj: the object, in constructed state, or NULL (nothing is done)
@@ -334,6 +356,24 @@ void bslab_cache_free(struct bslab_cache *cache, void *obj);
  */
 int bslab_cache_alloc_bulk(struct bslab_cache *cache, gfp_t gfp, size_t n,
 			   void **objs);
+
+/**
+ * bslab_cache_alloc_bulk_node() - allocate several objects of a NUMA node
+ * @cache: the cache
+ * @gfp: allocation flags, as for bslab_cache_alloc_node()
+ * @node: the node, as for bslab_cache_alloc_node()
+ * @n: how many objects
+ * @objs: array of at least @n pointers, filled with the objects
+ *
+ * All or nothing, as bslab_cache_alloc_bulk().  For NUMA_NO_NODE it is
+ * that call; for a node, the objects come from that node's slabs in one
+ * batch.
+ *
+ * Context: as bslab_cache_alloc().
+ * Return: @n on success, 0 on failure.
+ */
+int bslab_cache_alloc_bulk_node(struct bslab_cache *cache, gfp_t gfp,
+				int node, size_t n, void **objs);
 
 /**
  * bslab_cache_free_bulk() - free several objects at once
@@ -401,6 +441,21 @@ unsigned int bslab_cache_size(const struct bslab_cache *cache);
  * Return: the memory, or NULL (also for @size 0).
  */
 void *bslab_alloc(size_t size, gfp_t gfp);
+
+/**
+ * bslab_alloc_node() - allocate memory of a given size on a NUMA node
+ * @size: bytes, at least 1
+ * @gfp: allocation flags, as for bslab_cache_alloc_node()
+ * @node: the node, as for bslab_cache_alloc_node()
+ *
+ * bslab_alloc() of @node's memory: a size class's object through
+ * bslab_cache_alloc_node(), or pages of @node above BSLAB_ALLOC_MAX.
+ * Freed with bslab_free().
+ *
+ * Context: as bslab_alloc().
+ * Return: the memory, or NULL.
+ */
+void *bslab_alloc_node(size_t size, gfp_t gfp, int node);
 
 /**
  * bslab_free() - free memory from bslab_alloc()

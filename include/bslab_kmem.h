@@ -34,7 +34,8 @@
  * SLAB_* flags keep their nearest meaning (mm/kmem.c has the table);
  * SLAB_TYPESAFE_BY_RCU keeps its own.  A flag bslab cannot honour
  * (SLAB_CACHE_DMA, SLAB_CACHE_DMA32) fails the create with a message
- * naming the cache.  The node of _alloc_node() is not honoured yet; the
+ * naming the cache.  _alloc_node() takes its object from the node asked
+ * for (bslab_cache_alloc_node()); the
  * list_lru of _alloc_lru() needs nothing from bslab, whose objects are not
  * charged to memory cgroups.
  *
@@ -203,7 +204,7 @@ static inline int bslab_kmem_shrink(struct bslab_cache *cache)
 #define kmem_cache_alloc_lru(cache, lru, gfp)				\
 	({ (void)(lru); bslab_kmem_alloc((cache), (gfp)); })
 #define kmem_cache_alloc_node(cache, gfp, node)				\
-	({ (void)(node); bslab_kmem_alloc((cache), (gfp)); })
+	bslab_cache_alloc_node((cache), (gfp), (node))
 #define kmem_cache_free(cache, obj)	bslab_cache_free((cache), (obj))
 #define kmem_cache_alloc_bulk(cache, gfp, n, objs)			\
 	bslab_cache_alloc_bulk((cache), (gfp), (n), (objs))

@@ -44,6 +44,7 @@ BSLAB_EVENT(slab_free);		/* objects given back to the slab layer */
 BSLAB_EVENT(alloc_fail);	/* allocations that returned NULL */
 BSLAB_EVENT(fail_injected);	/* ... of them failed by fault injection */
 BSLAB_EVENT(alloc_fail_irq);	/* ... of them where no page may be taken (RT) */
+BSLAB_EVENT(alloc_off_node);	/* objects handed out from another node than asked */
 BSLAB_EVENT(free_invalid);	/* frees of pointers not in the cache */
 BSLAB_EVENT(write_after_free);	/* poisoned objects found written */
 BSLAB_EVENT(redzone_damaged);	/* frees that found a redzone written */
@@ -81,6 +82,7 @@ BSLAB_CPU_EVENT(free_swap);	/* ... after swapping loaded and previous */
 BSLAB_CPU_EVENT(free_depot);	/* ... after exchanging with the depot */
 BSLAB_CPU_EVENT(free_spill);	/* ... after emptying one (depot full) */
 BSLAB_CPU_EVENT(free_slab);	/* frees the slab layer took */
+BSLAB_CPU_EVENT(free_remote);	/* ... of them of another node's objects (NUMA) */
 BSLAB_CPU_EVENT(cpu_busy);	/* interrupt found the CPU layer in use */
 #endif
 

@@ -106,10 +106,25 @@ void tst_cache_forget(struct kunit *test, struct bslab_cache *cache)
 }
 
 /* Every suite's .init: test->priv is a zeroed struct tst_calls. */
+static void tst_unpin(void *unused);
+
+/*
+ * Every case starts on CPU 0 (tst_pin() moves it): on a NUMA guest a task
+ * that moves between CPUs moves between nodes, and the slabs and magazines
+ * its allocations come from with it, so a case that counts slabs or
+ * magazines would count by where the scheduler put it.
+ */
 int tst_init(struct kunit *test)
 {
+	int err;
+
 	test->priv = kunit_kzalloc(test, sizeof(struct tst_calls), GFP_KERNEL);
-	return test->priv ? 0 : -ENOMEM;
+	if (!test->priv)
+		return -ENOMEM;
+	err = set_cpus_allowed_ptr(current, cpumask_of(0));
+	if (err)
+		return err;
+	return kunit_add_action_or_reset(test, tst_unpin, NULL);
 }
 
 /* Callbacks that count into the struct tst_calls given as their priv. */

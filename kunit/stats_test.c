@@ -80,15 +80,18 @@ static void consistency(struct kunit *test)
 /* stats: every statistic, in table order, one "name value" a line. */
 static void stats_file(struct kunit *test)
 {
+	static const char *const node_names[] = {
+		"slabs", "buf_total", "buf_out",
+	};
+	unsigned long long value, node_sums[3] = {};
 	const char *names[NSTATS];
 	struct bslab_cache *cache;
 	struct bslab_stats st;
 	char name[32], *buf, *line;
-	unsigned long long value;
 	const u64 *values;
-	unsigned int i = 0;
+	unsigned int i = 0, j;
 	void **objs;
-	int ret;
+	int ret, nid, n;
 
 	cache = tst_cache(test, "t_stats_file", 1500, 0, NULL, NULL, NULL, 0);
 	objs = populate(test, cache, 100);
@@ -97,8 +100,7 @@ static void stats_file(struct kunit *test)
 	buf = tst_read_file(test, DEBUGFS "t_stats_file/stats", NULL);
 	stat_names(names);
 
-	while ((line = strsep(&buf, "\n")) && *line) {
-		KUNIT_ASSERT_LT(test, i, NSTATS);
+	while (i < NSTATS && (line = strsep(&buf, "\n")) && *line) {
 		ret = sscanf(line, "%31s %llu", name, &value);
 		KUNIT_ASSERT_EQ_MSG(test, ret, 2, "line: %s", line);
 		KUNIT_EXPECT_STREQ(test, name, names[i]);
@@ -106,6 +108,23 @@ static void stats_file(struct kunit *test)
 		i++;
 	}
 	KUNIT_EXPECT_EQ(test, i, NSTATS);
+	/* then three lines for each online node, which add up to the cache */
+	for_each_online_node(nid) {
+		for (j = 0; j < 3; j++) {
+			line = strsep(&buf, "\n");
+			KUNIT_ASSERT_NOT_NULL(test, line);
+			ret = sscanf(line, "node%d_%31s %llu", &n, name, &value);
+			KUNIT_ASSERT_EQ_MSG(test, ret, 3, "line: %s", line);
+			KUNIT_EXPECT_EQ(test, n, nid);
+			KUNIT_EXPECT_STREQ(test, name, node_names[j]);
+			node_sums[j] += value;
+		}
+	}
+	KUNIT_EXPECT_TRUE(test, !buf || !*buf);
+	KUNIT_EXPECT_EQ(test, node_sums[0], st.slab_full + st.slab_partial +
+			st.slab_empty);
+	KUNIT_EXPECT_EQ(test, node_sums[1], st.buf_total);
+	KUNIT_EXPECT_EQ(test, node_sums[2], st.buf_inuse + st.buf_magazine);
 	release(cache, objs, 100);
 }
 
@@ -118,6 +137,7 @@ static void slabs_file(struct kunit *test)
 	struct bslab_stats st;
 	char addr[32], state[16], *buf, *line;
 	void **objs;
+	int nid;
 	int ret;
 
 	cache = tst_cache(test, "t_stats_slabs", 64, 0, NULL, NULL, NULL, 0);
@@ -128,9 +148,11 @@ static void slabs_file(struct kunit *test)
 	line = strsep(&buf, "\n");
 	KUNIT_EXPECT_EQ(test, line[0], '#');
 	while ((line = strsep(&buf, "\n")) && *line) {
-		ret = sscanf(line, "%31s %u %u %u %15s", addr, &color, &inuse,
-			     &total, state);
-		KUNIT_ASSERT_EQ_MSG(test, ret, 5, "line: %s", line);
+		ret = sscanf(line, "%31s %u %u %u %15s %d", addr, &color, &inuse,
+			     &total, state, &nid);
+		KUNIT_ASSERT_EQ_MSG(test, ret, 6, "line: %s", line);
+		KUNIT_EXPECT_TRUE_MSG(test, nid >= 0 && nid < nr_node_ids &&
+				      node_online(nid), "line: %s", line);
 		KUNIT_EXPECT_EQ(test, total, st.buf_per_slab);
 		KUNIT_EXPECT_LE(test, color, st.color_max);
 		used += inuse;

@@ -137,7 +137,13 @@ static void verify_depot_interior(struct kunit *test)
 	KUNIT_ASSERT_GT(test, tst_stat(cache, full_magazines), 0);
 
 	raw_spin_lock_irqsave(&cache->depot.lock, flags);
-	mag = cache->depot.full;
+	mag = cache->node[bslab_cpu_home(0)].mag_full;
+	if (!mag) {
+		raw_spin_unlock_irqrestore(&cache->depot.lock, flags);
+		KUNIT_FAIL(test, "no full magazine of node %d",
+			   bslab_cpu_home(0));
+		return;
+	}
 	was = mag->objs[0];
 	mag->objs[0] = was + 8;			/* the damage */
 	raw_spin_unlock_irqrestore(&cache->depot.lock, flags);

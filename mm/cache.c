@@ -81,6 +81,63 @@ BSLAB_EXPORT_INTERNAL(bslab_dead_caches);
 
 DEFINE_STATIC_KEY_TRUE(bslab_free_check);
 BSLAB_EXPORT_INTERNAL(bslab_free_check);
+/*
+ * On when the machine may have more than one NUMA node (nr_node_ids > 1,
+ * set at load by bslab_home_init()): frees then send another node's
+ * objects home.  A kernel without NUMA, or with it on a machine of one
+ * node, pays a no-op.
+ */
+DEFINE_STATIC_KEY_FALSE(bslab_numa);
+DEFINE_PER_CPU(int, bslab_home);
+BSLAB_EXPORT_INTERNAL(bslab_home);
+
+/* The node with memory nearest to @nid (@nid itself if it has memory). */
+static int nearest_memory_node(int nid)
+{
+	int n, best = first_memory_node, best_d = INT_MAX;
+
+	if (node_state(nid, N_MEMORY))
+		return nid;
+	for_each_node_state(n, N_MEMORY) {
+		if (node_distance(nid, n) < best_d) {
+			best = n;
+			best_d = node_distance(nid, n);
+		}
+	}
+	return best;
+}
+
+/**
+ * bslab_home_init() - every possible CPU's home node (bslab_home_node())
+ *
+ * At load: a CPU's node is fixed when it becomes possible, and nodes do
+ * not gain or lose memory while bslab runs (memory hotplug of a node is
+ * not supported).  Turns on the frees' NUMA test (bslab_numa) on a
+ * machine of more than one node.
+ */
+void bslab_home_init(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		per_cpu(bslab_home, cpu) = nearest_memory_node(cpu_to_node(cpu));
+	if (nr_node_ids > 1)
+		static_branch_enable(&bslab_numa);
+}
+
+/**
+ * bslab_cpu_home() - a CPU's home node
+ * @cpu: a possible CPU
+ *
+ * Return: the node whose objects @cpu's magazines hold, and plain
+ * allocations there take (bslab_home_node() on that CPU).
+ */
+int bslab_cpu_home(unsigned int cpu)
+{
+	return IS_ENABLED(CONFIG_NUMA) ? per_cpu(bslab_home, cpu) : 0;
+}
+
+BSLAB_EXPORT_INTERNAL(bslab_cpu_home);
 
 static int free_check_set(const char *val, const struct kernel_param *kp)
 {
@@ -165,7 +222,8 @@ static void cache_struct_destroy(struct bslab_cache *cp)
  * bslab_debugfs_init() and bslab_debug_init()), or not names.
  */
 static const char *const reserved_names[] = {
-	".", "..", "kmastat", "kmausers", "failslab", "verify", "reap",
+	".", "..", "kmastat", "kmastat_node", "kmausers", "failslab", "verify",
+	"reap",
 };
 
 static int check_name(const char *name)
@@ -248,7 +306,7 @@ struct bslab_cache *__bslab_cache_create_args(const char *name, size_t size,
 	static const struct bslab_cache_args none;
 	size_t align;
 	struct bslab_cache *cp;
-	int err, debug;
+	int err, debug, i;
 
 	if (!args)
 		args = &none;
@@ -265,7 +323,7 @@ struct bslab_cache *__bslab_cache_create_args(const char *name, size_t size,
 	if (debug < 0)
 		return ERR_PTR(debug);
 
-	cp = kzalloc(sizeof(*cp), GFP_KERNEL);
+	cp = kzalloc(struct_size(cp, node, nr_node_ids), GFP_KERNEL);
 	if (!cp)
 		return ERR_PTR(-ENOMEM);
 	strscpy(cp->name, name, sizeof(cp->name));
@@ -284,9 +342,11 @@ struct bslab_cache *__bslab_cache_create_args(const char *name, size_t size,
 	if (debug)
 		static_branch_deferred_inc(&bslab_debugging);
 	raw_spin_lock_init(&cp->lock);
-	cp->partial = RB_ROOT_CACHED;
-	INIT_LIST_HEAD(&cp->full);
-	INIT_LIST_HEAD(&cp->empty);
+	for (i = 0; i < nr_node_ids; i++) {
+		cp->node[i].partial = RB_ROOT_CACHED;
+		INIT_LIST_HEAD(&cp->node[i].full);
+		INIT_LIST_HEAD(&cp->node[i].empty);
+	}
 	INIT_LIST_HEAD(&cp->deferred);
 	INIT_WORK(&cp->work, cache_work);
 	if (debug & BSLAB_DBG_AUDIT) {
@@ -472,18 +532,26 @@ static __always_inline bool cpu_alloc_fast(struct bslab_cache *cp,
 	return true;
 }
 
-static __always_inline void *cpu_alloc(struct bslab_cache *cp)
+/*
+ * An object from this CPU's magazines, or NULL.  @nid: an allocation for
+ * that node takes one only if this CPU's magazines hold that node's
+ * objects (this CPU's node, bslab_home_node(), looked at with preemption
+ * off); NUMA_NO_NODE, any allocation.
+ */
+static __always_inline void *cpu_alloc(struct bslab_cache *cp, int nid)
 {
 	struct bslab_cpu_cache *cc;
-	void *obj;
+	void *obj = NULL;
 
 	if (unlikely(!cpu_layer_enter(cp, &cc))) {
 		this_cpu_inc(cp->cpu->ev.cpu_busy);
 		return NULL;
 	}
-	obj = cpu_pop(cp, cc);
-	if (!obj)
-		obj = bslab_cpu_alloc_slow(cp, cc);
+	if (nid == NUMA_NO_NODE || nid == bslab_home_node()) {
+		obj = cpu_pop(cp, cc);
+		if (!obj)
+			obj = bslab_cpu_alloc_slow(cp, cc);
+	}
 	cpu_layer_exit(cp, cc);
 	return obj;
 }
@@ -541,7 +609,8 @@ cpu_free(struct bslab_cache *cp, void *obj)
  * why that is enough); an interrupt that finds the word set goes to the
  * slab layer.
  */
-static noinline void *cache_alloc_slow(struct bslab_cache *cp, gfp_t gfp)
+static noinline void *cache_alloc_slow(struct bslab_cache *cp, gfp_t gfp,
+				       int nid)
 {
 	void *obj;
 
@@ -554,14 +623,16 @@ static noinline void *cache_alloc_slow(struct bslab_cache *cp, gfp_t gfp)
 	if (debug_modes(cp) && bslab_debug_alloc_fails(cp, gfp))
 		return NULL;
 
-	obj = cpu_alloc(cp);
-	if (!obj && !(cp->flags & BSLAB_NOMAGAZINE)) {
-		obj = bslab_cpu_fill(cp, gfp);
+	obj = cpu_alloc(cp, nid);
+	/* magazines are filled for this CPU's node only */
+	if (!obj && !(cp->flags & BSLAB_NOMAGAZINE) &&
+	    (nid == NUMA_NO_NODE || nid == bslab_home_node())) {
+		obj = bslab_cpu_fill(cp, gfp, nid);
 		if (IS_ERR(obj))
 			return NULL;
 	}
 	if (!obj) {
-		obj = bslab_slab_alloc(cp, gfp);
+		obj = bslab_slab_alloc(cp, gfp, nid);
 		if (!obj)
 			return NULL;
 		this_cpu_inc(cp->cpu->ev.alloc_slab);
@@ -608,11 +679,28 @@ again:
 	preempt_enable();
 }
 
+/*
+ * Another node's object goes straight back to its slab, on its node's
+ * lists, so that magazines hold only their CPU's node's objects.
+ */
+static noinline void cache_free_remote(struct bslab_cache *cp, void *obj)
+{
+	preempt_disable();	/* see cache_free_slow() */
+	if (bslab_slab_free_batch(cp, 1, &obj)) {
+		this_cpu_inc(cp->cpu->ev.free_slab);
+		this_cpu_inc(cp->cpu->ev.free_remote);
+	}
+	preempt_enable();
+}
+
 /* init_on_free=1: a free that passed the checks, zeroed, then freed. */
 static noinline void cache_free_init(struct bslab_cache *cp, void *obj)
 {
 	bslab_obj_init_free(cp, obj);
-	cache_free_slow(cp, obj);
+	if (slab_obj_remote(cp, obj))
+		cache_free_remote(cp, obj);
+	else
+		cache_free_slow(cp, obj);
 }
 
 /*
@@ -626,10 +714,10 @@ void *bslab_cache_alloc(struct bslab_cache *cp, gfp_t gfp)
 	void *obj;
 
 	if (unlikely(gfp & __GFP_ZERO))
-		return cache_alloc_slow(cp, gfp);
+		return cache_alloc_slow(cp, gfp, NUMA_NO_NODE);
 	might_alloc(gfp);
 	if (unlikely(!cpu_alloc_fast(cp, &obj)))
-		return cache_alloc_slow(cp, gfp);
+		return cache_alloc_slow(cp, gfp, NUMA_NO_NODE);
 	trace_bslab_alloc(cp->name, obj, cp->size, _RET_IP_, gfp);
 	obj = bslab_san_alloc(cp, obj, gfp);
 	if (want_init_on_alloc(gfp))		/* init_on_alloc=1 */
@@ -657,10 +745,37 @@ void bslab_cache_free(struct bslab_cache *cp, void *obj)
 	trace_bslab_free(cp->name, obj, _RET_IP_);
 	if (want_init_on_free())		/* init_on_free=1 */
 		return cache_free_init(cp, obj);
+	if (slab_obj_remote(cp, obj))		/* NUMA: another node's */
+		return cache_free_remote(cp, obj);
 	if (unlikely(!cpu_free_fast(cp, obj)))
 		cache_free_slow(cp, obj);
 }
 EXPORT_SYMBOL_GPL(bslab_cache_free);
+
+/*
+ * An allocation that names a node: that node's object from this CPU's
+ * magazines if they hold that node's (bslab_home_node()), else from the
+ * slab layer.  A node that is not online is no node's request, but with
+ * __GFP_THISNODE, which then fails; a number that is no node id is
+ * refused.
+ */
+void *bslab_cache_alloc_node(struct bslab_cache *cp, gfp_t gfp, int node)
+{
+	if (node == NUMA_NO_NODE)
+		return bslab_cache_alloc(cp, gfp);
+	if (unlikely(node < 0 || node >= nr_node_ids)) {
+		pr_err_ratelimited("bslab: cache %s: allocation for node %d: no such node\n",
+				   cp->name, node);
+		return NULL;
+	}
+	if (unlikely(!node_online(node))) {
+		if (gfp & __GFP_THISNODE)
+			return NULL;
+		return bslab_cache_alloc(cp, gfp);
+	}
+	return cache_alloc_slow(cp, gfp, node);
+}
+EXPORT_SYMBOL_GPL(bslab_cache_alloc_node);
 
 /*
  * Objects a bulk allocation hands out: what the single path does for each.
@@ -710,7 +825,7 @@ int bslab_cache_alloc_bulk(struct bslab_cache *cp, gfp_t gfp, size_t n,
 		bulk_out(cp, more, objs + got, gfp);
 		got += more;
 		if (got == n ||
-		    !READ_ONCE(cp->depot.nfull))	/* nothing to exchange */
+		    !READ_ONCE(cp->node[bslab_home_node()].nr_mag_full))
 			break;
 		objs[got] = bslab_cache_alloc(cp, gfp);
 		if (!objs[got])
@@ -719,7 +834,8 @@ int bslab_cache_alloc_bulk(struct bslab_cache *cp, gfp_t gfp, size_t n,
 	}
 	if (got == n)
 		return n;
-	more = bslab_slab_alloc_batch(cp, gfp, n - got, objs + got);
+	more = bslab_slab_alloc_batch(cp, gfp, NUMA_NO_NODE, n - got,
+				      objs + got);
 	if (more == n - got) {
 		this_cpu_add(cp->cpu->ev.alloc_slab, more);
 		bulk_out(cp, more, objs + got, gfp);
@@ -732,6 +848,37 @@ fail:
 	return 0;
 }
 EXPORT_SYMBOL_GPL(bslab_cache_alloc_bulk);
+
+int bslab_cache_alloc_bulk_node(struct bslab_cache *cp, gfp_t gfp, int node,
+				size_t n, void **objs)
+{
+	size_t got;
+
+	if (node == NUMA_NO_NODE)
+		return bslab_cache_alloc_bulk(cp, gfp, n, objs);
+	if (node < 0 || node >= nr_node_ids || (gfp & __GFP_ZERO)) {
+		pr_err("bslab: cache %s: bulk allocation for node %d%s: refused\n",
+		       cp->name, node, gfp & __GFP_ZERO ? " with __GFP_ZERO" : "");
+		return 0;
+	}
+	if (!node_online(node)) {
+		if (gfp & __GFP_THISNODE)
+			return 0;
+		return bslab_cache_alloc_bulk(cp, gfp, n, objs);
+	}
+	might_alloc(gfp);
+	if (debug_modes(cp) && bslab_debug_alloc_fails(cp, gfp))
+		return 0;
+	got = bslab_slab_alloc_batch(cp, gfp, node, n, objs);
+	if (got < n) {
+		bslab_slab_free_batch(cp, got, objs);
+		return 0;
+	}
+	this_cpu_add(cp->cpu->ev.alloc_slab, n);
+	bulk_out(cp, n, objs, gfp);
+	return n;
+}
+EXPORT_SYMBOL_GPL(bslab_cache_alloc_bulk_node);
 
 void bslab_cache_free_bulk(struct bslab_cache *cp, size_t n, void **objs)
 {

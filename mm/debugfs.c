@@ -5,10 +5,13 @@
  *   kmastat		one row per cache (name, object size, objects in use
  *			and in total, memory held, allocations, failures) and
  *			a Total row, like Solaris kmastat
+ *   kmastat_node	a row per cache and NUMA node it has slabs on (slabs,
+ *			objects, memory), and a Total row per node
  *   <cache>/stats	every statistic of <bslab_stat_list.h>, one "name value" a
- *			line, in the table's order
+ *			line, in the table's order; then three lines for each
+ *			online node: node<N>_slabs, _buf_total, _buf_out
  *   <cache>/slabs	one line per slab (address, color, objects in use and
- *			in total, state): the fragmentation view
+ *			in total, state, node): the fragmentation view
  *   <cache>/magazines	per online CPU the rounds and size of the loaded and
  *			previous magazine (read on that CPU by a cross-call,
  *			so the numbers are exact), then the depot
@@ -53,6 +56,23 @@ static struct dentry *bslab_debugfs_root;
 
 #define SHOW_STAT(name) seq_printf(m, "%s %llu\n", #name, st.name)
 
+/*
+ * Each online node's share of the slab layer, after the table:
+ * node<N>_slabs, node<N>_buf_total (objects in its slabs), node<N>_buf_out
+ * (of them, in use or in magazines), read together under the cache's lock.
+ */
+static void stats_nodes(struct seq_file *m, struct bslab_cache *cp)
+{
+	unsigned long slabs, out;
+	int nid;
+
+	for_each_online_node(nid) {
+		bslab_slab_node(cp, nid, &slabs, &out);
+		seq_printf(m, "node%d_slabs %lu\nnode%d_buf_total %lu\nnode%d_buf_out %lu\n",
+			   nid, slabs, nid, slabs * cp->objs, nid, out);
+	}
+}
+
 static int stats_show(struct seq_file *m, void *v)
 {
 	struct bslab_stats st;
@@ -63,6 +83,7 @@ static int stats_show(struct seq_file *m, void *v)
 #define BSLAB_DEPOT_EVENT(name) SHOW_STAT(name)
 #define BSLAB_CPU_EVENT(name) SHOW_STAT(name)
 #include <bslab_stat_list.h>
+	stats_nodes(m, m->private);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);
@@ -77,25 +98,32 @@ static const char *const state_names[] = {
 static void slab_line(struct seq_file *m, const struct bslab_cache *cp,
 		      const struct bslab_slab *sp)
 {
-	seq_printf(m, "%p %6u %6u %6u %s\n", slab_base(cp, sp), sp->color,
-		   sp->inuse, cp->objs, state_names[sp->state]);
+	seq_printf(m, "%p %6u %6u %6u %-8s %4u\n", slab_base(cp, sp),
+		   sp->color, sp->inuse, cp->objs, state_names[sp->state],
+		   sp->nid);
 }
 
 static int slabs_show(struct seq_file *m, void *v)
 {
 	struct bslab_cache *cp = m->private;
 	struct bslab_slab *sp;
+	struct bslab_node *n;
 	struct rb_node *node;
 	unsigned long flags;
+	int nid;
 
-	seq_puts(m, "# slab             color  inuse  total state\n");
+	seq_puts(m, "# slab             color  inuse  total state    node\n");
 	raw_spin_lock_irqsave(&cp->lock, flags);
-	list_for_each_entry(sp, &cp->full, list)
-		slab_line(m, cp, sp);
-	for (node = rb_first_cached(&cp->partial); node; node = rb_next(node))
-		slab_line(m, cp, rb_entry(node, struct bslab_slab, node));
-	list_for_each_entry(sp, &cp->empty, list)
-		slab_line(m, cp, sp);
+	for (nid = 0; nid < nr_node_ids; nid++) {
+		n = &cp->node[nid];
+		list_for_each_entry(sp, &n->full, list)
+			slab_line(m, cp, sp);
+		for (node = rb_first_cached(&n->partial); node;
+		     node = rb_next(node))
+			slab_line(m, cp, rb_entry(node, struct bslab_slab, node));
+		list_for_each_entry(sp, &n->empty, list)
+			slab_line(m, cp, sp);
+	}
 	list_for_each_entry(sp, &cp->deferred, list)
 		slab_line(m, cp, sp);
 	raw_spin_unlock_irqrestore(&cp->lock, flags);
@@ -194,6 +222,51 @@ static int kmastat_show(struct seq_file *m, void *v)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(kmastat);
+
+static void kmastat_node_rule(struct seq_file *m)
+{
+	seq_puts(m, "------------------------------- ---- --------- --------- --------- ------------\n");
+}
+
+/*
+ * kmastat by node: a row for each cache and each online node where it has
+ * slabs, then a Total row for each online node (slab memory only: the
+ * large bslab_alloc() pages are not told apart by node).  Takes
+ * bslab_caches_mutex.
+ */
+static int kmastat_node_show(struct seq_file *m, void *v)
+{
+	unsigned long slabs, out, *mem;
+	struct bslab_cache *cp;
+	int nid;
+
+	mem = kcalloc(nr_node_ids, sizeof(*mem), GFP_KERNEL);
+	if (!mem)
+		return -ENOMEM;
+	seq_puts(m, "cache                           node     slabs       buf       buf       memory\n");
+	seq_puts(m, "name                                             total    in use       in use\n");
+	kmastat_node_rule(m);
+	mutex_lock(&bslab_caches_mutex);
+	list_for_each_entry(cp, &bslab_caches, caches) {
+		for_each_online_node(nid) {
+			bslab_slab_node(cp, nid, &slabs, &out);
+			if (!slabs)
+				continue;
+			seq_printf(m, "%-31s %4d %9lu %9lu %9lu %12lu\n", cp->name,
+				   nid, slabs, slabs * cp->objs, out,
+				   slabs * slab_bytes(cp));
+			mem[nid] += slabs * slab_bytes(cp);
+		}
+	}
+	mutex_unlock(&bslab_caches_mutex);
+	kmastat_node_rule(m);
+	for_each_online_node(nid)
+		seq_printf(m, "%-31s %4d %9s %9s %9s %12lu\n", "Total", nid, "",
+			   "", "", mem[nid]);
+	kfree(mem);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(kmastat_node);
 
 /* ---- writes ---- */
 
@@ -531,6 +604,8 @@ void bslab_debugfs_init(void)
 	bslab_debugfs_root = debugfs_create_dir("bslab", NULL);
 	debugfs_create_file("kmastat", 0400, bslab_debugfs_root, NULL,
 			    &kmastat_fops);
+	debugfs_create_file("kmastat_node", 0400, bslab_debugfs_root, NULL,
+			    &kmastat_node_fops);
 	debugfs_create_file_unsafe("reap", 0200, bslab_debugfs_root, NULL,
 				   &reap_fops);
 	ctl_files_init(bslab_debugfs_root);

@@ -4,10 +4,11 @@
  *
  * A cache (struct bslab_cache) owns slabs.  A slab (struct bslab_slab) is a
  * naturally aligned block of 2^order pages from the buddy allocator, cut into
- * objects of chunk_size bytes after a color offset.  A slab is on exactly one
- * of the cache's three collections: the full list (no free object), the
- * partial tree (some free objects; sorted so the slab with the fewest free
- * objects comes first) or the empty list (no object in use).
+ * objects of chunk_size bytes after a color offset.  Its pages are all on one
+ * NUMA node, the slab's node.  A slab is on exactly one of its node's three
+ * collections in the cache (struct bslab_node): the full list (no free
+ * object), the partial tree (some free objects; sorted so the slab with the
+ * fewest free objects comes first) or the empty list (no object in use).
  *
  * Small caches (chunk < PAGE_SIZE/8) keep the slab descriptor in the last
  * bytes of the slab and link free objects through a word inside each free
@@ -122,6 +123,7 @@
 #include <linux/workqueue.h>
 #include <linux/mutex.h>
 #include <linux/mm.h>
+#include <linux/topology.h>
 #include <linux/bitops.h>
 #include <linux/jump_label.h>
 #include <linux/jump_label_ratelimit.h>
@@ -189,6 +191,7 @@ struct bslab_bufctl {
  *	@fresh on were never used and are not on @freelist); large caches:
  *	all of them.  Objects at index @fresh and above were never handed out.
  * @color: offset of the first object from the slab's base
+ * @nid: the NUMA node of the slab's pages
  * @state: which collection the slab is on
  * @out: small caches: one bit per object, set while the slab layer has
  *	handed it out (to a client or a magazine); a free of an object whose
@@ -196,7 +199,8 @@ struct bslab_bufctl {
  * @bufctl: large caches: the bufctl of each object, in object order
  *
  * The cache owning the slab is named by the slab's first page (see
- * slab_page_owner()), not here: 56 bytes plus the bits or the bufctls.
+ * slab_page_owner()), not here: 56 bytes plus the bits or the bufctls
+ * (@nid fills what was padding).
  */
 struct bslab_slab {
 	union {
@@ -212,6 +216,7 @@ struct bslab_slab {
 	unsigned int inuse;
 	unsigned int fresh;
 	u16 color;
+	u16 nid;
 	u8 state;
 	union {
 		DECLARE_FLEX_ARRAY(unsigned long, out);
@@ -252,11 +257,11 @@ struct bslab_cpu_cache {
 
 /**
  * struct bslab_depot - a cache's magazines not loaded on any CPU
- * @lock: protects the magazines, counts and counters here, except the
+ * @lock: protects the magazines, counts and counters here, and the full
+ *	magazines on each node's list (struct bslab_node), except the
  *	reaper's three fields below and the atomics
- * @full: full magazines, all of the current size
  * @empty: empty magazines, all of the current size
- * @nfull: magazines on @full
+ * @nfull: full magazines, all of the current size, on the nodes' lists
  * @nempty: magazines on @empty
  * @min_full: fewest full magazines since the last working-set reap
  * @min_empty: fewest empty magazines since the last working-set reap
@@ -280,7 +285,6 @@ struct bslab_cpu_cache {
  */
 struct bslab_depot {
 	raw_spinlock_t lock;	/* see above: not everything below */
-	struct bslab_magazine *full;
 	struct bslab_magazine *empty;
 	unsigned long nfull;
 	unsigned long nempty;
@@ -296,6 +300,34 @@ struct bslab_depot {
 	atomic_long_t transit_begun;
 	atomic_long_t transit_done;
 	struct bslab_depot_events ev;
+};
+
+/**
+ * struct bslab_node - what a cache keeps of one NUMA node
+ * @partial: the node's slabs with some free objects, fewest free first
+ * @full: the node's slabs with no free object
+ * @empty: the node's slabs with no object in use
+ * @nr_partial: slabs in @partial
+ * @nr_full: slabs on @full
+ * @nr_empty: slabs on @empty
+ * @buf_out: objects out of the node's slabs (in use or in magazines)
+ * @mag_full: the depot's full magazines whose rounds are on this node
+ * @nr_mag_full: magazines on @mag_full
+ *
+ * The slab layer's members are under the cache's lock, the last two under
+ * its depot's.  One for each possible node id (nr_node_ids): a kernel
+ * without NUMA has one.
+ */
+struct bslab_node {
+	struct rb_root_cached partial;
+	struct list_head full;
+	struct list_head empty;
+	unsigned long nr_partial;
+	unsigned long nr_full;
+	unsigned long nr_empty;
+	unsigned long buf_out;
+	struct bslab_magazine *mag_full;
+	unsigned long nr_mag_full;
 };
 
 /**
@@ -336,14 +368,12 @@ struct bslab_depot {
  * @dtor: destructor, or NULL; cleared if @owner goes away
  * @reclaim: reclaim callback, or NULL; cleared if @owner goes away
  * @priv: argument of @ctor, @dtor and @reclaim
- * @lock: the slab layer's lock; covers every member below up to @ev
- * @partial: slabs with some free objects, fewest free first
- * @full: slabs with no free object
- * @empty: slabs with no object in use
+ * @lock: the slab layer's lock; covers every member below up to @ev, and
+ *	the slab layer's members of @node
  * @deferred: empty slabs for the cache's work to destroy (see slab.c)
- * @nr_partial: slabs in @partial
- * @nr_full: slabs on @full
- * @nr_empty: slabs on @empty
+ * @nr_partial: partial slabs, all nodes'
+ * @nr_full: full slabs, all nodes'
+ * @nr_empty: empty slabs, all nodes'
  * @nr_deferred: slabs on @deferred
  * @buf_out: objects out of the slab layer: allocated by clients or held
  *	in magazines (the stats file's buf_inuse + buf_magazine)
@@ -368,6 +398,7 @@ struct bslab_depot {
  * @caches: link on bslab_caches (RCU list; written under bslab_setup_mutex
  *	and bslab_caches_mutex) or, once dead, on bslab_dead_caches
  * @debugfs: the cache's debugfs directory
+ * @node: each node's slabs and full depot magazines (nr_node_ids of them)
  *
  * Laid out by who touches what (Documentation/bslab.rst shows pahole's
  * view): the first cache line holds what every fast path and the free
@@ -418,9 +449,6 @@ struct bslab_cache {
 
 	/* the slab layer */
 	raw_spinlock_t lock ____cacheline_aligned_in_smp;
-	struct rb_root_cached partial;
-	struct list_head full;
-	struct list_head empty;
 	struct list_head deferred;
 	unsigned long nr_partial;
 	unsigned long nr_full;
@@ -447,6 +475,8 @@ struct bslab_cache {
 	};
 	struct list_head caches;
 	struct dentry *debugfs;
+
+	struct bslab_node node[] ____cacheline_aligned_in_smp;
 };
 
 extern struct mutex bslab_setup_mutex;
@@ -460,6 +490,25 @@ static inline size_t slab_bytes(const struct bslab_cache *cp)
 {
 	return PAGE_SIZE << cp->order;
 }
+
+/*
+ * This CPU's home node: its own if that has memory, else the nearest that
+ * has (what numa_mem_id() is where the kernel keeps it; x86 does not).  An
+ * allocation that names no node takes its slabs from there, and the
+ * CPU's magazines hold only its objects.  Read with preemption on by
+ * callers that may move: they check again where it matters.
+ */
+DECLARE_PER_CPU(int, bslab_home);
+
+static inline int bslab_home_node(void)
+{
+	if (!IS_ENABLED(CONFIG_NUMA))
+		return 0;
+	return raw_cpu_read(bslab_home);
+}
+
+int bslab_cpu_home(unsigned int cpu);
+void bslab_home_init(void);
 
 static inline unsigned long slab_total(const struct bslab_cache *cp)
 {

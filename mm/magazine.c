@@ -331,18 +331,34 @@ void bslab_depot_limit_tick(struct bslab_cache *cp)
 	depot_unlock(d, flags);
 }
 
-/* Take a magazine off the depot's full (or empty) stack; NULL if none. */
-static struct bslab_magazine *depot_pop_locked(struct bslab_depot *d,
-					       bool full)
+/*
+ * Take a magazine off the depot's empty stack, or off node @nid's full
+ * stack (NUMA_NO_NODE: the first node's that has one); NULL if none.
+ */
+static struct bslab_magazine *depot_pop_locked(struct bslab_cache *cp,
+					       bool full, int nid)
 {
-	struct bslab_magazine **list = full ? &d->full : &d->empty;
-	unsigned long *n = full ? &d->nfull : &d->nempty;
-	unsigned long *low = full ? &d->min_full : &d->min_empty;
-	struct bslab_magazine *m = *list;
+	struct bslab_depot *d = &cp->depot;
+	struct bslab_magazine **list = &d->empty;
+	unsigned long *n = &d->nempty, *low = &d->min_empty;
+	struct bslab_magazine *m;
 
 	lockdep_assert_held(&d->lock);
+	if (full) {
+		if (nid == NUMA_NO_NODE)
+			for (nid = 0; nid < nr_node_ids - 1; nid++)
+				if (cp->node[nid].mag_full)
+					break;
+		list = &cp->node[nid].mag_full;
+		n = &d->nfull;
+		low = &d->min_full;
+	}
+	m = *list;
 	if (m) {
 		*list = m->next;
+		if (full)
+			WRITE_ONCE(cp->node[nid].nr_mag_full,
+				   cp->node[nid].nr_mag_full - 1);
 		(*n)--;
 		*low = min(*low, *n);
 	}
@@ -350,15 +366,29 @@ static struct bslab_magazine *depot_pop_locked(struct bslab_depot *d,
 }
 
 /*
- * Put a full magazine on the depot's full stack (counted in depot_free:
+ * The node of a full magazine's rounds: its first's.  They are all one
+ * node's but where a slab could not be had on that node (slab.c).
+ */
+static int mag_node(const struct bslab_magazine *m)
+{
+	return page_to_nid(virt_to_page(m->objs[0]));
+}
+
+/*
+ * Put a full magazine on its node's full stack (counted in depot_free:
  * rounds a CPU gave up), an empty one on the empty stack.
  */
-static void depot_push_locked(struct bslab_depot *d, struct bslab_magazine *m)
+static void depot_push_locked(struct bslab_cache *cp, struct bslab_magazine *m)
 {
+	struct bslab_depot *d = &cp->depot;
+	struct bslab_node *n;
+
 	lockdep_assert_held(&d->lock);
 	if (mag_has_rounds(m)) {
-		m->next = d->full;
-		d->full = m;
+		n = &cp->node[mag_node(m)];
+		m->next = n->mag_full;
+		n->mag_full = m;
+		WRITE_ONCE(n->nr_mag_full, n->nr_mag_full + 1);
 		d->nfull++;
 		d->ev.depot_free++;
 	} else {
@@ -402,7 +432,7 @@ static void depot_return(struct bslab_cache *cp, struct bslab_magazine *m)
 	if (m->rounds != m->size)
 		mag_drain(cp, m);
 	flags = depot_lock(d);
-	depot_push_locked(d, m);
+	depot_push_locked(cp, m);
 	depot_unlock(d, flags);
 }
 
@@ -419,6 +449,7 @@ void *bslab_cpu_alloc_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc)
 {
 	struct bslab_magazine *p = cc->prev, *full;
 	struct bslab_depot *d = &cp->depot;
+	int nid = bslab_home_node();
 	bool keep_prev = false;
 	unsigned long flags;
 
@@ -428,16 +459,17 @@ void *bslab_cpu_alloc_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc)
 		cc->ev.alloc_swap++;
 		return mag_pop(cp, cc->loaded);
 	}
-	if (!loads_magazines(cp) || !READ_ONCE(d->nfull))
+	/* this CPU's node's magazines only */
+	if (!loads_magazines(cp) || !READ_ONCE(cp->node[nid].nr_mag_full))
 		return NULL;
 
 	flags = depot_lock(d);
-	full = depot_pop_locked(d, true);
+	full = depot_pop_locked(cp, true, nid);
 	if (full) {
 		d->ev.depot_alloc++;
 		keep_prev = mag_current(cp, p);
 		if (keep_prev)
-			depot_push_locked(d, p);
+			depot_push_locked(cp, p);
 	}
 	depot_unlock(d, flags);
 	if (!full)
@@ -473,6 +505,7 @@ static gfp_t mag_gfp(gfp_t gfp)
  * bslab_cpu_fill() - allocate when this CPU's magazines and the depot are empty
  * @cp: the cache
  * @gfp: the allocation's flags
+ * @nid: this CPU's node, or NUMA_NO_NODE for it
  *
  * The slab layer fills a magazine in one batch, under one hold of its lock,
  * outside any busy section, so that it may make a slab as @gfp allows
@@ -482,8 +515,9 @@ static gfp_t mag_gfp(gfp_t gfp)
  * the caller's; the magazine is then loaded on this CPU again (if another
  * empty one was loaded meanwhile, that one becomes the previous one and
  * the old previous one goes back to the depot), unless the CPU got rounds
- * meanwhile, the cache stopped loading magazines (a debug switch) or their
- * size changed: then it is given back.  While it is filled it is on its
+ * meanwhile, the cache stopped loading magazines (a debug switch), their
+ * size changed, or the task moved to a CPU of another node (the magazine
+ * is that node's objects): then it is given back.  While it is filled it is on its
  * way (counted for verify, as a drain's are).
  *
  * Context: where pages_allowed(), else it does nothing: the slab layer
@@ -491,7 +525,7 @@ static gfp_t mag_gfp(gfp_t gfp)
  * Return: an object; NULL: go to the slab layer; ERR_PTR(-ENOMEM): the
  * slab layer had none to give (counted there), the allocation fails.
  */
-void *bslab_cpu_fill(struct bslab_cache *cp, gfp_t gfp)
+void *bslab_cpu_fill(struct bslab_cache *cp, gfp_t gfp, int nid)
 {
 	struct bslab_depot *d = &cp->depot;
 	struct bslab_magazine *m = NULL, *old;
@@ -519,7 +553,7 @@ void *bslab_cpu_fill(struct bslab_cache *cp, gfp_t gfp)
 	cpu_layer_exit(cp, cc);
 	if (!m && READ_ONCE(d->nempty)) {
 		flags = depot_lock(d);
-		m = depot_pop_locked(d, false);
+		m = depot_pop_locked(cp, false, NUMA_NO_NODE);
 		depot_unlock(d, flags);
 	}
 	if (!m)
@@ -527,7 +561,9 @@ void *bslab_cpu_fill(struct bslab_cache *cp, gfp_t gfp)
 	if (!m)
 		return NULL;
 	atomic_long_inc(&d->transit_begun);
-	n = bslab_slab_fill(cp, gfp, m->size, m->objs);
+	if (nid == NUMA_NO_NODE)
+		nid = bslab_home_node();
+	n = bslab_slab_fill(cp, gfp, nid, m->size, m->objs);
 	m->rounds = n;
 	if (!n) {
 		obj = ERR_PTR(-ENOMEM);
@@ -543,7 +579,7 @@ void *bslab_cpu_fill(struct bslab_cache *cp, gfp_t gfp)
 		goto give_back;
 	old = cc->loaded;
 	if (mag_has_rounds(old) || !loads_magazines(cp) ||
-	    !mag_current(cp, m)) {
+	    !mag_current(cp, m) || nid != bslab_home_node()) {
 		cpu_layer_exit(cp, cc);
 		goto give_back;
 	}
@@ -597,7 +633,7 @@ bool bslab_depot_add_empty(struct bslab_cache *cp)
 		return false;
 	flags = depot_lock(d);
 	if (mag_current(cp, m)) {
-		depot_push_locked(d, m);
+		depot_push_locked(cp, m);
 		m = NULL;
 	}
 	depot_unlock(d, flags);
@@ -653,15 +689,15 @@ bool bslab_cpu_free_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc,
 	if (!READ_ONCE(d->nempty))
 		spare = mag_new(cp, GFP_NOWAIT | __GFP_NOWARN);
 	flags = depot_lock(d);
-	empty = depot_pop_locked(d, false);
+	empty = depot_pop_locked(cp, false, NUMA_NO_NODE);
 	if (!empty)
 		swap(empty, spare);
 	if (!empty)
 		d->ev.magazine_alloc_fail++;
 	else if (keep_prev)
-		depot_push_locked(d, p);
+		depot_push_locked(cp, p);
 	if (spare && mag_current(cp, spare)) {
-		depot_push_locked(d, spare);
+		depot_push_locked(cp, spare);
 		spare = NULL;
 	}
 	depot_unlock(d, flags);
@@ -907,12 +943,12 @@ unsigned long bslab_depot_purge(struct bslab_cache *cp, bool all,
 	nfull = all ? d->nfull : d->min_full;
 	nempty = all ? d->nempty : d->min_empty;
 	for (i = 0; i < nfull; i++) {
-		m = depot_pop_locked(d, true);
+		m = depot_pop_locked(cp, true, NUMA_NO_NODE);
 		m->next = full;
 		full = m;
 	}
 	for (i = 0; i < nempty; i++) {
-		m = depot_pop_locked(d, false);
+		m = depot_pop_locked(cp, false, NUMA_NO_NODE);
 		m->next = empty;
 		empty = m;
 	}

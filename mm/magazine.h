@@ -261,7 +261,7 @@ int bslab_cpu_layer_init(struct bslab_cache *cp);
 void bslab_cpu_layer_drain(struct bslab_cache *cp);
 void bslab_cpu_layer_destroy(struct bslab_cache *cp);
 void *bslab_cpu_alloc_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc);
-void *bslab_cpu_fill(struct bslab_cache *cp, gfp_t gfp);
+void *bslab_cpu_fill(struct bslab_cache *cp, gfp_t gfp, int nid);
 bool bslab_depot_add_empty(struct bslab_cache *cp);
 bool bslab_cpu_free_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc,
 			 void *obj);

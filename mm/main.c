@@ -22,6 +22,7 @@
 #include <linux/rcupdate.h>
 
 #include "cache.h"
+#include "slab.h"
 #include "depot.h"
 #include "reap.h"
 #include "debug.h"
@@ -78,6 +79,7 @@ static int __init bslab_init(void)
 {
 	int err;
 
+	bslab_home_init();
 	bslab_debugfs_init();
 	err = bslab_internal_create(bslab_desc_caches,
 				    ARRAY_SIZE(bslab_desc_caches),

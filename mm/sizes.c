@@ -86,27 +86,16 @@ struct bslab_cache *bslab_size_class(size_t size)
 
 BSLAB_EXPORT_INTERNAL(bslab_size_class);
 
-void *bslab_alloc(size_t size, gfp_t gfp)
+/* Above BSLAB_ALLOC_MAX: pages of node @nid, accounted as slab memory. */
+static void *large_alloc(size_t size, gfp_t gfp, int nid)
 {
 	struct page *page;
 	unsigned int order;
 
-	if (unlikely(!size))
-		return NULL;
-	if (likely(size <= BSLAB_ALLOC_MAX)) {
-		struct bslab_cache *cp = class_of(size);
-		void *obj = bslab_cache_alloc(cp, gfp);
-
-		/* KASAN: bytes past @size are a redzone, as for kmalloc */
-		if (IS_ENABLED(CONFIG_KASAN_GENERIC) && obj)
-			kasan_obj_use(cp, obj, size);
-		return obj;
-	}
-
 	if (unlikely(!grow_allowed(gfp)))
 		return NULL;
 	order = get_order(size);
-	page = bslab_alloc_pages(gfp | __GFP_COMP | __GFP_NOWARN, order);
+	page = bslab_alloc_pages(gfp | __GFP_COMP | __GFP_NOWARN, order, nid);
 	if (!page)
 		return NULL;
 	atomic_long_inc(&large_allocs);
@@ -118,7 +107,47 @@ void *bslab_alloc(size_t size, gfp_t gfp)
 		kmemleak_alloc(page_address(page), size, 1, gfp);
 	return page_address(page);
 }
+
+void *bslab_alloc(size_t size, gfp_t gfp)
+{
+	if (unlikely(!size))
+		return NULL;
+	if (likely(size <= BSLAB_ALLOC_MAX)) {
+		struct bslab_cache *cp = class_of(size);
+		void *obj = bslab_cache_alloc(cp, gfp);
+
+		/* KASAN: bytes past @size are a redzone, as for kmalloc */
+		if (IS_ENABLED(CONFIG_KASAN_GENERIC) && obj)
+			kasan_obj_use(cp, obj, size);
+		return obj;
+	}
+	return large_alloc(size, gfp, NUMA_NO_NODE);
+}
 EXPORT_SYMBOL_GPL(bslab_alloc);
+
+void *bslab_alloc_node(size_t size, gfp_t gfp, int node)
+{
+	struct bslab_cache *cp;
+	void *obj;
+
+	if (unlikely(!size))
+		return NULL;
+	if (unlikely(size > BSLAB_ALLOC_MAX)) {
+		if (node != NUMA_NO_NODE &&
+		    (node < 0 || node >= nr_node_ids)) {
+			pr_err_ratelimited("bslab: %s(%zu, node %d): no such node\n",
+					   __func__, size, node);
+			return NULL;
+		}
+		return large_alloc(size, gfp, node);
+	}
+	cp = class_of(size);
+	obj = bslab_cache_alloc_node(cp, gfp, node);
+	if (IS_ENABLED(CONFIG_KASAN_GENERIC) && obj)
+		kasan_obj_use(cp, obj, size);
+	return obj;
+}
+EXPORT_SYMBOL_GPL(bslab_alloc_node);
 
 void bslab_free(void *obj, size_t size)
 {

@@ -392,6 +392,11 @@ static DEFINE_WAIT_OVERRIDE_MAP(hardirq_pages_map, LD_WAIT_CONFIG);
  * bslab_alloc_pages() - pages for a slab or a large bslab_alloc()
  * @gfp: the allocation's flags
  * @order: how many pages, as a power of two
+ * @nid: the node to take them from; the page allocator takes them from
+ *	another unless @gfp has __GFP_THISNODE.  NUMA_NO_NODE: where the
+ *	task's memory policy says (this CPU's node by default; interleaved
+ *	over nodes for MPOL_INTERLEAVE), as SLUB's slabs for an allocation
+ *	that names no node
  *
  * In hard IRQ (only where grow_allowed(): without PREEMPT_RT) lockdep is
  * told that the page allocator's spinlock_t locks are right there.
@@ -399,20 +404,22 @@ static DEFINE_WAIT_OVERRIDE_MAP(hardirq_pages_map, LD_WAIT_CONFIG);
  * Context: where grow_allowed(@gfp); no bslab spinlock held.
  * Return: the first page, or NULL.
  */
-struct page *bslab_alloc_pages(gfp_t gfp, unsigned int order)
+struct page *bslab_alloc_pages(gfp_t gfp, unsigned int order, int nid)
 {
 	struct page *page;
 
 	if (!in_hardirq())
-		return alloc_pages_node(NUMA_NO_NODE, gfp, order);
+		return nid == NUMA_NO_NODE ? alloc_pages(gfp, order) :
+		       alloc_pages_node(nid, gfp, order);
+	/* (interrupts take the default policy) */
 	bslab_nonrt_enter(&hardirq_pages_map);
-	page = alloc_pages_node(NUMA_NO_NODE, gfp, order);
+	page = alloc_pages_node(nid, gfp, order);
 	bslab_nonrt_exit(&hardirq_pages_map);
 	return page;
 }
 
 static struct bslab_slab *slab_create(struct bslab_cache *cp,
-				      unsigned int color, gfp_t gfp)
+				      unsigned int color, gfp_t gfp, int nid)
 {
 	struct bslab_slab *sp;
 	struct bslab_bufctl *bc;
@@ -421,7 +428,7 @@ static struct bslab_slab *slab_create(struct bslab_cache *cp,
 	void *base;
 
 	gfp &= ~__GFP_ZERO;
-	page = bslab_alloc_pages(gfp | __GFP_NOWARN, cp->order);
+	page = bslab_alloc_pages(gfp | __GFP_NOWARN, cp->order, nid);
 	if (!page)
 		return NULL;
 	base = page_address(page);
@@ -432,6 +439,7 @@ static struct bslab_slab *slab_create(struct bslab_cache *cp,
 		goto free_pages;
 	sp->first = base + color;
 	sp->color = color;
+	sp->nid = page_to_nid(page);
 	sp->inuse = 0;
 	sp->state = BSLAB_SLAB_EMPTY;
 	if (cp->large) {
@@ -590,7 +598,8 @@ static unsigned long slab_free_objs_locked(const struct bslab_cache *cp)
 static void partial_insert_locked(struct bslab_cache *cp,
 				  struct bslab_slab *sp)
 {
-	struct rb_node **link = &cp->partial.rb_root.rb_node, *parent = NULL;
+	struct bslab_node *n = &cp->node[sp->nid];
+	struct rb_node **link = &n->partial.rb_root.rb_node, *parent = NULL;
 	unsigned int nfree = slab_nfree(cp, sp);
 	bool leftmost = true;
 
@@ -606,23 +615,28 @@ static void partial_insert_locked(struct bslab_cache *cp,
 		}
 	}
 	rb_link_node(&sp->node, parent, link);
-	rb_insert_color_cached(&sp->node, &cp->partial, leftmost);
+	rb_insert_color_cached(&sp->node, &n->partial, leftmost);
 }
 
 static void slab_unlink_locked(struct bslab_cache *cp, struct bslab_slab *sp)
 {
+	struct bslab_node *n = &cp->node[sp->nid];
+
 	lockdep_assert_held(&cp->lock);
 	switch (sp->state) {
 	case BSLAB_SLAB_PARTIAL:
-		rb_erase_cached(&sp->node, &cp->partial);
+		rb_erase_cached(&sp->node, &n->partial);
+		n->nr_partial--;
 		cp->nr_partial--;
 		break;
 	case BSLAB_SLAB_FULL:
 		list_del(&sp->list);
+		n->nr_full--;
 		cp->nr_full--;
 		break;
 	case BSLAB_SLAB_EMPTY:
 		list_del(&sp->list);
+		n->nr_empty--;
 		cp->nr_empty--;
 		break;
 	default:
@@ -633,32 +647,65 @@ static void slab_unlink_locked(struct bslab_cache *cp, struct bslab_slab *sp)
 /* Put an unlinked slab where its use count says. */
 static void slab_link_locked(struct bslab_cache *cp, struct bslab_slab *sp)
 {
+	struct bslab_node *n = &cp->node[sp->nid];
+
 	lockdep_assert_held(&cp->lock);
 	WARN_ON_ONCE(sp->inuse > cp->objs);
 	if (!sp->inuse) {
 		sp->state = BSLAB_SLAB_EMPTY;
-		list_add(&sp->list, &cp->empty);
+		list_add(&sp->list, &n->empty);
+		n->nr_empty++;
 		cp->nr_empty++;
 	} else if (sp->inuse == cp->objs) {
 		sp->state = BSLAB_SLAB_FULL;
-		list_add(&sp->list, &cp->full);
+		list_add(&sp->list, &n->full);
+		n->nr_full++;
 		cp->nr_full++;
 	} else {
 		sp->state = BSLAB_SLAB_PARTIAL;
 		partial_insert_locked(cp, sp);
+		n->nr_partial++;
 		cp->nr_partial++;
 	}
 }
 
-/* The slab to allocate from: the fullest partial one, else an empty one. */
-static struct bslab_slab *slab_pick_locked(struct bslab_cache *cp)
+/*
+ * The slab of node @nid to allocate from: its fullest partial one, else an
+ * empty one; NULL if the node has no free object.
+ */
+static struct bslab_slab *slab_pick_locked(struct bslab_cache *cp, int nid)
 {
-	struct rb_node *node = rb_first_cached(&cp->partial);
+	struct bslab_node *n = &cp->node[nid];
+	struct rb_node *node = rb_first_cached(&n->partial);
 
 	lockdep_assert_held(&cp->lock);
 	if (node)
 		return rb_entry(node, struct bslab_slab, node);
-	return list_first_entry_or_null(&cp->empty, struct bslab_slab, list);
+	return list_first_entry_or_null(&n->empty, struct bslab_slab, list);
+}
+
+/*
+ * Any node's slab with a free object, the nearest to @nid first: for an
+ * allocation that names no node and cannot have a slab of its own node.
+ */
+static struct bslab_slab *slab_pick_near_locked(struct bslab_cache *cp,
+						int nid)
+{
+	struct bslab_slab *sp, *best = NULL;
+	int i, d, best_d = INT_MAX;
+
+	lockdep_assert_held(&cp->lock);
+	for (i = 0; i < nr_node_ids; i++) {
+		sp = slab_pick_locked(cp, i);
+		if (!sp)
+			continue;
+		d = node_distance(nid, i);
+		if (d < best_d) {
+			best = sp;
+			best_d = d;
+		}
+	}
+	return best;
 }
 
 static void *slab_take_locked(struct bslab_cache *cp, struct bslab_slab *sp)
@@ -692,6 +739,7 @@ static void *slab_take_locked(struct bslab_cache *cp, struct bslab_slab *sp)
 	kasan_obj_use(cp, obj, cp->size);	/* with the move: see san.h */
 	/* counted with the take: a caller that drops the lock leaves no gap */
 	cp->ev.slab_alloc++;
+	cp->node[sp->nid].buf_out++;
 	if (++cp->buf_out > cp->buf_out_max)
 		cp->buf_out_max = cp->buf_out;
 	/* The fullest partial slab stays the fullest: move only on a change of state. */
@@ -758,6 +806,7 @@ static struct bslab_slab *slab_put_locked(struct bslab_cache *cp,
 	}
 	sp->inuse--;
 	cp->ev.slab_free++;
+	cp->node[sp->nid].buf_out--;
 	cp->buf_out--;
 
 	if (sp->state == BSLAB_SLAB_PARTIAL && sp->inuse) {
@@ -994,7 +1043,7 @@ void bslab_slab_fill_reserve(struct bslab_cache *cp)
 		}
 		color = color_take_locked(cp);
 		raw_spin_unlock_irqrestore(&cp->lock, flags);
-		sp = slab_create(cp, color, GFP_KERNEL);
+		sp = slab_create(cp, color, GFP_KERNEL, NUMA_NO_NODE);
 		if (!sp)
 			return;
 		raw_spin_lock_irqsave(&cp->lock, flags);
@@ -1037,18 +1086,26 @@ void bslab_slab_poison_all(struct bslab_cache *cp)
 	struct rb_node *node;
 	unsigned long flags;
 	unsigned int i;
+	int nid = 0;
 
 	raw_spin_lock_irqsave(&cp->lock, flags);
-	node = rb_first_cached(&cp->partial);
-	list_sp = list_first_entry_or_null(&cp->empty, struct bslab_slab, list);
+	node = rb_first_cached(&cp->node[0].partial);
+	list_sp = list_first_entry_or_null(&cp->node[0].empty,
+					   struct bslab_slab, list);
 	for (;;) {
 		if (node) {
 			sp = rb_entry(node, struct bslab_slab, node);
 			node = rb_next(node);
 		} else if (list_sp) {
 			sp = list_sp;
-			list_sp = list_is_last(&sp->list, &cp->empty) ? NULL :
-				  list_next_entry(sp, list);
+			list_sp = list_is_last(&sp->list, &cp->node[nid].empty) ?
+				  NULL : list_next_entry(sp, list);
+		} else if (++nid < nr_node_ids) {
+			node = rb_first_cached(&cp->node[nid].partial);
+			list_sp = list_first_entry_or_null(&cp->node[nid].empty,
+							   struct bslab_slab,
+							   list);
+			continue;
 		} else {
 			break;
 		}
@@ -1068,20 +1125,32 @@ void bslab_slab_poison_all(struct bslab_cache *cp)
 }
 
 /*
- * Up to @n objects into @objs; with @fill, making one new slab at most (more
- * only while the reserve holds them all: bslab_slab_fill()) and
+ * Up to @n objects into @objs, from node @nid's slabs (NUMA_NO_NODE: this
+ * CPU's node, bslab_home_node()); with @fill, making one new slab at most
+ * (more only while the reserve holds them all: bslab_slab_fill()) and
  * leaving the cache's reserve free (what a fill does not take is for
  * allocations that may not grow the cache, as reaping and frees leave it).
+ *
+ * Nodes: the node's partial slabs, then its empty ones, then a new slab of
+ * its pages (for an allocation that names no node, of the pages the task's
+ * memory policy gives: this CPU's node's but under a policy such as
+ * MPOL_INTERLEAVE, as SLUB's new slabs).  The page allocator may put that
+ * slab on another node (the node has no free pages, or the policy), unless
+ * @gfp has __GFP_THISNODE: its objects are then taken, counted in
+ * alloc_off_node.  Where no slab can be made (no pages, or a context that
+ * may not take them), an allocation without __GFP_THISNODE takes the
+ * nearest node's free objects rather than fail.
  */
-static size_t slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
-			       void **objs, bool fill)
+static size_t slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, int nid,
+			       size_t n, void **objs, bool fill)
 {
-	bool grow = grow_allowed(gfp);
-	struct bslab_slab *sp;
+	bool grow = grow_allowed(gfp), exact = gfp & __GFP_THISNODE;
+	int home = nid == NUMA_NO_NODE ? bslab_home_node() : nid;
+	struct bslab_slab *sp, *made = NULL;
 	unsigned long flags;
 	unsigned int color;
 	unsigned int modes, first;
-	bool kick = false, grown = false;
+	bool kick = false, grown = false, nomem = false;
 	size_t i = 0, j;
 
 	raw_spin_lock_irqsave(&cp->lock, flags);
@@ -1089,11 +1158,18 @@ static size_t slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
 	modes = debug_modes(cp);
 	first = modes;
 	while (i < n) {
-		sp = slab_pick_locked(cp);
+		sp = slab_pick_locked(cp, home);
+		/* a slab just made on another node: this allocation's */
+		if (!sp && made && made->inuse < cp->objs)
+			sp = made;
+		if (!sp && (!grow || nomem) && !exact)
+			sp = slab_pick_near_locked(cp, home);
 		if (fill && sp && cp->irq_reserve &&
 		    slab_free_objs_locked(cp) <= cp->irq_reserve)
 			sp = NULL;
 		if (sp) {
+			if (unlikely(sp->nid != home))
+				cp->ev.alloc_off_node++;
 			objs[i++] = slab_take_locked(cp, sp);
 			continue;
 		}
@@ -1106,20 +1182,30 @@ static size_t slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
 			reserve_raise_locked(cp);
 			break;
 		}
-		color = color_take_locked(cp);
-		raw_spin_unlock_irqrestore(&cp->lock, flags);
-		sp = slab_create(cp, color, gfp);
-		raw_spin_lock_irqsave(&cp->lock, flags);
-		if (!sp) {
-			/* a fill that took some has not failed its allocation */
-			if (!fill || !i)
-				cp->ev.alloc_fail++;
-			break;
+		if (!nomem) {
+			color = color_take_locked(cp);
+			made = NULL;	/* valid only while the lock is held */
+			raw_spin_unlock_irqrestore(&cp->lock, flags);
+			sp = slab_create(cp, color, gfp,
+					 exact ? home : nid);
+			raw_spin_lock_irqsave(&cp->lock, flags);
+			if (sp) {
+				made = sp;
+				modes = slab_add_locked(cp, sp);
+				/* objects taken before the lock was dropped may predate poison */
+				first &= modes;
+				grown = true;
+				continue;
+			}
+			/* no pages: another node's free objects, if it may */
+			nomem = true;
+			if (!exact)
+				continue;
 		}
-		modes = slab_add_locked(cp, sp);
-		/* objects taken before the lock was dropped may predate poison */
-		first &= modes;
-		grown = true;
+		/* a fill that took some has not failed its allocation */
+		if (!fill || !i)
+			cp->ev.alloc_fail++;
+		break;
 	}
 	if (!grow) {
 		/* grow ahead of such demand, from the cache's work */
@@ -1151,23 +1237,25 @@ out:
  * bslab_slab_alloc_batch() - allocate objects from the slab layer
  * @cp: the cache
  * @gfp: flags for a new slab's pages
+ * @nid: the node, or NUMA_NO_NODE for this CPU's (see slab_alloc_batch())
  * @n: how many
  * @objs: filled with the objects
  *
  * Return: how many were allocated; fewer than @n only when a new slab could
  * not be made (no memory, a failed constructor, or a context where the page
- * allocator may not be called).
+ * allocator may not be called) and no other node's objects would do.
  */
-size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
-			      void **objs)
+size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, int nid,
+			      size_t n, void **objs)
 {
-	return slab_alloc_batch(cp, gfp, n, objs, false);
+	return slab_alloc_batch(cp, gfp, nid, n, objs, false);
 }
 
 /**
  * bslab_slab_fill() - objects for a magazine from the slab layer
  * @cp: the cache
  * @gfp: flags for a new slab's pages
+ * @nid: the node of the CPU whose magazine it is
  * @n: the magazine's size
  * @objs: filled with the objects
  *
@@ -1184,10 +1272,10 @@ size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
  * hold enough, or another could not be made; 0 only when a slab could not
  * be made before one object was taken.
  */
-size_t bslab_slab_fill(struct bslab_cache *cp, gfp_t gfp, size_t n,
+size_t bslab_slab_fill(struct bslab_cache *cp, gfp_t gfp, int nid, size_t n,
 		       void **objs)
 {
-	return slab_alloc_batch(cp, gfp, n, objs, true);
+	return slab_alloc_batch(cp, gfp, nid, n, objs, true);
 }
 
 /*
@@ -1308,14 +1396,15 @@ size_t bslab_slab_free_batch(struct bslab_cache *cp, size_t n, void **objs)
  * bslab_slab_alloc() - allocate one object from the slab layer
  * @cp: the cache
  * @gfp: flags for a new slab's pages
+ * @nid: the node, or NUMA_NO_NODE for this CPU's (see slab_alloc_batch())
  *
  * Return: a constructed object, or NULL.
  */
-void *bslab_slab_alloc(struct bslab_cache *cp, gfp_t gfp)
+void *bslab_slab_alloc(struct bslab_cache *cp, gfp_t gfp, int nid)
 {
 	void *obj;
 
-	return slab_alloc_batch(cp, gfp, 1, &obj, false) ? obj : NULL;
+	return slab_alloc_batch(cp, gfp, nid, 1, &obj, false) ? obj : NULL;
 }
 
 /* Move the slabs of @from (and its count) to @to under the lock. */
@@ -1349,16 +1438,19 @@ unsigned long bslab_slab_release_empty(struct bslab_cache *cp, bool reserve)
 	struct bslab_slab *sp;
 	unsigned long flags, n = 0;
 	LIST_HEAD(dead);
+	int nid = 0;
 
 	might_sleep();
 	raw_spin_lock_irqsave(&cp->lock, flags);
-	if (!reserve) {
+	if (!reserve)
 		cp->irq_reserve = 0;
-		n = slabs_take_locked(cp, &cp->empty, &cp->nr_empty, &dead);
-	}
+	/* the reserve's are kept on the last nodes: it is the cache's */
 	while (cp->nr_empty &&
 	       slab_free_objs_locked(cp) - cp->objs >= cp->irq_reserve) {
-		sp = list_last_entry(&cp->empty, struct bslab_slab, list);
+		while (list_empty(&cp->node[nid].empty))
+			nid++;
+		sp = list_last_entry(&cp->node[nid].empty, struct bslab_slab,
+				     list);
 		slab_unlink_locked(cp, sp);
 		list_add(&sp->list, &dead);
 		n++;
@@ -1410,6 +1502,27 @@ unsigned long bslab_slab_reap(struct bslab_cache *cp)
 }
 
 /**
+ * bslab_slab_node() - one node's share of a cache's slab layer now
+ * @cp: the cache
+ * @nid: the node
+ * @slabs: set to the node's slabs (full, partial and empty)
+ * @out: set to the objects out of them (in use or in magazines)
+ *
+ * Both read under the cache's lock.
+ */
+void bslab_slab_node(struct bslab_cache *cp, int nid, unsigned long *slabs,
+		     unsigned long *out)
+{
+	struct bslab_node *n = &cp->node[nid];
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&cp->lock, flags);
+	*slabs = n->nr_full + n->nr_partial + n->nr_empty;
+	*out = n->buf_out;
+	raw_spin_unlock_irqrestore(&cp->lock, flags);
+}
+
+/**
  * bslab_slab_out() - objects out of a cache's slab layer now
  * @cp: the cache
  *
@@ -1456,20 +1569,29 @@ static void slabs_forget_in_use(struct bslab_cache *cp, struct list_head *dead)
 void bslab_slab_release_all(struct bslab_cache *cp)
 {
 	struct bslab_slab *sp;
+	struct bslab_node *n;
 	struct rb_node *node;
 	unsigned long flags;
 	LIST_HEAD(dead);
+	int nid;
 
 	raw_spin_lock_irqsave(&cp->lock, flags);
-	slabs_take_locked(cp, &cp->empty, &cp->nr_empty, &dead);
-	slabs_take_locked(cp, &cp->full, &cp->nr_full, &dead);
-	slabs_take_locked(cp, &cp->deferred, &cp->nr_deferred, &dead);
-	while ((node = rb_first_cached(&cp->partial))) {
-		sp = rb_entry(node, struct bslab_slab, node);
-		rb_erase_cached(node, &cp->partial);
-		list_add(&sp->list, &dead);
+	for (nid = 0; nid < nr_node_ids; nid++) {
+		n = &cp->node[nid];
+		slabs_take_locked(cp, &n->empty, &n->nr_empty, &dead);
+		slabs_take_locked(cp, &n->full, &n->nr_full, &dead);
+		while ((node = rb_first_cached(&n->partial))) {
+			sp = rb_entry(node, struct bslab_slab, node);
+			rb_erase_cached(node, &n->partial);
+			list_add(&sp->list, &dead);
+		}
+		n->nr_partial = 0;
+		n->buf_out = 0;
 	}
+	cp->nr_empty = 0;
+	cp->nr_full = 0;
 	cp->nr_partial = 0;
+	slabs_take_locked(cp, &cp->deferred, &cp->nr_deferred, &dead);
 	raw_spin_unlock_irqrestore(&cp->lock, flags);
 
 	slabs_forget_in_use(cp, &dead);

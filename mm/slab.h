@@ -139,6 +139,23 @@ static __always_inline bool free_check_ok(const struct bslab_cache *cp,
 }
 
 DECLARE_STATIC_KEY_TRUE(bslab_free_check);
+DECLARE_STATIC_KEY_FALSE(bslab_numa);
+
+/*
+ * Is @obj, an object of @cp, on another NUMA node than this CPU's
+ * (bslab_home_node())?  Its slab's first page says: the page the free
+ * check has just read.  Only on a machine of more than one node (the key);
+ * a pointer outside the direct map is left to the free's other checks.
+ */
+static __always_inline bool slab_obj_remote(const struct bslab_cache *cp,
+					    const void *obj)
+{
+	unsigned long off = dmap_offset(obj);
+
+	if (!static_branch_unlikely(&bslab_numa) || !dmap_offset_ok(off))
+		return false;
+	return page_to_nid(dmap_slab_page(cp, off)) != bslab_home_node();
+}
 
 /* Why a free was refused; bslab_report_free() words each. */
 enum bslab_bad_free {
@@ -152,18 +169,20 @@ enum bslab_bad_free {
 
 /* slab.c.  Functions named _locked expect cp->lock. */
 int bslab_slab_layout(struct bslab_cache *cp);
-struct page *bslab_alloc_pages(gfp_t gfp, unsigned int order);
+struct page *bslab_alloc_pages(gfp_t gfp, unsigned int order, int nid);
 void bslab_slab_fill_reserve(struct bslab_cache *cp);
 void bslab_slab_reserve_tick(struct bslab_cache *cp);
-void *bslab_slab_alloc(struct bslab_cache *cp, gfp_t gfp);
-size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, size_t n,
-			      void **objs);
-size_t bslab_slab_fill(struct bslab_cache *cp, gfp_t gfp, size_t n,
+void *bslab_slab_alloc(struct bslab_cache *cp, gfp_t gfp, int nid);
+size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, int nid,
+			      size_t n, void **objs);
+size_t bslab_slab_fill(struct bslab_cache *cp, gfp_t gfp, int nid, size_t n,
 		       void **objs);
 size_t bslab_slab_free_batch(struct bslab_cache *cp, size_t n, void **objs);
 unsigned long bslab_slab_reap(struct bslab_cache *cp);
 unsigned long bslab_slab_release_empty(struct bslab_cache *cp, bool reserve);
 unsigned long bslab_slab_out(struct bslab_cache *cp);
+void bslab_slab_node(struct bslab_cache *cp, int nid, unsigned long *slabs,
+		     unsigned long *out);
 void bslab_slab_destroy_deferred(struct bslab_cache *cp);
 void bslab_slab_release_all(struct bslab_cache *cp);
 bool bslab_obj_out_locked(struct bslab_cache *cp, const void *obj);

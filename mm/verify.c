@@ -10,21 +10,24 @@
  *
  * What is checked, in three passes:
  *  1. The slab layer, under cache->lock: each slab is on the collection its
- *     state and its count of objects in use say; the collections' counts
- *     and the partial tree's order (fewest free objects first) hold; a
+ *     state and its count of objects in use say, of its own node, whose
+ *     pages it is; each node's counts, and the cache's sums of them, and
+ *     the partial trees' order (fewest free objects first) hold; a
  *     small slab's free list holds only objects of that slab that it handed
  *     out before, each once, none with its handed-out bit set, and as many
  *     as its counts say; a large slab's free list holds bufctls of that
  *     slab (from its own array, each naming its own object), each once;
  *     every bufctl in the hash is the one of an object of this cache, and
  *     there are as many as large slabs have objects
- *     in use; the objects out of all slabs add up to buf_out.  In a
+ *     in use; the objects out of each node's slabs add up to its buf_out,
+ *     and of all slabs to the cache's.  In a
  *     poisoned cache every free object must still hold its pattern; in a
  *     redzone cache every object, in use or free, its guard bytes.
  *  2. The depot, under its lock and then cache->lock (the lock order of
  *     internal.h): every round of every full magazine is an object of this
  *     cache, at an object's start, that the slab layer has out; no object is
- *     in two magazines; empty magazines are empty.
+ *     in two magazines; empty magazines are empty; each node's count of
+ *     full magazines, and their sum, hold.
  *  3. Each online CPU's two magazines, in a cross-call on that CPU (so that
  *     they cannot move while looked at; a CPU interrupted in the middle of
  *     its fast path is skipped and said so): the same checks, and no round
@@ -266,12 +269,21 @@ static void verify_redzones(struct verify *v, struct bslab_slab *sp)
 	}
 }
 
-static void verify_slab(struct verify *v, struct bslab_slab *sp,
+/*
+ * @nid: the node whose lists @sp is on (NUMA_NO_NODE: the deferred list);
+ * a slab is on its own node's lists, and its pages are that node's.
+ */
+static void verify_slab(struct verify *v, struct bslab_slab *sp, int nid,
 			enum bslab_slab_state want, unsigned long *inuse,
 			bool poison)
 {
 	struct bslab_cache *cp = v->cp;
+	int page_nid = page_to_nid(virt_to_page(slab_base(cp, sp)));
 	bool ok;
+
+	if (page_nid != sp->nid || (nid != NUMA_NO_NODE && nid != sp->nid))
+		problem(v, "slab %p: of node %u, its pages node %d's, on node %d's lists",
+			sp->first, sp->nid, page_nid, nid);
 
 	switch (want) {
 	case BSLAB_SLAB_FULL:
@@ -297,15 +309,16 @@ static void verify_slab(struct verify *v, struct bslab_slab *sp,
 }
 
 static void verify_list_locked(struct verify *v, struct list_head *list,
-			       enum bslab_slab_state want, unsigned long count,
-			       unsigned long *inuse, bool poison)
+			       int nid, enum bslab_slab_state want,
+			       unsigned long count, unsigned long *inuse,
+			       bool poison)
 {
 	struct bslab_slab *sp;
 	unsigned long n = 0;
 
 	lockdep_assert_held(&v->cp->lock);
 	list_for_each_entry(sp, list, list) {
-		verify_slab(v, sp, want, inuse, poison);
+		verify_slab(v, sp, nid, want, inuse, poison);
 		if (++n > count)
 			break;
 	}
@@ -314,34 +327,62 @@ static void verify_list_locked(struct verify *v, struct list_head *list,
 			n, want, count);
 }
 
-static void verify_slabs(struct verify *v)
+/* Node @nid's collections; their objects out added to *@inuse. */
+static void verify_node_locked(struct verify *v, int nid, unsigned long *inuse,
+			       bool poison)
 {
 	struct bslab_cache *cp = v->cp;
+	struct bslab_node *bn = &cp->node[nid];
+	unsigned long n = 0, out = 0;
 	unsigned int prev_free = 0, nfree;
-	unsigned long flags, n = 0, inuse = 0, hashed;
 	struct bslab_slab *sp;
 	struct rb_node *node;
-	bool poison;
 
-	raw_spin_lock_irqsave(&cp->lock, flags);
-	poison = debug_modes(cp) & BSLAB_DBG_POISON_CHECK;
-	for (node = rb_first_cached(&cp->partial); node; node = rb_next(node)) {
+	lockdep_assert_held(&cp->lock);
+	for (node = rb_first_cached(&bn->partial); node; node = rb_next(node)) {
 		sp = rb_entry(node, struct bslab_slab, node);
 		nfree = cp->objs - sp->inuse;
 		if (nfree < prev_free)
 			problem(v, "partial tree out of order at slab %p", sp->first);
 		prev_free = nfree;
-		verify_slab(v, sp, BSLAB_SLAB_PARTIAL, &inuse, poison);
+		verify_slab(v, sp, nid, BSLAB_SLAB_PARTIAL, &out, poison);
 		n++;
 	}
-	if (n != cp->nr_partial)
-		problem(v, "%lu slabs in the partial tree, %lu counted", n,
-			cp->nr_partial);
-	verify_list_locked(v, &cp->full, BSLAB_SLAB_FULL, cp->nr_full, &inuse,
-			   poison);
-	verify_list_locked(v, &cp->empty, BSLAB_SLAB_EMPTY, cp->nr_empty,
-			   &inuse, poison);
-	verify_list_locked(v, &cp->deferred, BSLAB_SLAB_DEFERRED,
+	if (n != bn->nr_partial)
+		problem(v, "node %d: %lu slabs in the partial tree, %lu counted",
+			nid, n, bn->nr_partial);
+	verify_list_locked(v, &bn->full, nid, BSLAB_SLAB_FULL, bn->nr_full,
+			   &out, poison);
+	verify_list_locked(v, &bn->empty, nid, BSLAB_SLAB_EMPTY, bn->nr_empty,
+			   &out, poison);
+	if (out != bn->buf_out)
+		problem(v, "node %d: slabs have %lu objects out, its buf_out is %lu",
+			nid, out, bn->buf_out);
+	*inuse += out;
+}
+
+static void verify_slabs(struct verify *v)
+{
+	struct bslab_cache *cp = v->cp;
+	unsigned long flags, inuse = 0, hashed;
+	unsigned long partial = 0, full = 0, empty = 0;
+	bool poison;
+	int nid;
+
+	raw_spin_lock_irqsave(&cp->lock, flags);
+	poison = debug_modes(cp) & BSLAB_DBG_POISON_CHECK;
+	for (nid = 0; nid < nr_node_ids; nid++) {
+		verify_node_locked(v, nid, &inuse, poison);
+		partial += cp->node[nid].nr_partial;
+		full += cp->node[nid].nr_full;
+		empty += cp->node[nid].nr_empty;
+	}
+	if (partial != cp->nr_partial || full != cp->nr_full ||
+	    empty != cp->nr_empty)
+		problem(v, "nodes: %lu full, %lu partial, %lu empty slabs; cache: %lu, %lu, %lu",
+			full, partial, empty, cp->nr_full, cp->nr_partial,
+			cp->nr_empty);
+	verify_list_locked(v, &cp->deferred, NUMA_NO_NODE, BSLAB_SLAB_DEFERRED,
 			   cp->nr_deferred, &inuse, poison);
 	if (inuse != cp->buf_out)
 		problem(v, "slabs have %lu objects out, buf_out is %lu", inuse,
@@ -411,10 +452,11 @@ static void verify_dups(struct verify *v, size_t n, const char *where)
 static void verify_depot(struct verify *v)
 {
 	struct bslab_depot *d = &v->cp->depot;
+	unsigned long flags, mags, node_mags;
 	struct bslab_magazine *mag;
-	unsigned long flags;
 	unsigned int i;
 	size_t n;
+	int nid;
 
 	for (;;) {
 		raw_spin_lock_irqsave(&d->lock, flags);
@@ -435,12 +477,25 @@ static void verify_depot(struct verify *v)
 	}
 	raw_spin_lock(&v->cp->lock);
 	n = 0;
-	for (mag = d->full; mag; mag = mag->next) {
-		for (i = 0; i < mag->rounds && n < v->room; i++) {
-			verify_round_locked(v, mag->objs[i], "a depot magazine");
-			v->rounds[n++] = mag->objs[i];
+	mags = 0;
+	for (nid = 0; nid < nr_node_ids; nid++) {
+		node_mags = 0;
+		for (mag = v->cp->node[nid].mag_full; mag; mag = mag->next) {
+			node_mags++;
+			for (i = 0; i < mag->rounds && n < v->room; i++) {
+				verify_round_locked(v, mag->objs[i],
+						    "a depot magazine");
+				v->rounds[n++] = mag->objs[i];
+			}
 		}
+		if (node_mags != v->cp->node[nid].nr_mag_full)
+			problem(v, "node %d: %lu full depot magazines, %lu counted",
+				nid, node_mags, v->cp->node[nid].nr_mag_full);
+		mags += node_mags;
 	}
+	if (mags != d->nfull)
+		problem(v, "the nodes have %lu full depot magazines, the depot counts %lu",
+			mags, d->nfull);
 	for (mag = d->empty; mag; mag = mag->next)
 		if (mag->rounds)
 			problem(v, "an empty depot magazine holds %u rounds",
@@ -460,6 +515,7 @@ static void verify_cpu(void *arg)
 	char where[48];
 	unsigned int i, j;
 	size_t n = 0;
+	int nid;
 
 	v->busy = cc->busy;
 	if (v->busy)
@@ -476,12 +532,13 @@ static void verify_cpu(void *arg)
 	raw_spin_unlock(&cp->lock);
 	snprintf(where, sizeof(where), "the magazines of CPU %u", v->cpu);
 	verify_dups(v, n, where);
-	for (mag = cp->depot.full; mag; mag = mag->next)
-		for (i = 0; i < mag->rounds; i++)
-			if (bsearch(&mag->objs[i], v->rounds, n,
-				    sizeof(void *), cmp_ptr))
-				problem(v, "object %p is in %s and in the depot",
-					mag->objs[i], where);
+	for (nid = 0; nid < nr_node_ids; nid++)
+		for (mag = cp->node[nid].mag_full; mag; mag = mag->next)
+			for (i = 0; i < mag->rounds; i++)
+				if (bsearch(&mag->objs[i], v->rounds, n,
+					    sizeof(void *), cmp_ptr))
+					problem(v, "object %p is in %s and in the depot",
+						mag->objs[i], where);
 	raw_spin_unlock(&cp->depot.lock);
 }
 

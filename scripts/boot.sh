@@ -14,7 +14,15 @@
 # BSLAB_EXT4 (a directory with ext4, jbd2 and mbcache built on bslab by
 # scripts/ext4.sh: they and the file-system tools go in too; its stock/,
 # the kernel's own, if there), BSLAB_W14 (make bench's W14: "REPS DBENCH_S
-# STRESS_S" for init).
+# STRESS_S" for init), BSLAB_NUMA (the guest's NUMA nodes: 2 or 4, below;
+# empty, one node).
+#
+# The NUMA guests (2 CPUs, 2 GiB):
+# Each CPU is a socket of its own (no cache shared across nodes):
+#   2  node 0: CPU 0, 1 GiB; node 1: CPU 1, 1 GiB.
+#   4  node 0: CPU 0, 1 GiB; node 1: CPU 1 and no memory (its CPU
+#      allocates from node 2, the nearest: distance 15, the others 20);
+#      node 2: 768 MiB; node 3: 256 MiB and no CPU.
 #
 # Packs busybox, qemu/init and the given modules into an initramfs in OUTDIR,
 # boots KDIR's bzImage under QEMU (TCG, -smp 2) and writes the serial console
@@ -112,13 +120,44 @@ if [ "${BSLAB_DUMP:-0}" = 1 ]; then
 	/usr/bin/python3 "$top/scripts/dump_helper.py" "$out" &
 	helper=$!
 fi
+numa=()
+case ${BSLAB_NUMA:-} in
+'') ;;
+2)
+	numa=(-object "memory-backend-ram,id=m0,size=1G"
+	      -object "memory-backend-ram,id=m1,size=1G"
+	      -numa "node,nodeid=0,cpus=0,memdev=m0"
+	      -numa "node,nodeid=1,cpus=1,memdev=m1") ;;
+4)
+	numa=(-object "memory-backend-ram,id=m0,size=1G"
+	      -object "memory-backend-ram,id=m2,size=768M"
+	      -object "memory-backend-ram,id=m3,size=256M"
+	      -numa "node,nodeid=0,cpus=0,memdev=m0"
+	      -numa "node,nodeid=1,cpus=1"
+	      -numa "node,nodeid=2,memdev=m2"
+	      -numa "node,nodeid=3,memdev=m3"
+	      -numa "dist,src=0,dst=1,val=20" -numa "dist,src=0,dst=2,val=20"
+	      -numa "dist,src=0,dst=3,val=20" -numa "dist,src=1,dst=2,val=15"
+	      -numa "dist,src=1,dst=3,val=20" -numa "dist,src=2,dst=3,val=20") ;;
+*)
+	echo "boot.sh: BSLAB_NUMA=$BSLAB_NUMA: 2 or 4 nodes" >&2
+	exit 2 ;;
+esac
+smp=${BSLAB_SMP:-2}
+if [ ${#numa[@]} != 0 ]; then
+	if [ "$smp" != 2 ]; then
+		echo "boot.sh: the NUMA guests have 2 CPUs, not $smp" >&2
+		exit 2
+	fi
+	smp=2,sockets=2
+fi
 rc=0
 # random.trust_cpu=on: 6.1 seeds its RNG from RDRAND only if told (later
 # kernels always do); until it is seeded, %p prints (____ptrval____), and
 # the tests that find their reports in the log by pointer cannot.
 # shellcheck disable=SC2086
 timeout "${BSLAB_TIMEOUT:-900}" qemu-system-x86_64 "${dump[@]}" \
-	-machine pc -cpu max -smp "${BSLAB_SMP:-2}" -m 2G \
+	-machine pc -cpu max -smp "$smp" -m 2G "${numa[@]}" \
 	-accel "${BSLAB_ACCEL:-tcg,thread=multi}" ${BSLAB_QEMU_EXTRA:-} \
 	-kernel "${BSLAB_KERNEL:-$kdir/arch/x86/boot/bzImage}" \
 	-initrd "$out/initramfs.cpio.gz" \

@@ -13,17 +13,20 @@ As a command:
   vmlinux, bslab.ko and the modules of the caches' clients (their stack
   frames are named from it); without -s, drgn looks in the usual places.
 
-  kmastat                     the kmastat table, with its Total line
+  kmastat [--node]            the kmastat table, with its Total line;
+                              --node: by NUMA node, as kmastat_node
   kmausers [CACHE] [--all]    the audit records of objects in use, grouped
                               by allocation stack (every audited cache, or
                               CACHE); --all also shows the small groups
   find ADDRESS                the cache, slab and object that contain ADDRESS
   slabs CACHE                 a cache's slabs, as its debugfs slabs file
+                              (with each slab's node)
   caches                      the caches' names and addresses
 
 As a module, in drgn or a script (prog is a drgn.Program with bslab's debug
 info loaded): for_each_cache(prog), cache_by_name(prog, name),
-cache_stats(prog, cache), kmastat(prog), kmausers(prog, cache=None,
+cache_stats(prog, cache), kmastat(prog), kmastat_node(prog),
+nr_node_ids(prog), kmausers(prog, cache=None,
 show_all=None), find_address(prog, addr), cache_slabs(prog, cache) and
 stack_entries(prog, handle).
 
@@ -343,22 +346,62 @@ def kmausers(prog, cache=None, show_all=None):
     return "\n".join(lines) + "\n" if lines else ""
 
 
-def _each_slab(cache):
-    yield from list_for_each_entry("struct bslab_slab", cache.full.address_of_(), "list")
-    yield from rbtree_inorder_for_each_entry("struct bslab_slab",
-                                             cache.partial.rb_root.address_of_(), "node")
-    for head in (cache.empty, cache.deferred):
-        yield from list_for_each_entry("struct bslab_slab", head.address_of_(), "list")
+def nr_node_ids(prog):
+    """The kernel's nr_node_ids: a variable on a NUMA kernel, 1 without."""
+    try:
+        return int(prog["nr_node_ids"])
+    except (KeyError, LookupError):
+        return 1
+
+
+def _each_slab(prog, cache):
+    """Each node's full, partial and empty slabs, then the deferred ones
+    (the debugfs slabs file's order)."""
+    for nid in range(nr_node_ids(prog)):
+        node = cache.node[nid]
+        yield from list_for_each_entry("struct bslab_slab", node.full.address_of_(), "list")
+        yield from rbtree_inorder_for_each_entry("struct bslab_slab",
+                                                 node.partial.rb_root.address_of_(), "node")
+        yield from list_for_each_entry("struct bslab_slab", node.empty.address_of_(), "list")
+    yield from list_for_each_entry("struct bslab_slab", cache.deferred.address_of_(), "list")
 
 
 def cache_slabs(prog, cache):
     """The cache's slabs as its debugfs slabs file lists them: a list of
-    dicts (base, color, inuse, total, state, slab)."""
+    dicts (base, color, inuse, total, state, node, slab)."""
     mask = int(cache.slab_mask)
     return [{"base": int(sp.first) & mask, "color": int(sp.color),
              "inuse": int(sp.inuse), "total": int(cache.objs),
-             "state": STATE_NAMES[int(sp.state)], "slab": sp}
-            for sp in _each_slab(cache)]
+             "state": STATE_NAMES[int(sp.state)], "node": int(sp.nid), "slab": sp}
+            for sp in _each_slab(prog, cache)]
+
+
+def kmastat_node(prog):
+    """The kmastat_node table (mm/debugfs.c's kmastat_node_show()) as a
+    string: a row per cache and node it has slabs on, a Total row per node
+    (the nodes with slabs of bslab's caches here; debugfs lists every online
+    node)."""
+    rule = "------------------------------- ---- --------- --------- --------- ------------"
+    lines = ["cache                           node     slabs       buf       buf       memory",
+             "name                                             total    in use       in use",
+             rule]
+    page = int(prog["PAGE_SIZE"])
+    mem = {}
+    for cache in for_each_cache(prog):
+        slab_size = page << int(cache.order)
+        for nid in range(nr_node_ids(prog)):
+            node = cache.node[nid]
+            slabs = int(node.nr_full + node.nr_partial + node.nr_empty)
+            if not slabs:
+                continue
+            lines.append("%-31s %4d %9d %9d %9d %12d" % (
+                cache_name(cache), nid, slabs, slabs * int(cache.objs),
+                int(node.buf_out), slabs * slab_size))
+            mem[nid] = mem.get(nid, 0) + slabs * slab_size
+    lines.append(rule)
+    for nid in sorted(mem):
+        lines.append("%-31s %4d %9s %9s %9s %12d" % ("Total", nid, "", "", "", mem[nid]))
+    return "\n".join(lines) + "\n"
 
 
 def _magazine_rounds(prog, cache):
@@ -374,8 +417,8 @@ def _magazine_rounds(prog, cache):
         for mag in (cc.loaded, cc.prev):
             if mag:
                 add(mag)
-    for head in (cache.depot.full, cache.depot.empty):
-        mag = head
+    heads = [cache.node[nid].mag_full for nid in range(nr_node_ids(prog))]
+    for mag in heads + [cache.depot.empty]:
         while mag:
             add(mag)
             mag = mag.next
@@ -561,6 +604,7 @@ def main():
     ap.add_argument("command", choices=("kmastat", "kmausers", "find", "slabs", "caches"))
     ap.add_argument("args", nargs="*")
     ap.add_argument("--all", action="store_true", help="kmausers: every group")
+    ap.add_argument("--node", action="store_true", help="kmastat: by NUMA node")
     a = ap.parse_args()
     try:
         prog = open_program(a.core, a.symbols)
@@ -581,7 +625,7 @@ def main():
         return cache
 
     if a.command == "kmastat":
-        sys.stdout.write(kmastat(prog))
+        sys.stdout.write(kmastat_node(prog) if a.node else kmastat(prog))
     elif a.command == "kmausers":
         cache = need_cache(a.args[0]) if a.args else None
         sys.stdout.write(kmausers(prog, cache, True if a.all else None))
@@ -592,10 +636,10 @@ def main():
     elif a.command == "slabs":
         if len(a.args) != 1:
             ap.error("slabs takes one CACHE")
-        print("# slab             color  inuse  total state")
+        print("# slab             color  inuse  total state    node")
         for s in cache_slabs(prog, need_cache(a.args[0])):
-            print("%016x %6d %6d %6d %s" % (s["base"], s["color"], s["inuse"],
-                                            s["total"], s["state"]))
+            print("%016x %6d %6d %6d %-8s %4d" % (s["base"], s["color"], s["inuse"],
+                                                  s["total"], s["state"], s["node"]))
     elif a.command == "find":
         if len(a.args) != 1:
             ap.error("find takes one ADDRESS")

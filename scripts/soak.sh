@@ -9,7 +9,9 @@
 # bslab file from user space.  Then every object must be back, verify must
 # say ok, /proc/meminfo's Slab must be back within a page per cache and the
 # log must hold no report.  KVER (6.12 by default) and FLAVOUR (debug by
-# default; kcsan, rt) choose the kernel, KDIR overrides both.  The log is
+# default; kcsan, rt) choose the kernel, KDIR overrides both.  A kernel with
+# NUMA boots as a guest of NUMA_NODES nodes (default 2: every cross-CPU free
+# is then a remote one; scripts/boot.sh).  The log is
 # build/soak[-FLAVOUR][-KVER]/serial.log; ends with "N passed, M failed".
 set -euo pipefail
 # --help: the comment above
@@ -22,6 +24,10 @@ secs=${SOAK_SECONDS:-300}
 bslab_build_copy "$kdir"
 echo "soak: $secs s on $kdir (log: $out/serial.log)"
 export MODPARAMS_bslab_soak="seconds=$secs"
+if grep -q '^CONFIG_NUMA=y' "$kdir/.config"; then
+	export BSLAB_NUMA=${NUMA_NODES:-2}
+	echo "soak: a guest of $BSLAB_NUMA NUMA nodes"
+fi
 BSLAB_TIMEOUT=$((secs + 900)) "$top/scripts/boot.sh" "$kdir" "$out" soak \
 	"$out/src/bslab.ko" "$out/src/soak/bslab_soak.ko" ||
 	echo "soak: QEMU failed or timed out"

@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bslab_numa: slabs from the node asked for, plain allocations from the
+ * allocating CPU's node, frees that go home, per-node accounting.
+ *
+ * make check boots the 6.12 debug kernel as a guest of four nodes (one of
+ * them a CPU's without memory, one memory without a CPU) and the RT, KCSAN
+ * and 7.2 kernels as guests of two (scripts/boot.sh, BSLAB_NUMA).  The
+ * cases run on any of them, and on a kernel without NUMA (one node); those
+ * that need two CPUs of different nodes, or a node without memory, skip
+ * elsewhere, saying so, and check.sh forgives only those skips where the
+ * guest cannot have what they need.
+ */
+#include <linux/nodemask.h>
+#include <linux/smp.h>
+
+#include "helpers.h"
+#include "../mm/slab.h"
+
+static int obj_nid(const void *obj)
+{
+	return page_to_nid(virt_to_page(obj));
+}
+
+/* The two CPUs' home nodes differ, or skip. */
+static void need_two_homes(struct kunit *test)
+{
+	tst_need_two_cpus(test);
+	if (bslab_cpu_home(0) == bslab_cpu_home(1))
+		kunit_skip(test, "needs two CPUs of different NUMA nodes");
+}
+
+struct irq_alloc {
+	struct bslab_cache *cache;
+	int nid;
+	unsigned int n;
+	void **objs;
+	bool hardirq;
+};
+
+static void irq_alloc_fn(void *arg)
+{
+	struct irq_alloc *a = arg;
+	unsigned int i;
+
+	a->hardirq = in_hardirq();
+	for (i = 0; i < a->n; i++)
+		a->objs[i] = bslab_cache_alloc_node(a->cache, GFP_ATOMIC,
+						    a->nid);
+}
+
+/*
+ * @n objects of node @nid from @cache, each checked to lie on @nid, then
+ * freed; @how: 0 a task, 1 with softirqs off, 2 in hard IRQ (an IPI from
+ * the other CPU).
+ */
+static void alloc_on(struct kunit *test, struct bslab_cache *cache, int nid,
+		     unsigned int cpu, int how, void **objs, unsigned int n)
+{
+	struct irq_alloc a = { cache, nid, n, objs, false };
+	unsigned int i;
+
+	switch (how) {
+	case 0:
+		for (i = 0; i < n; i++)
+			objs[i] = bslab_cache_alloc_node(cache, GFP_KERNEL, nid);
+		break;
+	case 1:
+		local_bh_disable();
+		for (i = 0; i < n; i++)
+			objs[i] = bslab_cache_alloc_node(cache, GFP_ATOMIC, nid);
+		local_bh_enable();
+		break;
+	default:
+		tst_pin(test, 1 - cpu);
+		KUNIT_ASSERT_EQ(test, 0,
+				smp_call_function_single(cpu, irq_alloc_fn,
+							 &a, 1));
+		KUNIT_EXPECT_TRUE(test, a.hardirq);
+		tst_pin(test, cpu);
+	}
+	for (i = 0; i < n; i++) {
+		/* PREEMPT_RT: hard IRQ takes no pages; the slabs below hold some */
+		KUNIT_ASSERT_NOT_NULL_MSG(test, objs[i],
+					  "node %d, CPU %u, context %d", nid,
+					  cpu, how);
+		KUNIT_EXPECT_EQ_MSG(test, obj_nid(objs[i]), nid,
+				    "CPU %u, context %d, object %u", cpu, how, i);
+	}
+	bslab_cache_free_bulk(cache, n, objs);
+}
+
+/*
+ * Every object of bslab_cache_alloc_node(N) lies on N, for every node with
+ * memory, from each CPU (its own node's and another's), in a task, with
+ * softirqs off and in hard IRQ, for a small and a large cache; the same
+ * for bslab_alloc_node() and bslab_cache_alloc_bulk_node().
+ */
+static void alloc_node_every_node(struct kunit *test)
+{
+	static const size_t sizes[] = { 64, 1500 };
+	const unsigned int n = 64;
+	struct bslab_cache *cache;
+	unsigned int s, cpu, i;
+	int nid, how;
+	void **objs;
+
+	objs = tst_alloc_array(test, n, sizeof(void *));
+	for (s = 0; s < ARRAY_SIZE(sizes); s++) {
+		cache = tst_cache(test, s ? "t_numa_large" : "t_numa_small",
+				  sizes[s], 0, NULL, NULL, NULL, 0);
+		for_each_node_state(nid, N_MEMORY) {
+			/*
+			 * In a task first: on PREEMPT_RT hard IRQ takes no
+			 * pages, and finds the objects that freed on its CPU
+			 * (in its magazines if @nid is its node, else in the
+			 * node's slabs).
+			 */
+			for_each_online_cpu(cpu) {
+				if (cpu > 1)
+					break;
+				tst_pin(test, cpu);
+				for (how = 0; how < 3; how++) {
+					if (how == 2 && num_online_cpus() < 2)
+						continue;
+					alloc_on(test, cache, nid, cpu, how,
+						 objs, n);
+				}
+			}
+			KUNIT_ASSERT_EQ(test, n,
+					bslab_cache_alloc_bulk_node(cache,
+								    GFP_KERNEL,
+								    nid, n,
+								    objs));
+			for (i = 0; i < n; i++)
+				KUNIT_EXPECT_EQ(test, obj_nid(objs[i]), nid);
+			bslab_cache_free_bulk(cache, n, objs);
+		}
+		KUNIT_EXPECT_EQ(test, tst_stat(cache, alloc_off_node), 0);
+		KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_inuse), 0);
+	}
+	for_each_node_state(nid, N_MEMORY) {
+		for (s = 0; s < 3; s++) {
+			static const size_t lens[] = { 24, 3000, 3 * PAGE_SIZE };
+			void *p = bslab_alloc_node(lens[s], GFP_KERNEL, nid);
+
+			KUNIT_ASSERT_NOT_NULL(test, p);
+			KUNIT_EXPECT_EQ_MSG(test, obj_nid(p), nid, "size %zu",
+					    lens[s]);
+			bslab_free(p, lens[s]);
+		}
+	}
+}
+
+/*
+ * Plain allocations on a CPU come from that CPU's home node (its node, or
+ * the nearest with memory for a CPU of a node without), whatever
+ * the other CPU did with the cache before; nothing off-node is counted.
+ */
+static void plain_alloc_local(struct kunit *test)
+{
+	const unsigned int n = 600;
+	struct bslab_cache *cache;
+	unsigned int cpu, i, r, off;
+	void **objs;
+
+	objs = tst_alloc_array(test, n, sizeof(void *));
+	cache = tst_cache(test, "t_numa_plain", 256, 0, NULL, NULL, NULL, 0);
+	for (cpu = 0; cpu < min(2u, num_online_cpus()); cpu++) {
+		tst_pin(test, cpu);
+		/* twice: from new slabs, then from magazines and the depot */
+		for (r = 0; r < 2; r++) {
+			tst_alloc_into(test, cache, objs, n);
+			for (i = 0, off = 0; i < n; i++)
+				off += obj_nid(objs[i]) != bslab_home_node();
+			KUNIT_EXPECT_EQ_MSG(test, off, 0, "CPU %u (node %d)",
+					    cpu, bslab_home_node());
+			bslab_cache_free_bulk(cache, n, objs);
+		}
+	}
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, alloc_off_node), 0);
+}
+
+struct handoff {
+	void **objs;
+	unsigned int n;
+};
+
+static int consume(struct tst_cpu_job *job)
+{
+	struct handoff *h = job->shared;
+
+	bslab_cache_free_bulk(job->cache, h->n, h->objs);
+	job->ops = h->n;
+	return 0;
+}
+
+/* Node @nid's share of the stats file: node<nid>_<field> */
+static u64 node_stat(struct kunit *test, const char *cache, int nid,
+		     const char *field)
+{
+	char path[96], want[48], *buf, *line;
+	unsigned long long v;
+
+	snprintf(path, sizeof(path), DEBUGFS "%s/stats", cache);
+	snprintf(want, sizeof(want), "node%d_%s ", nid, field);
+	buf = tst_read_file(test, path, NULL);
+	while ((line = strsep(&buf, "\n")))
+		if (str_has_prefix(line, want) &&
+		    kstrtoull(line + strlen(want), 10, &v) == 0)
+			return v;
+	KUNIT_FAIL(test, "no %s in %s", want, path);
+	return 0;
+}
+
+/*
+ * Producer on CPU 0, consumer on CPU 1, of different nodes: every free on
+ * CPU 1 goes back to node 0's slabs (free_remote), none to a magazine of
+ * CPU 1 or a slab of its node; nothing is lost, verify finds every slab on
+ * its own node's lists, and a reap gives node 0 its memory back.
+ */
+static void remote_free_goes_home(struct kunit *test)
+{
+	const unsigned int n = 256, rounds = 8;
+	struct tst_cpu_job job = {};
+	struct handoff h;
+	struct bslab_cache *cache;
+	int src, dst;
+	unsigned int r;
+	u64 mags;
+
+	need_two_homes(test);
+	src = bslab_cpu_home(0);
+	dst = bslab_cpu_home(1);
+	cache = tst_cache(test, "t_numa_remote", 128, 0, NULL, NULL, NULL, 0);
+	h.objs = tst_alloc_array(test, n, sizeof(void *));
+	h.n = n;
+	tst_pin(test, 0);
+	for (r = 0; r < rounds; r++) {
+		tst_alloc_into(test, cache, h.objs, n);
+		mags = tst_stat(cache, buf_magazine);
+		job = (struct tst_cpu_job){ .fn = consume, .cache = cache,
+					    .cpu = 1, .shared = &h };
+		tst_job_start(test, &job);
+		wait_for_completion(&job.done);
+		KUNIT_EXPECT_EQ(test, job.ops, n);
+		/* no magazine took one */
+		KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_magazine), mags);
+	}
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, free_remote), (u64)n * rounds);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, alloc), tst_stat(cache, free));
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_inuse), 0);
+	KUNIT_EXPECT_EQ(test, node_stat(test, "t_numa_remote", dst, "slabs"), 0);
+	KUNIT_EXPECT_STREQ(test, tst_read_file(test, DEBUGFS "t_numa_remote/verify",
+					       NULL), "ok\n");
+	KUNIT_EXPECT_GT(test, node_stat(test, "t_numa_remote", src, "slabs"), 0);
+	bslab_cache_reap(cache);
+	KUNIT_EXPECT_EQ(test, node_stat(test, "t_numa_remote", src, "slabs"), 0);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, mem_total), 0);
+}
+
+/* "Node <nid> <field> <kB> kB" in the node's meminfo */
+static long node_meminfo_kb(struct kunit *test, int nid, const char *field)
+{
+	char path[64], *buf, *line, *p;
+	long kb;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/meminfo",
+		 nid);
+	buf = tst_read_file(test, path, NULL);
+	while ((line = strsep(&buf, "\n"))) {
+		p = strstr(line, field);
+		if (p && sscanf(p + strlen(field), "%ld", &kb) == 1)
+			return kb;
+	}
+	KUNIT_FAIL(test, "no %s in %s", field, path);
+	return 0;
+}
+
+/*
+ * Each node's meminfo counts the slabs on that node: 8 MiB allocated on
+ * each node with memory raise its SUnreclaim by as much, and no other
+ * node's by more than the slack; a reap takes it off again.
+ */
+static void node_meminfo(struct kunit *test)
+{
+	const unsigned int n = 4096;	/* 4096 * 2 KiB: 8 MiB */
+	/* as meminfo_accounting (bslab_stats): vmstat deltas, kmemleak */
+	const long slack = 2048 + (IS_ENABLED(CONFIG_DEBUG_KMEMLEAK) ? n / 4 : 0);
+	long *before, delta, grown;
+	struct bslab_cache *cache;
+	unsigned int i;
+	int nid, other;
+	void **objs;
+
+	if (!IS_ENABLED(CONFIG_NUMA))
+		kunit_skip(test, "needs a NUMA kernel (node meminfo files)");
+	objs = tst_alloc_array(test, n, sizeof(void *));
+	before = tst_alloc_array(test, nr_node_ids, sizeof(*before));
+	cache = tst_cache(test, "t_numa_meminfo", 2048, 0, NULL, NULL, NULL, 0);
+	for_each_node_state(nid, N_MEMORY) {
+		for_each_node_state(other, N_MEMORY)
+			before[other] = node_meminfo_kb(test, other,
+							"SUnreclaim:");
+		for (i = 0; i < n; i++) {
+			objs[i] = bslab_cache_alloc_node(cache, GFP_KERNEL, nid);
+			KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+		}
+		grown = tst_stat(cache, mem_total) / 1024;
+		for_each_node_state(other, N_MEMORY) {
+			delta = node_meminfo_kb(test, other, "SUnreclaim:") -
+				before[other];
+			if (other == nid) {
+				KUNIT_EXPECT_GE_MSG(test, delta, grown - slack,
+						    "node %d", nid);
+				KUNIT_EXPECT_LE_MSG(test, delta, grown + slack,
+						    "node %d", nid);
+			} else {
+				KUNIT_EXPECT_LE_MSG(test, delta, slack,
+						    "node %d, allocating on %d",
+						    other, nid);
+			}
+		}
+		bslab_cache_free_bulk(cache, n, objs);
+		bslab_cache_reap(cache);
+		delta = node_meminfo_kb(test, nid, "SUnreclaim:") - before[nid];
+		KUNIT_EXPECT_LE_MSG(test, delta, slack, "node %d after reap",
+				    nid);
+	}
+}
+
+/*
+ * A node without memory: __GFP_THISNODE fails cleanly (NULL, counted,
+ * no slab made, no other node's object), without it the object is the
+ * nearest node's, counted off-node.  Out-of-range node ids are refused.
+ */
+#define NO_NODE "bslab: cache t_numa_thisnode: allocation for node %d: no such node"
+
+static void thisnode(struct kunit *test)
+{
+	struct bslab_cache *cache;
+	int nid, memless = NUMA_NO_NODE;
+	u64 mark;
+	void *obj;
+
+	cache = tst_cache(test, "t_numa_thisnode", 512, 0, NULL, NULL, NULL,
+			  0);
+	mark = tst_log_mark();
+	KUNIT_EXPECT_NULL(test, bslab_cache_alloc_node(cache, GFP_KERNEL,
+						       nr_node_ids));
+	KUNIT_EXPECT_NULL(test, bslab_cache_alloc_node(cache, GFP_KERNEL, -7));
+	KUNIT_EXPECT_EQ(test, tst_log_count(mark, NO_NODE, nr_node_ids), 1);
+	KUNIT_EXPECT_EQ(test, tst_log_count(mark, NO_NODE, -7), 1);
+	/* this CPU's node, asked for by number: the magazines' */
+	obj = bslab_cache_alloc_node(cache, GFP_KERNEL | __GFP_THISNODE,
+				     bslab_home_node());
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	KUNIT_EXPECT_EQ(test, obj_nid(obj), bslab_home_node());
+	bslab_cache_free(cache, obj);
+
+	for_each_online_node(nid)
+		if (!node_state(nid, N_MEMORY))
+			memless = nid;
+	if (memless == NUMA_NO_NODE)
+		kunit_skip(test, "needs a NUMA node without memory");
+	KUNIT_EXPECT_NULL(test, bslab_cache_alloc_node(cache, GFP_KERNEL |
+						       __GFP_THISNODE, memless));
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, alloc_fail), 1);
+	KUNIT_EXPECT_EQ(test, node_stat(test, "t_numa_thisnode", memless,
+					"slabs"), 0);
+	obj = bslab_cache_alloc_node(cache, GFP_KERNEL, memless);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	KUNIT_EXPECT_NE(test, obj_nid(obj), memless);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, alloc_off_node), 1);
+	bslab_cache_free(cache, obj);
+	KUNIT_EXPECT_EQ(test, node_stat(test, "t_numa_thisnode", memless,
+					"slabs"), 0);
+}
+
+static struct kunit_case numa_cases[] = {
+	KUNIT_CASE(alloc_node_every_node),
+	KUNIT_CASE(plain_alloc_local),
+	KUNIT_CASE(remote_free_goes_home),
+	KUNIT_CASE(node_meminfo),
+	KUNIT_CASE(thisnode),
+	{}
+};
+
+static struct kunit_suite numa_suite = {
+	.name = "bslab_numa",
+	.init = tst_init,
+	.test_cases = numa_cases,
+};
+
+kunit_test_suite(numa_suite);
