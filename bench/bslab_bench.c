@@ -20,7 +20,9 @@
  * instruction counts.  mode=hot runs W1 alone (make bench boots the tuned
  * kernel once more with bslab's free check on, to show what it costs).
  * mode=smp runs the two-CPU workloads (W4 cross-CPU, W5 concurrent) on
- * wall time.
+ * wall time.  mode=numa runs W9 on a guest of two NUMA nodes, a CPU each,
+ * under -icount (local, remote free, alloc_node of the other node,
+ * locality).
  *
  * Each result is one line: "BSLAB-BENCH key=value ...".
  */
@@ -30,6 +32,7 @@
 #include <linux/module.h>
 #include <linux/random.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
 #include <linux/sort.h>
 #include <linux/vmalloc.h>
 #include <bslab.h>
@@ -45,7 +48,7 @@ MODULE_PARM_DESC(reps, "measured repetitions of each workload (default 15)");
 
 static char *mode = "single";
 module_param(mode, charp, 0444);
-MODULE_PARM_DESC(mode, "single: one-CPU workloads; hot: W1 alone; smp: two-CPU workloads");
+MODULE_PARM_DESC(mode, "single: one-CPU workloads; hot: W1 alone; smp: two-CPU workloads; numa: W9");
 
 #define MAX_REPS	64
 #define OPS_TARGET	20000	/* operations per repetition */
@@ -1250,6 +1253,207 @@ static int run_single(void)
 	return 0;
 }
 
+/* ---- W9: NUMA (mode=numa: two CPUs of two nodes, -icount) ---- */
+
+/*
+ * The guest (make bench: a NUMA kernel, BSLAB_NUMA=2) has CPU 0 on node 0
+ * and CPU 1 on node 1, each with memory, and runs under -icount in QEMU's
+ * round-robin TCG: one CPU runs at a time, and a step timed on one CPU
+ * while the other sleeps counts that CPU's instructions.  Each step runs
+ * on the CPU it names (smp_call_on_cpu()); the module's thread waits,
+ * idle, meanwhile.
+ */
+#define W9_N	1000
+
+struct w9 {
+	struct pair *p;
+	bool slub;
+	void **objs;
+	int nid;		/* for alloc_node */
+	u64 t;			/* the timed step's time */
+	unsigned int local;	/* objects of the running CPU's node */
+};
+
+static __always_inline void *obj_alloc_node(struct pair *p, bool slub,
+					    int nid)
+{
+	return slub ? kmem_cache_alloc_node(p->s, GFP_KERNEL, nid) :
+		      bslab_cache_alloc_node(p->b, GFP_KERNEL, nid);
+}
+
+/* The steps, each once for each allocator with its calls direct. */
+static __always_inline void w9_alloc(struct w9 *w, bool slub, int nid)
+{
+	unsigned int i;
+
+	for (i = 0; i < W9_N; i++)
+		w->objs[i] = nid == NUMA_NO_NODE ? obj_alloc(w->p, slub) :
+			     obj_alloc_node(w->p, slub, nid);
+}
+
+static __always_inline void w9_free(struct w9 *w, bool slub)
+{
+	unsigned int i;
+
+	for (i = 0; i < W9_N; i++)
+		obj_free(w->p, slub, w->objs[i]);
+}
+
+static __always_inline void w9_pair(struct w9 *w, bool slub)
+{
+	unsigned int i;
+
+	for (i = 0; i < W9_N; i++)
+		obj_free(w->p, slub, obj_alloc(w->p, slub));
+}
+
+/*
+ * The steps, run on a CPU by w9_on(): each tests the allocator once, out
+ * of its loop, whose calls are direct.
+ */
+static int w9_pair_fn(void *arg)
+{
+	struct w9 *w = arg;
+	u64 t = ktime_get_ns();
+
+	if (w->slub)
+		w9_pair(w, true);
+	else
+		w9_pair(w, false);
+	w->t = ktime_get_ns() - t;
+	return 0;
+}
+
+static int w9_alloc_fn(void *arg)
+{
+	struct w9 *w = arg;
+	u64 t = ktime_get_ns();
+
+	if (w->slub)
+		w9_alloc(w, true, w->nid);
+	else
+		w9_alloc(w, false, w->nid);
+	w->t = ktime_get_ns() - t;
+	return 0;
+}
+
+static int w9_free_fn(void *arg)
+{
+	struct w9 *w = arg;
+	u64 t = ktime_get_ns();
+
+	if (w->slub)
+		w9_free(w, true);
+	else
+		w9_free(w, false);
+	w->t = ktime_get_ns() - t;
+	return 0;
+}
+
+/* Run @fn on @cpu; return its timed step's time. */
+static u64 w9_on(unsigned int cpu, int (*fn)(void *), struct w9 *w)
+{
+	w->t = 0;
+	smp_call_on_cpu(cpu, fn, w, false);
+	return w->t;
+}
+
+/* How many of the objects are on @nid's pages. */
+static unsigned int w9_on_node(struct w9 *w, int nid)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < W9_N; i++)
+		n += page_to_nid(virt_to_page(w->objs[i])) == nid;
+	return n;
+}
+
+/*
+ * One repetition of each step for one allocator, into t[step]:
+ *   0 local_pair     on CPU 0: W9_N alloc+free pairs, as W1 (per pair)
+ *   1 remote_free    CPU 0 allocates W9_N; CPU 1 frees them (per free)
+ *   2 alloc_node     on CPU 0, W9_N allocations of node 1 (per alloc);
+ *                    freed on CPU 0 untimed
+ *   3, 4 locality    W9_N plain allocations on CPU 0, then on CPU 1,
+ *                    after the steps above: objects of the CPU's node
+ */
+static void w9_rep(struct pair *p, bool slub, void **objs, u64 *t)
+{
+	int (*alloc)(void *) = w9_alloc_fn, (*free)(void *) = w9_free_fn;
+	struct w9 w = { .p = p, .slub = slub, .objs = objs,
+			.nid = NUMA_NO_NODE };
+	unsigned int cpu;
+
+	t[0] = w9_on(0, w9_pair_fn, &w);
+	w9_on(0, alloc, &w);
+	t[1] = w9_on(1, free, &w);
+	w.nid = 1;
+	t[2] = w9_on(0, alloc, &w);
+	w9_on(0, free, &w);
+	w.nid = NUMA_NO_NODE;
+	for (cpu = 0; cpu < 2; cpu++) {
+		w9_on(cpu, alloc, &w);
+		t[3 + cpu] = w9_on_node(&w, cpu_to_node(cpu));
+		w9_on(cpu, free, &w);
+	}
+}
+
+static int w9_numa(void)
+{
+	static const size_t sizes[] = { 64, 1024 };
+	static const char *const steps[] = {
+		"local_pair", "remote_free", "alloc_node_remote",
+		"local_share_cpu0", "local_share_cpu1",
+	};
+	u64 (*tb)[MAX_REPS], (*ts)[MAX_REPS];
+	u64 b[ARRAY_SIZE(steps)], s[ARRAY_SIZE(steps)];
+	unsigned int i, r, k;
+	struct pair p;
+	void **objs;
+	int err = 0;
+
+	if (num_online_cpus() < 2 || cpu_to_node(0) != 0 ||
+	    cpu_to_node(1) != 1 || !node_state(0, N_MEMORY) ||
+	    !node_state(1, N_MEMORY)) {
+		pr_err("bslab_bench: mode=numa needs CPU 0 on node 0 and CPU 1 on node 1, both with memory\n");
+		return -ENODEV;
+	}
+	objs = vmalloc(array_size(W9_N, sizeof(void *)));
+	tb = kcalloc(ARRAY_SIZE(steps), sizeof(*tb), GFP_KERNEL);
+	ts = kcalloc(ARRAY_SIZE(steps), sizeof(*ts), GFP_KERNEL);
+	if (!objs || !tb || !ts) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < ARRAY_SIZE(sizes) && !err; i++) {
+		err = pair_create(&p, "w9", sizes[i], 0);
+		if (err)
+			break;
+		w9_rep(&p, false, objs, b);	/* warm-up */
+		w9_rep(&p, true, objs, s);
+		for (r = 0; r < reps; r++) {
+			w9_rep(&p, false, objs, b);
+			w9_rep(&p, true, objs, s);
+			for (k = 0; k < ARRAY_SIZE(steps); k++) {
+				tb[k][r] = b[k];
+				ts[k][r] = s[k];
+			}
+			cond_resched();
+		}
+		for (k = 0; k < ARRAY_SIZE(steps); k++)
+			print_pair("W9", steps[k], sizes[i],
+				   k < 3 ? "instructions" : "local_share",
+				   summarize(tb[k], reps, W9_N),
+				   summarize(ts[k], reps, W9_N));
+		pair_destroy(&p);
+	}
+out:
+	kfree(tb);
+	kfree(ts);
+	vfree(objs);
+	return err;
+}
+
 /* ---- the two-CPU workloads (wall time) ---- */
 
 #define RING	256
@@ -1532,6 +1736,8 @@ static int __init bslab_bench_init(void)
 		err = w1_hot_pair();
 	else if (!strcmp(mode, "smp"))
 		err = run_smp();
+	else if (!strcmp(mode, "numa"))
+		err = w9_numa();
 	else
 		pr_err("bslab_bench: unknown mode %s\n", mode);
 	pr_info("BSLAB-BENCH-DONE %d\n", err);

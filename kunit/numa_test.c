@@ -38,15 +38,23 @@ struct irq_alloc {
 	bool hardirq;
 };
 
+/*
+ * In hard IRQ: alloc and free pairs, each object's address kept (its page
+ * stays the slab's).  Pairs, because on PREEMPT_RT no slab can be made
+ * there: the node's free objects (in this CPU's magazines if it is the
+ * CPU's home node, else its slabs' the task steps left) are what it has.
+ */
 static void irq_alloc_fn(void *arg)
 {
 	struct irq_alloc *a = arg;
 	unsigned int i;
 
 	a->hardirq = in_hardirq();
-	for (i = 0; i < a->n; i++)
+	for (i = 0; i < a->n; i++) {
 		a->objs[i] = bslab_cache_alloc_node(a->cache, GFP_ATOMIC,
 						    a->nid);
+		bslab_cache_free(a->cache, a->objs[i]);
+	}
 }
 
 /*
@@ -80,14 +88,14 @@ static void alloc_on(struct kunit *test, struct bslab_cache *cache, int nid,
 		tst_pin(test, cpu);
 	}
 	for (i = 0; i < n; i++) {
-		/* PREEMPT_RT: hard IRQ takes no pages; the slabs below hold some */
 		KUNIT_ASSERT_NOT_NULL_MSG(test, objs[i],
 					  "node %d, CPU %u, context %d", nid,
 					  cpu, how);
 		KUNIT_EXPECT_EQ_MSG(test, obj_nid(objs[i]), nid,
 				    "CPU %u, context %d, object %u", cpu, how, i);
 	}
-	bslab_cache_free_bulk(cache, n, objs);
+	if (how < 2)	/* hard IRQ freed its own */
+		bslab_cache_free_bulk(cache, n, objs);
 }
 
 /*
@@ -377,12 +385,63 @@ static void thisnode(struct kunit *test)
 					"slabs"), 0);
 }
 
+/*
+ * kmastat_node: a row for each node a cache has slabs on, agreeing with
+ * the cache's node<N>_ stats lines, and a Total row for each online node.
+ */
+static void kmastat_node_file(struct kunit *test)
+{
+	const unsigned int n = 100;
+	unsigned long long slabs, total, out, mem;
+	unsigned int rows = 0, totals = 0, nodes = 0, i;
+	struct bslab_cache *cache;
+	char name[40], *buf, *line;
+	void **objs;
+	int nid, ret;
+
+	cache = tst_cache(test, "t_numa_kmastat", 200, 0, NULL, NULL, NULL, 0);
+	objs = tst_alloc_array(test, n * nr_node_ids, sizeof(void *));
+	for_each_node_state(nid, N_MEMORY) {
+		for (i = 0; i < n; i++) {
+			objs[nid * n + i] = bslab_cache_alloc_node(cache,
+								   GFP_KERNEL,
+								   nid);
+			KUNIT_ASSERT_NOT_NULL(test, objs[nid * n + i]);
+		}
+		nodes++;
+	}
+	buf = tst_read_file(test, DEBUGFS "kmastat_node", NULL);
+	while ((line = strsep(&buf, "\n")) && *line) {
+		ret = sscanf(line, "%39s %d %llu %llu %llu %llu", name, &nid,
+			     &slabs, &total, &out, &mem);
+		if (ret == 3 && !strcmp(name, "Total")) {
+			KUNIT_EXPECT_TRUE(test, node_online(nid));
+			totals++;
+			continue;
+		}
+		if (ret != 6 || strcmp(name, "t_numa_kmastat"))
+			continue;
+		rows++;
+		KUNIT_EXPECT_TRUE(test, node_state(nid, N_MEMORY));
+		KUNIT_EXPECT_EQ(test, slabs,
+				node_stat(test, "t_numa_kmastat", nid, "slabs"));
+		KUNIT_EXPECT_GE(test, out, n);	/* and a magazine's, at home */
+		KUNIT_EXPECT_EQ(test, total, slabs * tst_stat(cache, buf_per_slab));
+		KUNIT_EXPECT_EQ(test, mem, slabs * tst_stat(cache, slab_size));
+	}
+	KUNIT_EXPECT_EQ(test, rows, nodes);
+	KUNIT_EXPECT_EQ(test, totals, num_online_nodes());
+	for_each_node_state(nid, N_MEMORY)
+		bslab_cache_free_bulk(cache, n, objs + nid * n);
+}
+
 static struct kunit_case numa_cases[] = {
 	KUNIT_CASE(alloc_node_every_node),
 	KUNIT_CASE(plain_alloc_local),
 	KUNIT_CASE(remote_free_goes_home),
 	KUNIT_CASE(node_meminfo),
 	KUNIT_CASE(thisnode),
+	KUNIT_CASE(kmastat_node_file),
 	{}
 };
 

@@ -151,7 +151,10 @@
 /* Largest slab: 64 pages; so the largest object is 256 KiB on 4 KiB pages. */
 #define BSLAB_MAX_ORDER		6
 #define BSLAB_MAX_SIZE		(PAGE_SIZE << BSLAB_MAX_ORDER)
-/* Empty slabs a free keeps before it gives one back to the page allocator. */
+/*
+ * Empty slabs of a node a free keeps before it gives one back to the page
+ * allocator.
+ */
 #define BSLAB_EMPTY_RESERVE	2
 /* Buckets of a new bufctl hash; it never shrinks below this. */
 #define BSLAB_HASH_MIN		64

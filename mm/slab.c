@@ -66,7 +66,7 @@
  * lowers its key, so it stays leftmost: no rebalancing.  A free raises one
  * slab's key by one; the slab moves only if its successor now has fewer
  * free objects.  Then empty slabs are used, then a new slab is made.  A free
- * that empties a slab keeps it on the empty list if fewer than
+ * that empties a slab keeps it on its node's empty list if fewer than
  * BSLAB_EMPTY_RESERVE are there, else gives it back at once; reap gives back
  * all empty slabs (but those of the reserve below).
  *
@@ -819,8 +819,9 @@ static struct bslab_slab *slab_put_locked(struct bslab_cache *cp,
 		return NULL;
 	}
 	slab_unlink_locked(cp, sp);
-	if (!sp->inuse && (cp->dead || (cp->nr_empty >= BSLAB_EMPTY_RESERVE &&
-					slab_free_objs_locked(cp) >= cp->irq_reserve)))
+	if (!sp->inuse &&
+	    (cp->dead || (cp->node[sp->nid].nr_empty >= BSLAB_EMPTY_RESERVE &&
+			  slab_free_objs_locked(cp) >= cp->irq_reserve)))
 		return sp;
 	slab_link_locked(cp, sp);
 	return NULL;

@@ -144,15 +144,17 @@ DECLARE_STATIC_KEY_FALSE(bslab_numa);
 /*
  * Is @obj, an object of @cp, on another NUMA node than this CPU's
  * (bslab_home_node())?  Its slab's first page says: the page the free
- * check has just read.  Only on a machine of more than one node (the key);
- * a pointer outside the direct map is left to the free's other checks.
+ * check has just read.  Only on a machine of more than one node (the key;
+ * nothing at all on a kernel without NUMA); a pointer outside the direct
+ * map is left to the free's other checks.
  */
 static __always_inline bool slab_obj_remote(const struct bslab_cache *cp,
 					    const void *obj)
 {
 	unsigned long off = dmap_offset(obj);
 
-	if (!static_branch_unlikely(&bslab_numa) || !dmap_offset_ok(off))
+	if (!IS_ENABLED(CONFIG_NUMA) || !static_branch_unlikely(&bslab_numa) ||
+	    !dmap_offset_ok(off))
 		return false;
 	return page_to_nid(dmap_slab_page(cp, off)) != bslab_home_node();
 }

@@ -18,6 +18,10 @@
 #           just before or just after it, or W4's ring baseline spread)
 #   hot:    (tuned only) W1 alone under -icount with the free check on:
 #           what the check costs on the same kernel
+#   numa:   (a kernel with NUMA: the shipped one, as Debian's) W9 on a
+#           guest of two nodes with a CPU each (BSLAB_NUMA=2), under
+#           -icount in round-robin TCG: each step is timed on its CPU while
+#           the other sleeps (unit "instructions"; locality as a share)
 # The single mode replays W11 too: bench/w11.replay.xz (a real workload's
 # allocations, recorded by scripts/w11_record.sh), unpacked into the guest.
 # W14, ext4 on each allocator: scripts/ext4.sh builds ext4, jbd2 and
@@ -42,7 +46,8 @@ mkdir -p "$bench"
 xz -dc "$top/bench/w11.replay.xz" >"$bench/w11.replay"
 
 # boot_in DIR CPUS MODE MODULE...: boot.sh with the bench's kernel, on one
-# CPU under -icount or on two under multi-threaded TCG; for two, how busy
+# CPU under -icount or on two under multi-threaded TCG (CPUS "numa": two
+# CPUs of two nodes under -icount, one running at a time); for two, how busy
 # the host was just before and just after the boot goes to DIR/host-busy:
 # wall-time figures taken beside other work are noise (the report says so
 # instead of printing them)
@@ -50,8 +55,13 @@ boot_in() {
 	local dir=$1 cpus=$2 mode=$3
 
 	shift 3
+	export BSLAB_NUMA=
 	if [ "$cpus" = 1 ]; then
 		export BSLAB_SMP=1 BSLAB_ACCEL=tcg BSLAB_QEMU_EXTRA="-icount shift=0"
+	elif [ "$cpus" = numa ]; then
+		export BSLAB_SMP=2 BSLAB_ACCEL=tcg BSLAB_QEMU_EXTRA="-icount shift=0"
+		export BSLAB_NUMA=2
+		cpus=1		# instructions, as one CPU's: no host-busy check
 	else
 		export BSLAB_SMP=2 BSLAB_ACCEL=tcg,thread=multi BSLAB_QEMU_EXTRA=
 	fi
@@ -120,6 +130,8 @@ for series in ${BENCH_KVERS:-6.12 7.2}; do
 		run $pairing single $check single 1
 		[ $pairing = tuned ] && run $pairing hot 1 hot 1
 		run $pairing smp $check smp 2
+		grep -q '^CONFIG_NUMA=y' "$kdir/.config" &&
+			run $pairing numa $check numa numa
 		echo "bench: $series $pairing: building ext4 on bslab, and the kernel's own (log: $out/ext4-build.log)"
 		EXT4_STOCK=1 "$top/scripts/ext4.sh" "$kdir" "$out/src" "$out/ext4" \
 			>"$out/ext4-build.log" 2>&1 ||

@@ -4,8 +4,9 @@
 
 For each SERIES/PAIRING (e.g. 6.12/tuned, 7.2/shipped), reads the
 "BSLAB-BENCH key=value ..." lines that bslab_bench printed in
-OUTDIR/SERIES/PAIRING/{single,hot,smp}/serial.log (hot: W1 again with the
-free check on, on the tuned kernel; its variants get a "_check" suffix),
+OUTDIR/SERIES/PAIRING/{single,hot,smp,numa}/serial.log (hot: W1 again with
+the free check on, on the tuned kernel; its variants get a "_check" suffix;
+numa: W9, on a kernel with NUMA, a guest of two nodes under -icount),
 and the "BSLAB-W14 stack=... key=value ..." lines of W14's boots
 (OUTDIR/SERIES/PAIRING/w14-{single,smp}/serial.log: ext4 on SLUB and on
 bslab, one line per run, the median of the runs taken), and writes
@@ -60,6 +61,14 @@ def parse(path, mode, suffix=""):
                     continue
                 rec["ratio"] = round(rec["bslab"] / rec["slub"], 3)
                 rec["ratio_meaning"] = "bslab pages / SLUB pages (<1 means bslab uses less)"
+            elif rec["unit"] == "local_share":
+                if rec["slub"] <= 0:
+                    rec["target"] = "ok"
+                    records.append(rec)
+                    continue
+                rec["ratio"] = round(rec["bslab"] / rec["slub"], 3)
+                rec["ratio_meaning"] = ("bslab's share of objects of the CPU's node / "
+                                        "SLUB's (>=1 means bslab is as local)")
             else:
                 rec["ratio"] = round(rec["slub"] / rec["bslab"], 3)
                 rec["ratio_meaning"] = "SLUB time / bslab time (>1 means bslab is faster)"
@@ -193,6 +202,17 @@ def verdict(rec, floor):
         if t is None:
             return ""
         return "ok" if rec["ratio"] >= t else "short (target >= %.1fx)" % t
+    if w == "W9":
+        # issue 23: remote frees >= 1.3x SLUB, locality >= SLUB's; the
+        # local pair against W1 (kernel(): w1_delta)
+        if rec["variant"] == "remote_free":
+            return "ok" if rec["ratio"] >= 1.3 else "short (target >= 1.3x)"
+        if rec["unit"] == "local_share":
+            return "ok" if rec["ratio"] >= 1.0 else "short (target >= SLUB's)"
+        if rec["variant"] == "local_pair" and "w1_delta" in rec:
+            return "ok" if rec["w1_delta"] <= 2 else \
+                "short (%+.1f instructions on W1's; target within 2)" % rec["w1_delta"]
+        return ""
     if w == "W14":
         # throughput: bslab/SLUB >= 1; pages: bslab/SLUB <= 1.05
         if rec["unit"] == "pages":
@@ -255,7 +275,8 @@ def kernel(out, name, kdir):
     base = os.path.join(out, series, pairing)
     recs = parse(os.path.join(base, "single", "serial.log"), "single") + \
         parse(os.path.join(base, "hot", "serial.log"), "single", "_check") + \
-        parse(os.path.join(base, "smp", "serial.log"), "smp")
+        parse(os.path.join(base, "smp", "serial.log"), "smp") + \
+        parse(os.path.join(base, "numa", "serial.log"), "numa")
     floor = next((r["value"] for r in recs if r["workload"] == "W10"
                   and r["variant"] == "preempt_percpu_pop_push"), None)
     # W5 scaling: per-operation time of all CPUs together, 1 CPU over 2
@@ -270,6 +291,14 @@ def kernel(out, name, kdir):
                      "bslab": round(b, 3), "slub": round(s, 3),
                      "target": "ok" if b >= 1.8 else "short (bslab 1->2 CPU target >= 1.8x)",
                      "ratio_meaning": "throughput on 2 CPUs / on 1 CPU, per allocator"})
+    # W9's local pair on two nodes against W1's on one, the same kernel
+    for r in recs:
+        if r["workload"] == "W9" and r["variant"] == "local_pair":
+            w1 = next((x for x in recs if x["workload"] == "W1" and
+                       x["variant"] == "hot_pair" and x["size"] == r["size"] and
+                       x["mode"] == "single"), None)
+            if w1 and "bslab" in r and "bslab" in w1:
+                r["w1_delta"] = round(r["bslab"] - w1["bslab"], 2)
     smp = [r for r in recs if r["mode"] == "smp"]
     why = noise(base, smp)
     for r in smp:

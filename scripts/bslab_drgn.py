@@ -354,6 +354,19 @@ def nr_node_ids(prog):
         return 1
 
 
+def online_nodes(prog):
+    """The online NUMA nodes, in order (node 0 alone without NUMA)."""
+    try:
+        from drgn.helpers.linux.nodemask import for_each_online_node
+        return list(for_each_online_node(prog))
+    except (ImportError, KeyError, LookupError):
+        return list(range(nr_node_ids(prog)))
+
+
+def nr_online_nodes(prog):
+    return len(online_nodes(prog))
+
+
 def _each_slab(prog, cache):
     """Each node's full, partial and empty slabs, then the deferred ones
     (the debugfs slabs file's order)."""
@@ -378,18 +391,18 @@ def cache_slabs(prog, cache):
 
 def kmastat_node(prog):
     """The kmastat_node table (mm/debugfs.c's kmastat_node_show()) as a
-    string: a row per cache and node it has slabs on, a Total row per node
-    (the nodes with slabs of bslab's caches here; debugfs lists every online
-    node)."""
+    string: a row per cache and online node it has slabs on, a Total row
+    per online node."""
     rule = "------------------------------- ---- --------- --------- --------- ------------"
     lines = ["cache                           node     slabs       buf       buf       memory",
              "name                                             total    in use       in use",
              rule]
     page = int(prog["PAGE_SIZE"])
-    mem = {}
+    nodes = online_nodes(prog)
+    mem = dict.fromkeys(nodes, 0)
     for cache in for_each_cache(prog):
         slab_size = page << int(cache.order)
-        for nid in range(nr_node_ids(prog)):
+        for nid in nodes:
             node = cache.node[nid]
             slabs = int(node.nr_full + node.nr_partial + node.nr_empty)
             if not slabs:
@@ -397,9 +410,9 @@ def kmastat_node(prog):
             lines.append("%-31s %4d %9d %9d %9d %12d" % (
                 cache_name(cache), nid, slabs, slabs * int(cache.objs),
                 int(node.buf_out), slabs * slab_size))
-            mem[nid] = mem.get(nid, 0) + slabs * slab_size
+            mem[nid] += slabs * slab_size
     lines.append(rule)
-    for nid in sorted(mem):
+    for nid in nodes:
         lines.append("%-31s %4d %9s %9s %9s %12d" % ("Total", nid, "", "", "", mem[nid]))
     return "\n".join(lines) + "\n"
 

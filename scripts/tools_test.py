@@ -226,6 +226,20 @@ class Tests:
         out = self.bslabstat("dash", "mawk", "--replay", path)
         s = summary(out)
         assert len(s) == 2 and s[1].startswith("  demo_name grew in "), out
+        # --node: each sample's NUMA nodes (the guest has four, one of them
+        # without memory), and their totals over the run
+        with open(path) as f:
+            rows = [ln.split(",") for ln in f]
+        nodes = {r[1] for r in rows if r[1].startswith("node:")}
+        slabs = {r[1] for r in rows if re.match(r"meminfo:node\d+_Slab$", r[1])}
+        assert nodes and len(slabs) == len(nodes), (nodes, slabs)
+        over = [ln for ln in out.splitlines() if re.match(r"node \d+ over the run: bslab ", ln)]
+        assert len(over) == len(nodes), out
+        mem = {}
+        for r in rows:
+            if r[1].startswith("node:") and int(r[6]) > 0:
+                mem[r[1]] = mem.get(r[1], 0) + 1
+        assert mem, "no node holds any of bslab's memory: " + str(nodes)
         png = os.path.join(outdir, "bslabstat.png")
         p = subprocess.run(["/usr/bin/python3", BSLABPLOT, path, "-o", png],
                            capture_output=True, text=True, timeout=120)
@@ -308,10 +322,15 @@ class Tests:
             return "\n".join(log[start + 1:end]) + "\n"
 
         guest_kmastat, guest_kmausers = block("KMASTAT"), block("KMAUSERS")
+        guest_nodes = block("KMASTAT_NODE")
         assert os.path.exists(core), f"no dump {core}: see {serial}"
         prog = bslab_drgn.open_program(core, symbols)
         ours = bslab_drgn.kmastat(prog)
         assert ours == guest_kmastat, "kmastat differs:\n" + diff(guest_kmastat, ours)
+        ours = bslab_drgn.kmastat_node(prog)
+        assert ours == guest_nodes, "kmastat_node differs:\n" + diff(guest_nodes, ours)
+        assert len([ln for ln in ours.splitlines() if ln.startswith("Total ")]) == \
+            bslab_drgn.nr_online_nodes(prog) >= 1, ours
         ours = bslab_drgn.kmausers(prog)
         assert "demo_rename+0x" in ours, ours
         assert ours == guest_kmausers, "kmausers differs:\n" + diff(guest_kmausers, ours)
