@@ -90,6 +90,7 @@ BSLAB_EXPORT_INTERNAL(bslab_free_check);
 DEFINE_STATIC_KEY_FALSE(bslab_numa);
 DEFINE_PER_CPU(int, bslab_home);
 BSLAB_EXPORT_INTERNAL(bslab_home);
+DEFINE_PER_CPU(unsigned long, bslab_home_tag);
 
 /* The node with memory nearest to @nid (@nid itself if it has memory). */
 static int nearest_memory_node(int nid)
@@ -118,9 +119,14 @@ static int nearest_memory_node(int nid)
 void bslab_home_init(void)
 {
 	unsigned int cpu;
+	int home;
 
-	for_each_possible_cpu(cpu)
-		per_cpu(bslab_home, cpu) = nearest_memory_node(cpu_to_node(cpu));
+	for_each_possible_cpu(cpu) {
+		home = nearest_memory_node(cpu_to_node(cpu));
+		per_cpu(bslab_home, cpu) = home;
+		per_cpu(bslab_home_tag, cpu) = home < BSLAB_OWNER_TAGS ?
+					       home : BSLAB_OWNER_NODES;
+	}
 	if (nr_node_ids > 1)
 		static_branch_enable(&bslab_numa);
 }
@@ -726,27 +732,54 @@ void *bslab_cache_alloc(struct bslab_cache *cp, gfp_t gfp)
 }
 EXPORT_SYMBOL_GPL(bslab_cache_alloc);
 
+/*
+ * A checked free the fast path's one compare did not pass (see
+ * free_check_home()): not an object of @cp (refused), or another node's
+ * (to its slab), or one of this CPU's node beyond the owner word's tags.
+ */
+static noinline void cache_free_away(struct bslab_cache *cp, void *obj)
+{
+	if (unlikely(!free_check_ok(cp, obj))) {
+		cache_free_refused(cp, obj);
+		return;
+	}
+	if (unlikely(!bslab_san_free(cp, obj))) {
+		bslab_free_invalid(cp, obj, BSLAB_FREE_DOUBLE);
+		return;
+	}
+	trace_bslab_free(cp->name, obj, _RET_IP_);
+	if (want_init_on_free())
+		cache_free_init(cp, obj);
+	else if (slab_obj_remote(cp, obj))
+		cache_free_remote(cp, obj);
+	else if (!cpu_free_fast(cp, obj))
+		cache_free_slow(cp, obj);
+}
+
 void bslab_cache_free(struct bslab_cache *cp, void *obj)
 {
 	if (unlikely(!obj))
 		return;
 	if (static_branch_likely(&bslab_free_check)) {
-		if (unlikely(!free_check_ok(cp, obj))) {
-			cache_free_refused(cp, obj);
-			return;
-		}
+		/* and, on a kernel with NUMA, of this CPU's node */
+		if (unlikely(!free_check_home(cp, obj)))
+			return cache_free_away(cp, obj);
 		if (unlikely(!bslab_san_free(cp, obj))) {
 			bslab_free_invalid(cp, obj, BSLAB_FREE_DOUBLE);
 			return;
 		}
 	} else {
 		bslab_san_free_unchecked(cp, obj);
+		if (slab_obj_remote(cp, obj)) {	/* NUMA: another node's */
+			trace_bslab_free(cp->name, obj, _RET_IP_);
+			if (want_init_on_free())
+				return cache_free_init(cp, obj);
+			return cache_free_remote(cp, obj);
+		}
 	}
 	trace_bslab_free(cp->name, obj, _RET_IP_);
 	if (want_init_on_free())		/* init_on_free=1 */
 		return cache_free_init(cp, obj);
-	if (slab_obj_remote(cp, obj))		/* NUMA: another node's */
-		return cache_free_remote(cp, obj);
 	if (unlikely(!cpu_free_fast(cp, obj)))
 		cache_free_slow(cp, obj);
 }

@@ -28,7 +28,8 @@
  *
  * Finding an object's slab: the first page of every slab names its cache
  * (page->lru.next, a word the page's owner may use while the page is on no
- * LRU list) and its descriptor (page->private).  Slabs are naturally
+ * LRU list; its low bits the slab's node, slab.h) and its descriptor
+ * (page->private).  Slabs are naturally
  * aligned, so the page is found from any object by masking; a pointer
  * outside the direct map is refused before any page is looked at.  That is
  * what the free check of every free, magazine path included, costs: see
@@ -502,6 +503,11 @@ static inline size_t slab_bytes(const struct bslab_cache *cp)
  * callers that may move: they check again where it matters.
  */
 DECLARE_PER_CPU(int, bslab_home);
+/*
+ * This CPU's home node as the owner word of a slab tags it (slab.h:
+ * owner_tag()), or a value no tag is, for a home beyond the tags.
+ */
+DECLARE_PER_CPU(unsigned long, bslab_home_tag);
 
 static inline int bslab_home_node(void)
 {

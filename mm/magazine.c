@@ -748,8 +748,8 @@ size_t bslab_cpu_take(struct bslab_cache *cp, size_t n, void **objs)
  *
  * Fills the loaded magazine, then the previous one if it is empty; goes to
  * no depot.  Each object is checked as bslab_cache_free() checks it; the
- * first that fails is handed to bslab_cache_free(), which reports it and
- * drops it.
+ * first that fails, or is another node's, is handed to bslab_cache_free(),
+ * which reports it and drops it, or sends it to its slab.
  *
  * Return: how many of @objs were dealt with.
  */
@@ -757,7 +757,7 @@ size_t bslab_cpu_put(struct bslab_cache *cp, size_t n, void **objs)
 {
 	struct bslab_cpu_cache *cc;
 	size_t i = 0, put = 0;
-	bool bad = false;
+	bool stop = false;
 	void *obj;
 
 	if (!cpu_layer_enter(cp, &cc))
@@ -766,8 +766,8 @@ size_t bslab_cpu_put(struct bslab_cache *cp, size_t n, void **objs)
 		obj = objs[i];
 		if (!obj)
 			continue;
-		if (cpu_free_refused(cp, cc, obj)) {
-			bad = true;
+		if (cpu_free_stop(cp, cc, obj)) {
+			stop = true;
 			break;
 		}
 		if (!mag_has_room(cc->loaded)) {
@@ -776,7 +776,7 @@ size_t bslab_cpu_put(struct bslab_cache *cp, size_t n, void **objs)
 			cpu_mag_swap(cc);	/* previous was empty */
 		}
 		if (BSLAB_SANITIZERS && !bslab_san_free_any(cp, obj)) {
-			bad = true;		/* a double free */
+			stop = true;		/* a double free */
 			break;
 		}
 		if (want_init_on_free())
@@ -787,7 +787,7 @@ size_t bslab_cpu_put(struct bslab_cache *cp, size_t n, void **objs)
 	}
 	cc->ev.free_cpu += put;
 	cpu_layer_exit(cp, cc);
-	if (bad)
+	if (stop)
 		bslab_cache_free(cp, objs[i++]);
 	return i;
 }

@@ -201,17 +201,17 @@ static __always_inline bool cpu_freed_last(const struct bslab_cpu_cache *cc,
 }
 
 /*
- * The free check, whole, for a pointer that has not been through
- * free_check_ok() yet: refused unless it is an object of @cp the slab
- * layer handed out, and not the one this CPU freed last.  Never refused
- * with free_check=0.
+ * What a run of frees into the magazines stops at, for the single free to
+ * sort out: a pointer the free check refuses, the object this CPU freed
+ * last, or (NUMA) another node's object, which no magazine may take.
  */
-static __always_inline bool cpu_free_refused(const struct bslab_cache *cp,
-					     const struct bslab_cpu_cache *cc,
-					     const void *obj)
+static __always_inline bool cpu_free_stop(const struct bslab_cache *cp,
+					  const struct bslab_cpu_cache *cc,
+					  const void *obj)
 {
-	return static_branch_likely(&bslab_free_check) &&
-	       (!free_check_ok(cp, obj) || mag_top(cc->loaded) == obj);
+	if (!static_branch_likely(&bslab_free_check))
+		return slab_obj_remote(cp, obj);
+	return !free_check_home(cp, obj) || mag_top(cc->loaded) == obj;
 }
 
 /*

@@ -12,11 +12,28 @@
 
 /* ---- the slab of an object, from its first page ---- */
 
+/*
+ * The owner word names the cache and, in its low bits (a struct
+ * bslab_cache is aligned to far more), the slab's node: node ids up to
+ * BSLAB_OWNER_NODES - 2 as they are, larger ones as BSLAB_OWNER_NODES - 1.
+ * So the free check's one compare with "this cache, this CPU's home node"
+ * (owner_home()) also tells a free of this CPU's node's object, the one
+ * the magazines may take, from a remote one (internal.h: bslab_home_tag).
+ */
+#define BSLAB_OWNER_NODES	64
+#define BSLAB_OWNER_TAGS	(BSLAB_OWNER_NODES - 1)
+
+static inline unsigned long owner_tag(int nid)
+{
+	return min_t(unsigned long, nid, BSLAB_OWNER_TAGS);
+}
+
 static inline void slab_page_set(struct page *page, struct bslab_cache *cp,
 				 struct bslab_slab *sp)
 {
 	set_page_private(page, (unsigned long)sp);
-	WRITE_ONCE(page->lru.next, (struct list_head *)cp);
+	WRITE_ONCE(page->lru.next,
+		   (struct list_head *)((unsigned long)cp | owner_tag(sp->nid)));
 }
 
 static inline void slab_page_clear(struct page *page)
@@ -75,7 +92,20 @@ static __always_inline struct page *slab_page_of(const struct bslab_cache *cp,
 static __always_inline const struct bslab_cache *
 slab_page_owner(const struct page *page)
 {
-	return (const struct bslab_cache *)READ_ONCE(page->lru.next);
+	return (const struct bslab_cache *)
+		((unsigned long)READ_ONCE(page->lru.next) & ~BSLAB_OWNER_TAGS);
+}
+
+/*
+ * What the owner word of a slab of @cp on this CPU's home node holds.  On
+ * a CPU whose home is beyond the tags, nothing a slab's can hold: its
+ * frees take the way of remote ones, which looks at the page's node.
+ */
+static __always_inline unsigned long owner_home(const struct bslab_cache *cp)
+{
+	if (!IS_ENABLED(CONFIG_NUMA))
+		return (unsigned long)cp;
+	return (unsigned long)cp | raw_cpu_read(bslab_home_tag);
 }
 
 /* The address of the first page of @sp, a slab of @cp. */
@@ -133,6 +163,29 @@ static __always_inline bool free_check_ok(const struct bslab_cache *cp,
 		return false;
 	page = dmap_slab_page(cp, off);
 	if (unlikely(slab_page_owner(page) != cp))
+		return false;
+	sp = slab_page_slab(page);
+	return likely(slab_index(cp, sp, obj) < READ_ONCE(sp->fresh));
+}
+
+/*
+ * The free check of the fast path: free_check_ok(), and @obj is of this
+ * CPU's home node, in the same compare (owner_home()).  False for a pointer
+ * that is not an object of @cp and for another node's object alike: the
+ * caller's slow path tells them apart.  Two instructions more than
+ * free_check_ok() on a kernel with NUMA, none without.
+ */
+static __always_inline bool free_check_home(const struct bslab_cache *cp,
+					    const void *obj)
+{
+	unsigned long off = dmap_offset(obj);
+	const struct bslab_slab *sp;
+	const struct page *page;
+
+	if (unlikely(!dmap_offset_ok(off)))
+		return false;
+	page = dmap_slab_page(cp, off);
+	if (unlikely((unsigned long)READ_ONCE(page->lru.next) != owner_home(cp)))
 		return false;
 	sp = slab_page_slab(page);
 	return likely(slab_index(cp, sp, obj) < READ_ONCE(sp->fresh));

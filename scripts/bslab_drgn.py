@@ -54,6 +54,7 @@ USERS_MIN_BYTES = 8192
 USERS_MIN_OBJS = 100
 # enum bslab_slab_state, in order
 STATE_NAMES = ("empty", "partial", "full", "deferred")
+OWNER_NODES = 64            # mm/slab.h: BSLAB_OWNER_NODES
 # lib/stackdepot.c: records are aligned to 1 << DEPOT_STACK_ALIGN in a pool
 DEPOT_STACK_ALIGN = 4
 
@@ -476,7 +477,8 @@ def find_address(prog, addr):
         for cache in for_each_cache(prog, dead):
             page = pfn_to_page(prog, (off & int(cache.slab_mask)) >> shift)
             try:
-                owner = int(page.lru.next)
+                # the cache, its low bits the slab's node (mm/slab.h: owner_tag())
+                owner = int(page.lru.next) & ~(OWNER_NODES - 1)
             except drgn.FaultError:
                 continue
             if owner != int(cache.value_()):
