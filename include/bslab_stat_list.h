@@ -82,7 +82,7 @@ BSLAB_CPU_EVENT(free_swap);	/* ... after swapping loaded and previous */
 BSLAB_CPU_EVENT(free_depot);	/* ... after exchanging with the depot */
 BSLAB_CPU_EVENT(free_spill);	/* ... after emptying one (depot full) */
 BSLAB_CPU_EVENT(free_slab);	/* frees the slab layer took */
-BSLAB_CPU_EVENT(free_remote);	/* ... of them of another node's objects (NUMA) */
+BSLAB_CPU_EVENT(free_remote);	/* frees of another node's objects (NUMA) */
 BSLAB_CPU_EVENT(cpu_busy);	/* interrupt found the CPU layer in use */
 #endif
 

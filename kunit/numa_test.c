@@ -227,11 +227,29 @@ static u64 node_stat(struct kunit *test, const char *cache, int nid,
 	return 0;
 }
 
+/* On CPU 1: plain allocations, all of its home node, freed again. */
+static int local_after(struct tst_cpu_job *job)
+{
+	struct handoff *h = job->shared;
+	unsigned int i;
+
+	for (i = 0; i < h->n; i++) {
+		h->objs[i] = bslab_cache_alloc(job->cache, GFP_KERNEL);
+		if (!h->objs[i] || obj_nid(h->objs[i]) != bslab_cpu_home(1))
+			job->bad++;
+	}
+	bslab_cache_free_bulk(job->cache, h->n, h->objs);
+	return 0;
+}
+
 /*
  * Producer on CPU 0, consumer on CPU 1, of different nodes: every free on
- * CPU 1 goes back to node 0's slabs (free_remote), none to a magazine of
- * CPU 1 or a slab of its node; nothing is lost, verify finds every slab on
- * its own node's lists, and a reap gives node 0 its memory back.
+ * CPU 1 goes back to node 0's slabs (free_remote), by way of CPU 1's
+ * remote magazine, a batch at a time; none reaches the magazines CPU 1
+ * allocates from (its plain allocations after are all of its node), nor
+ * a slab of its node.  Nothing is lost, verify finds every slab on its own
+ * node's lists and every round where it may be, and a reap (which drains
+ * the remote magazine too) gives node 0 its memory back.
  */
 static void remote_free_goes_home(struct kunit *test)
 {
@@ -241,6 +259,7 @@ static void remote_free_goes_home(struct kunit *test)
 	struct bslab_cache *cache;
 	int src, dst;
 	unsigned int r;
+	char *line;
 
 	need_two_homes(test);
 	src = bslab_cpu_home(0);
@@ -257,15 +276,24 @@ static void remote_free_goes_home(struct kunit *test)
 		wait_for_completion(&job.done);
 		KUNIT_EXPECT_EQ(test, job.ops, n);
 	}
-	/* every one went to its slab, none into a magazine of CPU 1 */
 	KUNIT_EXPECT_EQ(test, tst_stat(cache, free_remote), (u64)n * rounds);
 	KUNIT_EXPECT_EQ(test, tst_stat(cache, alloc), tst_stat(cache, free));
 	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_inuse), 0);
-	/* node 0's objects out: CPU 0's magazines' alone */
+	/* node 0's objects out: CPU 0's two magazines' and CPU 1's remote one */
 	KUNIT_EXPECT_LE(test, node_stat(test, "t_numa_remote", src, "buf_out"),
-			2 * tst_stat(cache, magazine_size));
+			3 * tst_stat(cache, magazine_size));
+	/* the magazines file shows CPU 1's remote magazine */
+	line = strstr(tst_read_file(test, DEBUGFS "t_numa_remote/magazines",
+				    NULL), "cpu 1 loaded ");
+	KUNIT_EXPECT_TRUE(test, line &&
+			  strnstr(line, " remote ", strcspn(line, "\n")));
 	KUNIT_EXPECT_STREQ(test, tst_read_file(test, DEBUGFS "t_numa_remote/verify",
 					       NULL), "ok\n");
+	job = (struct tst_cpu_job){ .fn = local_after, .cache = cache,
+				    .cpu = 1, .shared = &h };
+	tst_job_start(test, &job);
+	wait_for_completion(&job.done);
+	KUNIT_EXPECT_EQ(test, job.bad, 0);
 	KUNIT_EXPECT_GT(test, node_stat(test, "t_numa_remote", src, "slabs"), 0);
 	bslab_cache_reap(cache);
 	KUNIT_EXPECT_EQ(test, node_stat(test, "t_numa_remote", src, "slabs"), 0);

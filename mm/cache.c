@@ -686,16 +686,18 @@ again:
 }
 
 /*
- * Another node's object goes straight back to its slab, on its node's
- * lists, so that magazines hold only their CPU's node's objects.
+ * Another node's object goes back to its slab, on its node's lists, so
+ * that the magazines allocations use hold only their CPU's node's objects:
+ * by way of this CPU's remote magazine (bslab_cpu_free_remote()), a batch
+ * at a time, or at once where that cannot be had.
  */
 static noinline void cache_free_remote(struct bslab_cache *cp, void *obj)
 {
+	if (bslab_cpu_free_remote(cp, obj))
+		return;
 	preempt_disable();	/* see cache_free_slow() */
-	if (bslab_slab_free_batch(cp, 1, &obj)) {
-		this_cpu_inc(cp->cpu->ev.free_slab);
+	if (bslab_slab_free_batch(cp, 1, &obj))
 		this_cpu_inc(cp->cpu->ev.free_remote);
-	}
 	preempt_enable();
 }
 
@@ -1023,7 +1025,7 @@ void bslab_cache_stats(struct bslab_cache *cp, struct bslab_stats *st)
 	st->alloc = st->alloc_cpu + st->alloc_swap + st->alloc_depot +
 		    st->alloc_fill + st->alloc_slab;
 	st->free = st->free_cpu + st->free_swap + st->free_depot +
-		   st->free_spill + st->free_slab;
+		   st->free_spill + st->free_slab + st->free_remote;
 	st->buf_inuse = st->alloc > st->free ? st->alloc - st->free : 0;
 	st->buf_magazine = out > st->buf_inuse ? out - st->buf_inuse : 0;
 

@@ -13,7 +13,8 @@
  *   <cache>/slabs	one line per slab (address, color, objects in use and
  *			in total, state, node): the fragmentation view
  *   <cache>/magazines	per online CPU the rounds and size of the loaded and
- *			previous magazine (read on that CPU by a cross-call,
+ *			previous magazine, and of the remote one if it has
+ *			one (NUMA) (read on that CPU by a cross-call,
  *			so the numbers are exact), then the depot
  *   <cache>/debug	the debug modes on; "+mode -mode" switches them
  *			(bslab_debug_set(), debug.c)
@@ -135,6 +136,7 @@ struct mag_peek {
 	struct bslab_cache *cp;
 	unsigned int busy;
 	unsigned int loaded_rounds, loaded_size, prev_rounds, prev_size;
+	unsigned int remote_rounds, remote_size;
 };
 
 /* Runs on the CPU it looks at, in an IPI: nothing there can move under it. */
@@ -150,6 +152,8 @@ static void peek_cpu(void *arg)
 	p->loaded_size = cc->loaded->size;
 	p->prev_rounds = cc->prev->rounds;
 	p->prev_size = cc->prev->size;
+	p->remote_rounds = cc->remote->rounds;
+	p->remote_size = cc->remote->size;
 }
 
 static int magazines_show(struct seq_file *m, void *v)
@@ -165,10 +169,15 @@ static int magazines_show(struct seq_file *m, void *v)
 			seq_printf(m, "cpu %u offline\n", cpu);
 		else if (p.busy)
 			seq_printf(m, "cpu %u busy\n", cpu);
-		else
+		else if (!p.remote_size)
 			seq_printf(m, "cpu %u loaded %u/%u previous %u/%u\n", cpu,
 				   p.loaded_rounds, p.loaded_size,
 				   p.prev_rounds, p.prev_size);
+		else
+			seq_printf(m, "cpu %u loaded %u/%u previous %u/%u remote %u/%u\n",
+				   cpu, p.loaded_rounds, p.loaded_size,
+				   p.prev_rounds, p.prev_size, p.remote_rounds,
+				   p.remote_size);
 	}
 
 	raw_spin_lock_irqsave(&d->lock, flags);

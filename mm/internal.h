@@ -246,7 +246,10 @@ struct bslab_magazine {
  * struct bslab_cpu_cache - one CPU's magazines for one cache
  * @loaded: allocations pop from it, frees push to it
  * @prev: the magazine loaded before; always full or empty
- * @busy: set while this CPU's task or interrupt uses @loaded and @prev
+ * @remote: NUMA: other nodes' objects freed on this CPU, on their way to
+ *	their slabs, a magazine's worth in one hold of the slab lock (they
+ *	never go to the depot)
+ * @busy: set while this CPU's task or interrupt uses its magazines
  * @ev: this CPU's counters
  *
  * Used with preemption off, by the owning CPU only (and by whoever drains
@@ -255,6 +258,7 @@ struct bslab_magazine {
 struct bslab_cpu_cache {
 	struct bslab_magazine *loaded;
 	struct bslab_magazine *prev;
+	struct bslab_magazine *remote;
 	unsigned int busy;
 	struct bslab_cpu_events ev;
 };

@@ -715,6 +715,84 @@ bool bslab_cpu_free_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc,
 	return true;
 }
 
+/* ---- remote frees (NUMA) ---- */
+
+/*
+ * A remote magazine no CPU holds any more: its rounds go to their slabs,
+ * and it goes back to the depot empty (or is freed, of an old size).
+ */
+static void remote_return(struct bslab_cache *cp, struct bslab_magazine *m)
+{
+	if (m == &bslab_no_magazine)
+		return;
+	if (m->rounds)
+		mag_drain(cp, m);
+	depot_return(cp, m);
+}
+
+/**
+ * bslab_cpu_free_remote() - free another node's object on this CPU
+ * @cp: the cache
+ * @obj: an object of a slab of another node than this CPU's home, checked
+ *
+ * Pushes @obj onto this CPU's remote magazine.  A full one is taken off
+ * the CPU, its rounds go to their slabs in one batch (one hold of the slab
+ * lock for a magazine's worth, where a free of each would take it once
+ * each), and it goes back on with @obj.  Remote objects never go to the
+ * depot: plain allocations on this CPU must not find them.
+ *
+ * Context: any.
+ * Return: true if @obj was taken (counted in free_remote); false: the
+ * caller gives it to the slab layer (no magazine, or the layer in use).
+ */
+bool bslab_cpu_free_remote(struct bslab_cache *cp, void *obj)
+{
+	struct bslab_depot *d = &cp->depot;
+	struct bslab_cpu_cache *cc;
+	struct bslab_magazine *m;
+
+	if (!loads_magazines(cp))
+		return false;
+	if (!cpu_layer_enter(cp, &cc)) {
+		this_cpu_inc(cp->cpu->ev.cpu_busy);
+		return false;
+	}
+	m = cc->remote;
+	if (likely(mag_has_room(m))) {
+		mag_push(cp, m, obj);
+		cc->ev.free_remote++;
+		cpu_layer_exit(cp, cc);
+		return true;
+	}
+	cc->remote = &bslab_no_magazine;
+	cpu_layer_exit(cp, cc);
+
+	/* none yet, or full: its rounds to their slabs */
+	if (m == &bslab_no_magazine) {
+		m = mag_new(cp, GFP_NOWAIT | __GFP_NOWARN);
+		if (!m)
+			return false;
+	}
+	atomic_long_inc(&d->transit_begun);
+	if (m->rounds)
+		mag_drain(cp, m);
+	mag_push(cp, m, obj);
+	if (cpu_layer_enter(cp, &cc)) {
+		cc->ev.free_remote++;
+		if (cc->remote == &bslab_no_magazine && mag_current(cp, m)) {
+			cc->remote = m;		/* back, empty */
+			m = NULL;
+		}
+		cpu_layer_exit(cp, cc);
+	} else {
+		this_cpu_inc(cp->cpu->ev.free_remote);
+	}
+	if (m)		/* the CPU got another meanwhile */
+		remote_return(cp, m);
+	atomic_long_inc(&d->transit_done);
+	return true;
+}
+
 /* ---- bulk requests (cache.c) ---- */
 
 /**
@@ -800,12 +878,13 @@ size_t bslab_cpu_put(struct bslab_cache *cp, size_t n, void **objs)
  * @cpu: a CPU that is dead, or the one this runs on (preemptible; no
  *	task of it can be in the fast path), or any CPU of a dying cache
  *
- * Full magazines go to the depot, the rest into the slab layer.
+ * Full magazines go to the depot, the rest into the slab layer; the
+ * remote magazine's rounds go to their slabs.
  */
 void bslab_cpu_drain(struct bslab_cache *cp, unsigned int cpu)
 {
 	struct bslab_cpu_cache *cc = per_cpu_ptr(cp->cpu, cpu);
-	struct bslab_magazine *m, *p;
+	struct bslab_magazine *m, *p, *r;
 
 	/* An interrupt on this CPU sees busy and stays off the magazines. */
 	WRITE_ONCE(cc->busy, 1);
@@ -813,12 +892,15 @@ void bslab_cpu_drain(struct bslab_cache *cp, unsigned int cpu)
 	atomic_long_inc(&cp->depot.transit_begun);
 	m = cc->loaded;
 	p = cc->prev;
+	r = cc->remote;
 	cc->loaded = &bslab_no_magazine;
 	cc->prev = &bslab_no_magazine;
+	cc->remote = &bslab_no_magazine;
 	barrier();
 	WRITE_ONCE(cc->busy, 0);
 	depot_return(cp, m);
 	depot_return(cp, p);
+	remote_return(cp, r);
 	atomic_long_inc(&cp->depot.transit_done);
 }
 
@@ -833,6 +915,7 @@ struct drain_wave {
 	struct bslab_cache *cp;
 	raw_spinlock_t lock;		/* @mags, @busy */
 	struct bslab_magazine *mags;	/* taken off, linked through next */
+	struct bslab_magazine *remote;	/* remote ones taken off */
 	cpumask_var_t busy;		/* CPUs whose layer was in use */
 };
 
@@ -843,16 +926,18 @@ static bool cpu_holds_magazines(int cpu, void *info)
 	struct bslab_cpu_cache *cc = per_cpu_ptr(w->cp->cpu, cpu);
 
 	return READ_ONCE(cc->loaded) != &bslab_no_magazine ||
-	       READ_ONCE(cc->prev) != &bslab_no_magazine;
+	       READ_ONCE(cc->prev) != &bslab_no_magazine ||
+	       READ_ONCE(cc->remote) != &bslab_no_magazine;
 }
 
-static void wave_take(struct drain_wave *w, struct bslab_magazine *m)
+static void wave_take(struct drain_wave *w, struct bslab_magazine *m,
+		      struct bslab_magazine **list)
 {
 	lockdep_assert_held(&w->lock);
 	if (m == &bslab_no_magazine)
 		return;
-	m->next = w->mags;
-	w->mags = m;
+	m->next = *list;
+	*list = m;
 }
 
 /*
@@ -869,10 +954,12 @@ static void cpu_take_magazines(void *info)
 	if (READ_ONCE(cc->busy)) {
 		cpumask_set_cpu(smp_processor_id(), w->busy);
 	} else {
-		wave_take(w, cc->loaded);
-		wave_take(w, cc->prev);
+		wave_take(w, cc->loaded, &w->mags);
+		wave_take(w, cc->prev, &w->mags);
+		wave_take(w, cc->remote, &w->remote);
 		cc->loaded = &bslab_no_magazine;
 		cc->prev = &bslab_no_magazine;
+		cc->remote = &bslab_no_magazine;
 	}
 	raw_spin_unlock(&w->lock);
 }
@@ -910,6 +997,10 @@ void bslab_cpu_drain_all(struct bslab_cache *cp)
 	while ((m = w.mags)) {
 		w.mags = m->next;
 		depot_return(cp, m);
+	}
+	while ((m = w.remote)) {
+		w.remote = m->next;
+		remote_return(cp, m);
 	}
 	atomic_long_inc(&cp->depot.transit_done);
 	for_each_cpu(cpu, w.busy)
@@ -1005,6 +1096,7 @@ int bslab_cpu_layer_init(struct bslab_cache *cp)
 		cc = per_cpu_ptr(cp->cpu, cpu);
 		cc->loaded = &bslab_no_magazine;
 		cc->prev = &bslab_no_magazine;
+		cc->remote = &bslab_no_magazine;
 	}
 	return 0;
 }

@@ -28,8 +28,9 @@
  *     cache, at an object's start, that the slab layer has out; no object is
  *     in two magazines; empty magazines are empty; each node's count of
  *     full magazines, and their sum, hold.
- *  3. Each online CPU's two magazines, in a cross-call on that CPU (so that
- *     they cannot move while looked at; a CPU interrupted in the middle of
+ *  3. Each online CPU's magazines (loaded, previous and, NUMA, remote), in
+ *     a cross-call on that CPU (so that they cannot move while looked at;
+ *     a CPU interrupted in the middle of
  *     its fast path is skipped and said so): the same checks, and no round
  *     is also in the depot.
  * Objects move between CPUs while verify runs, so an object in two CPUs'
@@ -462,7 +463,7 @@ static void verify_depot(struct verify *v)
 		raw_spin_lock_irqsave(&d->lock, flags);
 		/* room for the depot's rounds, and for a CPU's (verify_cpus()) */
 		if (d->nfull * VERIFY_MAG_MAX <= v->room &&
-		    2 * VERIFY_MAG_MAX <= v->room)
+		    3 * VERIFY_MAG_MAX <= v->room)
 			break;
 		n = (d->nfull + 4) * VERIFY_MAG_MAX;
 		raw_spin_unlock_irqrestore(&d->lock, flags);
@@ -511,7 +512,8 @@ static void verify_cpu(void *arg)
 	struct verify *v = arg;
 	struct bslab_cache *cp = v->cp;
 	struct bslab_cpu_cache *cc = this_cpu_ptr(cp->cpu);
-	struct bslab_magazine *mags[2] = { cc->loaded, cc->prev }, *mag;
+	struct bslab_magazine *mags[3] = { cc->loaded, cc->prev, cc->remote };
+	struct bslab_magazine *mag;
 	char where[48];
 	unsigned int i, j;
 	size_t n = 0;
@@ -523,7 +525,7 @@ static void verify_cpu(void *arg)
 	snprintf(where, sizeof(where), "a magazine of CPU %u", v->cpu);
 	raw_spin_lock(&cp->depot.lock);
 	raw_spin_lock(&cp->lock);
-	for (j = 0; j < 2; j++) {
+	for (j = 0; j < ARRAY_SIZE(mags); j++) {
 		for (i = 0; i < mags[j]->rounds && n < v->room; i++) {
 			verify_round_locked(v, mags[j]->objs[i], where);
 			v->rounds[n++] = mags[j]->objs[i];

@@ -59,7 +59,8 @@ OWNER_NODES = 64            # mm/slab.h: BSLAB_OWNER_NODES
 DEPOT_STACK_ALIGN = 4
 
 CPU_ALLOC = ("alloc_cpu", "alloc_swap", "alloc_depot", "alloc_fill", "alloc_slab")
-CPU_FREE = ("free_cpu", "free_swap", "free_depot", "free_spill", "free_slab")
+CPU_FREE = ("free_cpu", "free_swap", "free_depot", "free_spill", "free_slab",
+            "free_remote")
 
 
 # ---- modules: where their code and data are in this kernel ----
