@@ -180,9 +180,9 @@ static void plain_alloc_local(struct kunit *test)
 		for (r = 0; r < 2; r++) {
 			tst_alloc_into(test, cache, objs, n);
 			for (i = 0, off = 0; i < n; i++)
-				off += obj_nid(objs[i]) != bslab_home_node();
+				off += obj_nid(objs[i]) != bslab_cpu_home(cpu);
 			KUNIT_EXPECT_EQ_MSG(test, off, 0, "CPU %u (node %d)",
-					    cpu, bslab_home_node());
+					    cpu, bslab_cpu_home(cpu));
 			bslab_cache_free_bulk(cache, n, objs);
 		}
 	}
@@ -394,9 +394,9 @@ static void thisnode(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tst_log_count(mark, NO_NODE, -7), 1);
 	/* this CPU's node, asked for by number: the magazines' */
 	obj = bslab_cache_alloc_node(cache, GFP_KERNEL | __GFP_THISNODE,
-				     bslab_home_node());
+				     bslab_cpu_home(0));
 	KUNIT_ASSERT_NOT_NULL(test, obj);
-	KUNIT_EXPECT_EQ(test, obj_nid(obj), bslab_home_node());
+	KUNIT_EXPECT_EQ(test, obj_nid(obj), bslab_cpu_home(0));
 	bslab_cache_free(cache, obj);
 
 	for_each_online_node(nid)

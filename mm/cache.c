@@ -89,7 +89,6 @@ BSLAB_EXPORT_INTERNAL(bslab_free_check);
  */
 DEFINE_STATIC_KEY_FALSE(bslab_numa);
 DEFINE_PER_CPU(int, bslab_home);
-BSLAB_EXPORT_INTERNAL(bslab_home);
 DEFINE_PER_CPU(unsigned long, bslab_home_tag);
 
 /* The node with memory nearest to @nid (@nid itself if it has memory). */
