@@ -1268,6 +1268,7 @@ static int run_single(void)
 struct w9 {
 	struct pair *p;
 	bool slub;
+	int step;		/* enum w9_step */
 	void **objs;
 	int nid;		/* for alloc_node */
 	u64 t;			/* the timed step's time */
@@ -1307,54 +1308,41 @@ static __always_inline void w9_pair(struct w9 *w, bool slub)
 		obj_free(w->p, slub, obj_alloc(w->p, slub));
 }
 
+enum w9_step { W9_PAIR, W9_ALLOC, W9_FREE };
+
+static __always_inline void w9_run(struct w9 *w, bool slub)
+{
+	if (w->step == W9_PAIR)
+		w9_pair(w, slub);
+	else if (w->step == W9_ALLOC)
+		w9_alloc(w, slub, w->nid);
+	else
+		w9_free(w, slub);
+}
+
 /*
- * The steps, run on a CPU by w9_on(): each tests the allocator once, out
- * of its loop, whose calls are direct.
+ * A step, run on a CPU by w9_on(): the allocator and the step are chosen
+ * once, out of the loop, whose calls are direct.
  */
-static int w9_pair_fn(void *arg)
+static int w9_step_fn(void *arg)
 {
 	struct w9 *w = arg;
 	u64 t = ktime_get_ns();
 
 	if (w->slub)
-		w9_pair(w, true);
+		w9_run(w, true);
 	else
-		w9_pair(w, false);
+		w9_run(w, false);
 	w->t = ktime_get_ns() - t;
 	return 0;
 }
 
-static int w9_alloc_fn(void *arg)
+/* Run @step on @cpu; return its time. */
+static u64 w9_on(unsigned int cpu, int step, struct w9 *w)
 {
-	struct w9 *w = arg;
-	u64 t = ktime_get_ns();
-
-	if (w->slub)
-		w9_alloc(w, true, w->nid);
-	else
-		w9_alloc(w, false, w->nid);
-	w->t = ktime_get_ns() - t;
-	return 0;
-}
-
-static int w9_free_fn(void *arg)
-{
-	struct w9 *w = arg;
-	u64 t = ktime_get_ns();
-
-	if (w->slub)
-		w9_free(w, true);
-	else
-		w9_free(w, false);
-	w->t = ktime_get_ns() - t;
-	return 0;
-}
-
-/* Run @fn on @cpu; return its timed step's time. */
-static u64 w9_on(unsigned int cpu, int (*fn)(void *), struct w9 *w)
-{
+	w->step = step;
 	w->t = 0;
-	smp_call_on_cpu(cpu, fn, w, false);
+	smp_call_on_cpu(cpu, w9_step_fn, w, false);
 	return w->t;
 }
 
@@ -1379,22 +1367,21 @@ static unsigned int w9_on_node(struct w9 *w, int nid)
  */
 static void w9_rep(struct pair *p, bool slub, void **objs, u64 *t)
 {
-	int (*alloc)(void *) = w9_alloc_fn, (*free)(void *) = w9_free_fn;
 	struct w9 w = { .p = p, .slub = slub, .objs = objs,
 			.nid = NUMA_NO_NODE };
 	unsigned int cpu;
 
-	t[0] = w9_on(0, w9_pair_fn, &w);
-	w9_on(0, alloc, &w);
-	t[1] = w9_on(1, free, &w);
+	t[0] = w9_on(0, W9_PAIR, &w);
+	w9_on(0, W9_ALLOC, &w);
+	t[1] = w9_on(1, W9_FREE, &w);
 	w.nid = 1;
-	t[2] = w9_on(0, alloc, &w);
-	w9_on(0, free, &w);
+	t[2] = w9_on(0, W9_ALLOC, &w);
+	w9_on(0, W9_FREE, &w);
 	w.nid = NUMA_NO_NODE;
 	for (cpu = 0; cpu < 2; cpu++) {
-		w9_on(cpu, alloc, &w);
+		w9_on(cpu, W9_ALLOC, &w);
 		t[3 + cpu] = w9_on_node(&w, cpu_to_node(cpu));
-		w9_on(cpu, free, &w);
+		w9_on(cpu, W9_FREE, &w);
 	}
 }
 

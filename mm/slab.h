@@ -151,9 +151,12 @@ static __always_inline u64 slab_index(const struct bslab_cache *cp,
  * struct page, the descriptor); needs no lock: a slab with an object in use
  * cannot go away, and a bad pointer racing with the destruction of a slab
  * reads stale but mapped memory.  Double frees are checked separately.
+ * @owner, @mask: what the slab's owner word must hold, under @mask.
  */
-static __always_inline bool free_check_ok(const struct bslab_cache *cp,
-					  const void *obj)
+static __always_inline bool free_check_owner(const struct bslab_cache *cp,
+					     const void *obj,
+					     unsigned long owner,
+					     unsigned long mask)
 {
 	unsigned long off = dmap_offset(obj);
 	const struct bslab_slab *sp;
@@ -162,10 +165,17 @@ static __always_inline bool free_check_ok(const struct bslab_cache *cp,
 	if (unlikely(!dmap_offset_ok(off)))
 		return false;
 	page = dmap_slab_page(cp, off);
-	if (unlikely(slab_page_owner(page) != cp))
+	if (unlikely(((unsigned long)READ_ONCE(page->lru.next) & mask) != owner))
 		return false;
 	sp = slab_page_slab(page);
 	return likely(slab_index(cp, sp, obj) < READ_ONCE(sp->fresh));
+}
+
+/* The free check, for an object of any node. */
+static __always_inline bool free_check_ok(const struct bslab_cache *cp,
+					  const void *obj)
+{
+	return free_check_owner(cp, obj, (unsigned long)cp, ~BSLAB_OWNER_TAGS);
 }
 
 /*
@@ -178,17 +188,7 @@ static __always_inline bool free_check_ok(const struct bslab_cache *cp,
 static __always_inline bool free_check_home(const struct bslab_cache *cp,
 					    const void *obj)
 {
-	unsigned long off = dmap_offset(obj);
-	const struct bslab_slab *sp;
-	const struct page *page;
-
-	if (unlikely(!dmap_offset_ok(off)))
-		return false;
-	page = dmap_slab_page(cp, off);
-	if (unlikely((unsigned long)READ_ONCE(page->lru.next) != owner_home(cp)))
-		return false;
-	sp = slab_page_slab(page);
-	return likely(slab_index(cp, sp, obj) < READ_ONCE(sp->fresh));
+	return free_check_owner(cp, obj, owner_home(cp), ~0UL);
 }
 
 DECLARE_STATIC_KEY_TRUE(bslab_free_check);
