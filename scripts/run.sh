@@ -7,7 +7,9 @@
 # switched on for it on the live system and kmausers names the function;
 # slabtop, kmastat, a cache's stats and slabs and /proc/meminfo follow.  On
 # the host, bslabplot charts bslabstat's samples into build/run/bslabstat.png.
-# The whole console is in build/run/serial.log.
+# The whole console is in build/run/serial.log.  On a kernel with NUMA (the
+# test kernel has it) the guest has two nodes, a CPU each, and the leak
+# hunt also shows kmastat_node and each node's share in bslabstat.
 # WORKLOAD=ext4: instead, ext4, jbd2 and mbcache built from the kernel's
 # source on bslab (scripts/ext4.sh); the guest mounts an ext4, runs dbench
 # on it and shows kmastat, bslabtop, kmausers for ext4_inode_cache and
@@ -19,6 +21,9 @@ case ${1:-} in -h | --help) sed -n '3,/^set -/s/^# \{0,1\}//p' "$0" | sed '/^set
 . "$(dirname "$0")/common.sh"
 bslab_setup run "$BSLAB_FLAVOUR" "${KDIR:-}"
 bslab_build_copy "$kdir"
+if grep -q '^CONFIG_NUMA=y' "$kdir/.config"; then
+	export BSLAB_NUMA=2
+fi
 case ${WORKLOAD:-leak} in
 leak)
 	echo "run: booting QEMU with bslab and bslab_demo (about a minute under TCG)"
