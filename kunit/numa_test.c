@@ -22,6 +22,21 @@ static int obj_nid(const void *obj)
 	return page_to_nid(virt_to_page(obj));
 }
 
+/*
+ * The first page of @obj's slab is no tail page to the kernel: its
+ * compound_head word is bslab's owner word, whose node tag must leave
+ * bit 0 clear, or page_folio() (virt_to_folio() of the object, as jbd2
+ * takes of its frozen buffers) goes astray.
+ */
+static bool slab_head_sane(const struct bslab_cache *cache, const void *obj)
+{
+	const void *base = (const void *)((unsigned long)obj & cache->slab_mask);
+
+	return !PageTail(virt_to_page(base)) &&
+	       virt_to_folio(base) == page_folio(virt_to_page(base)) &&
+	       folio_page(virt_to_folio(base), 0) == virt_to_page(base);
+}
+
 /* The two CPUs' home nodes differ, or skip. */
 static void need_two_homes(struct kunit *test)
 {
@@ -93,6 +108,8 @@ static void alloc_on(struct kunit *test, struct bslab_cache *cache, int nid,
 					  cpu, how);
 		KUNIT_EXPECT_EQ_MSG(test, obj_nid(objs[i]), nid,
 				    "CPU %u, context %d, object %u", cpu, how, i);
+		KUNIT_EXPECT_TRUE_MSG(test, slab_head_sane(cache, objs[i]),
+				      "node %d", nid);
 	}
 	if (how < 2)	/* hard IRQ freed its own */
 		bslab_cache_free_bulk(cache, n, objs);

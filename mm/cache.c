@@ -123,8 +123,9 @@ void bslab_home_init(void)
 	for_each_possible_cpu(cpu) {
 		home = nearest_memory_node(cpu_to_node(cpu));
 		per_cpu(bslab_home, cpu) = home;
-		per_cpu(bslab_home_tag, cpu) = home < BSLAB_OWNER_TAGS ?
-					       home : BSLAB_OWNER_NODES;
+		per_cpu(bslab_home_tag, cpu) =
+			home < BSLAB_OWNER_NODES - 1 ? owner_tag(home) :
+						       BSLAB_OWNER_NONE;
 	}
 	if (nr_node_ids > 1)
 		static_branch_enable(&bslab_numa);
@@ -331,6 +332,12 @@ struct bslab_cache *__bslab_cache_create_args(const char *name, size_t size,
 	cp = kzalloc(struct_size(cp, node, nr_node_ids), GFP_KERNEL);
 	if (!cp)
 		return ERR_PTR(-ENOMEM);
+	/* the owner word's low bits are the slab's node (slab.h) */
+	if (WARN_ON_ONCE((unsigned long)cp &
+			 (BSLAB_OWNER_MASK | BSLAB_OWNER_NONE))) {
+		kfree(cp);
+		return ERR_PTR(-EINVAL);
+	}
 	strscpy(cp->name, name, sizeof(cp->name));
 	cp->size = size;
 	cp->align = max_t(size_t, align, BSLAB_MIN_ALIGN);

@@ -773,6 +773,12 @@ bool bslab_cpu_free_remote(struct bslab_cache *cp, void *obj)
 		if (!m)
 			return false;
 	}
+	/*
+	 * Preemption stays off until the cache is last touched (as in
+	 * cache_free_slow()): a cache destroyed meanwhile, whose last objects
+	 * these are, is released only after an RCU grace period.
+	 */
+	preempt_disable();
 	atomic_long_inc(&d->transit_begun);
 	if (m->rounds)
 		mag_drain(cp, m);
@@ -790,6 +796,7 @@ bool bslab_cpu_free_remote(struct bslab_cache *cp, void *obj)
 	if (m)		/* the CPU got another meanwhile */
 		remote_return(cp, m);
 	atomic_long_inc(&d->transit_done);
+	preempt_enable();
 	return true;
 }
 

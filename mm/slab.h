@@ -13,19 +13,25 @@
 /* ---- the slab of an object, from its first page ---- */
 
 /*
- * The owner word names the cache and, in its low bits (a struct
- * bslab_cache is aligned to far more), the slab's node: node ids up to
+ * The owner word names the cache and, in bits 1 to 5 (a struct bslab_cache
+ * is aligned to far more), the slab's node: node ids up to
  * BSLAB_OWNER_NODES - 2 as they are, larger ones as BSLAB_OWNER_NODES - 1.
  * So the free check's one compare with "this cache, this CPU's home node"
  * (owner_home()) also tells a free of this CPU's node's object, the one
  * the magazines may take, from a remote one (internal.h: bslab_home_tag).
+ * Bit 0 stays clear: the word is also the page's compound_head, whose bit
+ * 0 says "a tail page" (page_folio() of an object would go astray).
  */
-#define BSLAB_OWNER_NODES	64
-#define BSLAB_OWNER_TAGS	(BSLAB_OWNER_NODES - 1)
+#define BSLAB_OWNER_NODES	32
+#define BSLAB_OWNER_SHIFT	1
+#define BSLAB_OWNER_MASK	((BSLAB_OWNER_NODES - 1UL) << BSLAB_OWNER_SHIFT)
+/* No owner word holds it (bit 0): the home tag of a CPU beyond the tags. */
+#define BSLAB_OWNER_NONE	1UL
 
 static inline unsigned long owner_tag(int nid)
 {
-	return min_t(unsigned long, nid, BSLAB_OWNER_TAGS);
+	return min_t(unsigned long, nid, BSLAB_OWNER_NODES - 1) <<
+	       BSLAB_OWNER_SHIFT;
 }
 
 static inline void slab_page_set(struct page *page, struct bslab_cache *cp,
@@ -93,7 +99,7 @@ static __always_inline const struct bslab_cache *
 slab_page_owner(const struct page *page)
 {
 	return (const struct bslab_cache *)
-		((unsigned long)READ_ONCE(page->lru.next) & ~BSLAB_OWNER_TAGS);
+		((unsigned long)READ_ONCE(page->lru.next) & ~BSLAB_OWNER_MASK);
 }
 
 /*
@@ -175,7 +181,7 @@ static __always_inline bool free_check_owner(const struct bslab_cache *cp,
 static __always_inline bool free_check_ok(const struct bslab_cache *cp,
 					  const void *obj)
 {
-	return free_check_owner(cp, obj, (unsigned long)cp, ~BSLAB_OWNER_TAGS);
+	return free_check_owner(cp, obj, (unsigned long)cp, ~BSLAB_OWNER_MASK);
 }
 
 /*

@@ -54,7 +54,7 @@ USERS_MIN_BYTES = 8192
 USERS_MIN_OBJS = 100
 # enum bslab_slab_state, in order
 STATE_NAMES = ("empty", "partial", "full", "deferred")
-OWNER_NODES = 64            # mm/slab.h: BSLAB_OWNER_NODES
+OWNER_MASK = 0x3e           # mm/slab.h: BSLAB_OWNER_MASK, the slab's node
 # lib/stackdepot.c: records are aligned to 1 << DEPOT_STACK_ALIGN in a pool
 DEPOT_STACK_ALIGN = 4
 
@@ -479,7 +479,7 @@ def find_address(prog, addr):
             page = pfn_to_page(prog, (off & int(cache.slab_mask)) >> shift)
             try:
                 # the cache, its low bits the slab's node (mm/slab.h: owner_tag())
-                owner = int(page.lru.next) & ~(OWNER_NODES - 1)
+                owner = int(page.lru.next) & ~OWNER_MASK
             except drgn.FaultError:
                 continue
             if owner != int(cache.value_()):
