@@ -39,6 +39,13 @@
  * cheap check cannot see (the object went through magazines in between) is
  * caught only when both copies reach the slab layer.
  *
+ * NUMA: the same compare tells this CPU's node's objects from others'
+ * (the owner word carries the slab's node, slab.h), so the fast path
+ * pushes only those; another node's object takes cache_free_away() to its
+ * slab, by way of the CPU's remote magazine (magazine.c).  An allocation
+ * that names a node (bslab_cache_alloc_node()) uses the magazines only for
+ * this CPU's node, and that node's slabs directly otherwise.
+ *
  * The allocation entry points sit here.  The fast paths are a pop from or
  * a push to this CPU's loaded magazine and nothing else: they call only the
  * out-of-line slow paths, as tail calls, so they need no stack frame.  The

@@ -89,6 +89,17 @@
  * (a magazine of an old size discarded, a drain, a spill) never run a
  * destructor there: the slab layer leaves the slabs they empty to the
  * cache's work item when the cache has a destructor (slab.c).
+ *
+ * NUMA: a CPU's loaded and previous magazines, and the depot's full
+ * magazines it takes, hold objects of its home node only (bslab_home_node():
+ * its node, or the nearest with memory).  Fills come from that node's
+ * slabs; the depot keeps a stack of full magazines per node (keyed by the
+ * node of a magazine's first round) and one of empty ones.  A free of
+ * another node's object never reaches them: the free check's compare sends
+ * it to bslab_cpu_free_remote(), which pushes it onto the CPU's third
+ * magazine, the remote one, whose rounds go to their slabs a full
+ * magazine at a time and never to the depot.  Every drain empties the
+ * remote magazine into the slab layer.
  */
 #include <linux/cpu.h>
 #include <linux/percpu.h>
