@@ -109,11 +109,18 @@
  * is wiped as the object leaves its slab, so the client sees all zeroes
  * (as SLUB wipes its free pointer).
  *
- * Locking: cp->lock (raw, irq-safe spinlock) covers the collections, every
- * slab's free list, bits and counts, the hash and the counters.  It is
- * dropped around slab creation and destruction: pages, descriptors, bufctls,
- * constructors and destructors are dealt with under no spinlock, on a slab
- * that no one else can reach.
+ * NUMA: a slab's pages are one node's; its collections are that node's
+ * (struct bslab_node: partial tree, full and empty lists, objects out), and
+ * an allocation takes from the node it names, or its CPU's home node
+ * (slab_alloc_batch() says when another node's objects are taken, and
+ * counts them).  A free puts an object back on its own slab, so on its own
+ * node's lists, whichever CPU frees it.
+ *
+ * Locking: cp->lock (raw, irq-safe spinlock) covers the collections of
+ * every node, every slab's free list, bits and counts, the hash and the
+ * counters.  It is dropped around slab creation and destruction: pages,
+ * descriptors, bufctls, constructors and destructors are dealt with under
+ * no spinlock, on a slab that no one else can reach.
  */
 #include <linux/mm.h>
 #include <linux/cache.h>
