@@ -797,7 +797,7 @@ bool bslab_cpu_free_remote(struct bslab_cache *cp, void *obj)
 	if (cpu_layer_enter(cp, &cc)) {
 		cc->ev.free_remote++;
 		if (cc->remote == &bslab_no_magazine && mag_current(cp, m)) {
-			cc->remote = m;		/* back, empty */
+			cc->remote = m;		/* back, with @obj */
 			m = NULL;
 		}
 		cpu_layer_exit(cp, cc);
