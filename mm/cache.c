@@ -748,17 +748,19 @@ void *bslab_cache_alloc(struct bslab_cache *cp, gfp_t gfp)
 EXPORT_SYMBOL_GPL(bslab_cache_alloc);
 
 /*
- * A checked free the fast path's one compare did not pass (see
- * free_check_home()): not an object of @cp (refused), or another node's
- * (to its slab), or one of this CPU's node beyond the owner word's tags.
+ * A free the fast path does not take: with @check, one the fast path's
+ * one compare did not pass (see free_check_home()): not an object of @cp
+ * (refused), or another node's (to its slab), or one of this CPU's node
+ * beyond the owner word's tags; without (free_check=0), another node's.
  */
-static noinline void cache_free_away(struct bslab_cache *cp, void *obj)
+static noinline void cache_free_away(struct bslab_cache *cp, void *obj,
+				     bool check)
 {
-	if (unlikely(!free_check_ok(cp, obj))) {
+	if (check && unlikely(!free_check_ok(cp, obj))) {
 		cache_free_refused(cp, obj);
 		return;
 	}
-	if (unlikely(!bslab_san_free(cp, obj))) {
+	if (check && unlikely(!bslab_san_free(cp, obj))) {
 		bslab_free_invalid(cp, obj, BSLAB_FREE_DOUBLE);
 		return;
 	}
@@ -778,19 +780,15 @@ void bslab_cache_free(struct bslab_cache *cp, void *obj)
 	if (static_branch_likely(&bslab_free_check)) {
 		/* and, on a kernel with NUMA, of this CPU's node */
 		if (unlikely(!free_check_home(cp, obj)))
-			return cache_free_away(cp, obj);
+			return cache_free_away(cp, obj, true);
 		if (unlikely(!bslab_san_free(cp, obj))) {
 			bslab_free_invalid(cp, obj, BSLAB_FREE_DOUBLE);
 			return;
 		}
 	} else {
 		bslab_san_free_unchecked(cp, obj);
-		if (slab_obj_remote(cp, obj)) {	/* NUMA: another node's */
-			trace_bslab_free(cp->name, obj, _RET_IP_);
-			if (want_init_on_free())
-				return cache_free_init(cp, obj);
-			return cache_free_remote(cp, obj);
-		}
+		if (slab_obj_remote(cp, obj))	/* NUMA: another node's */
+			return cache_free_away(cp, obj, false);
 	}
 	trace_bslab_free(cp->name, obj, _RET_IP_);
 	if (want_init_on_free())		/* init_on_free=1 */

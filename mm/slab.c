@@ -693,7 +693,7 @@ static struct bslab_slab *slab_pick_locked(struct bslab_cache *cp, int nid)
 
 /*
  * Any node's slab with a free object, the nearest to @nid first: for an
- * allocation that names no node and cannot have a slab of its own node.
+ * allocation without __GFP_THISNODE that can have no slab of its node.
  */
 static struct bslab_slab *slab_pick_near_locked(struct bslab_cache *cp,
 						int nid)
