@@ -581,23 +581,36 @@ enum cpu_free_result {
 	CPU_FREE_DOUBLE,	/* the object this CPU freed last */
 };
 
-/* The fast free's step: false if the object must go the slow way. */
-static __always_inline bool cpu_free_fast(struct bslab_cache *cp, void *obj)
+/*
+ * The fast free's step: a push onto the loaded magazine, or with @remote
+ * (another node's object) onto the remote one; false if the object must
+ * go the slow way (magazine.c: bslab_cpu_free_remote() for a remote one).
+ */
+static __always_inline bool cpu_push_fast(struct bslab_cache *cp, void *obj,
+					  const bool remote)
 {
 	struct bslab_cpu_cache __percpu *pc = cp->cpu;
 	struct bslab_magazine *m;
 
 	if (unlikely(!cpu_fast_enter(pc)))
 		return false;
-	m = cpu_fast_loaded(pc);
-	if (unlikely(mag_freed_last(m, obj) || !mag_has_room(m))) {
+	m = remote ? raw_cpu_read(pc->remote) : cpu_fast_loaded(pc);
+	if (unlikely((!remote && mag_freed_last(m, obj)) || !mag_has_room(m))) {
 		cpu_fast_exit(pc);
 		return false;
 	}
 	mag_push(cp, m, obj);
-	cpu_fast_count(pc, free_cpu);
+	if (remote)
+		cpu_fast_count(pc, free_remote);
+	else
+		cpu_fast_count(pc, free_cpu);
 	cpu_fast_exit(pc);
 	return true;
+}
+
+static __always_inline bool cpu_free_fast(struct bslab_cache *cp, void *obj)
+{
+	return cpu_push_fast(cp, obj, false);
 }
 
 static __always_inline enum cpu_free_result
@@ -752,25 +765,37 @@ EXPORT_SYMBOL_GPL(bslab_cache_alloc);
  * one compare did not pass (see free_check_home()): not an object of @cp
  * (refused), or another node's (to its slab), or one of this CPU's node
  * beyond the owner word's tags; without (free_check=0), another node's.
+ * The check and the node come from one look at the page
+ * (free_check_node()); a remote object goes onto this CPU's remote
+ * magazine here if it has room, as a local one onto the loaded magazine.
  */
 static noinline void cache_free_away(struct bslab_cache *cp, void *obj,
 				     bool check)
 {
-	if (check && unlikely(!free_check_ok(cp, obj))) {
-		cache_free_refused(cp, obj);
-		return;
-	}
-	if (check && unlikely(!bslab_san_free(cp, obj))) {
-		bslab_free_invalid(cp, obj, BSLAB_FREE_DOUBLE);
-		return;
+	bool remote = true;
+
+	if (check) {
+		int nid = free_check_node(cp, obj);
+
+		if (unlikely(nid == NUMA_NO_NODE)) {
+			cache_free_refused(cp, obj);
+			return;
+		}
+		if (unlikely(!bslab_san_free(cp, obj))) {
+			bslab_free_invalid(cp, obj, BSLAB_FREE_DOUBLE);
+			return;
+		}
+		remote = nid != bslab_home_node();
 	}
 	trace_bslab_free(cp->name, obj, _RET_IP_);
 	if (want_init_on_free())
-		cache_free_init(cp, obj);
-	else if (slab_obj_remote(cp, obj))
+		return cache_free_init(cp, obj);
+	if (!remote) {
+		if (!cpu_free_fast(cp, obj))
+			cache_free_slow(cp, obj);
+	} else if (!cpu_push_fast(cp, obj, true)) {
 		cache_free_remote(cp, obj);
-	else if (!cpu_free_fast(cp, obj))
-		cache_free_slow(cp, obj);
+	}
 }
 
 void bslab_cache_free(struct bslab_cache *cp, void *obj)

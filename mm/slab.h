@@ -158,11 +158,13 @@ static __always_inline u64 slab_index(const struct bslab_cache *cp,
  * cannot go away, and a bad pointer racing with the destruction of a slab
  * reads stale but mapped memory.  Double frees are checked separately.
  * @owner, @mask: what the slab's owner word must hold, under @mask.
+ * Return: whether @obj passed; if so, its slab in *@spp.
  */
-static __always_inline bool free_check_owner(const struct bslab_cache *cp,
-					     const void *obj,
-					     unsigned long owner,
-					     unsigned long mask)
+static __always_inline bool free_check_slab(const struct bslab_cache *cp,
+					    const void *obj,
+					    unsigned long owner,
+					    unsigned long mask,
+					    const struct bslab_slab **spp)
 {
 	unsigned long off = dmap_offset(obj);
 	const struct bslab_slab *sp;
@@ -174,6 +176,7 @@ static __always_inline bool free_check_owner(const struct bslab_cache *cp,
 	if (unlikely(((unsigned long)READ_ONCE(page->lru.next) & mask) != owner))
 		return false;
 	sp = slab_page_slab(page);
+	*spp = sp;
 	return likely(slab_index(cp, sp, obj) < READ_ONCE(sp->fresh));
 }
 
@@ -181,20 +184,43 @@ static __always_inline bool free_check_owner(const struct bslab_cache *cp,
 static __always_inline bool free_check_ok(const struct bslab_cache *cp,
 					  const void *obj)
 {
-	return free_check_owner(cp, obj, (unsigned long)cp, ~BSLAB_OWNER_MASK);
+	const struct bslab_slab *sp;
+
+	return free_check_slab(cp, obj, (unsigned long)cp, ~BSLAB_OWNER_MASK,
+			       &sp);
 }
 
 /*
  * The free check of the fast path: free_check_ok(), and @obj is of this
  * CPU's home node, in the same compare (owner_home()).  False for a pointer
  * that is not an object of @cp and for another node's object alike: the
- * caller's slow path tells them apart.  Two instructions more than
- * free_check_ok() on a kernel with NUMA, none without.
+ * caller's slow path tells them apart (free_check_node()).  One
+ * instruction more than free_check_ok() on a kernel with NUMA, none
+ * without.
  */
 static __always_inline bool free_check_home(const struct bslab_cache *cp,
 					    const void *obj)
 {
-	return free_check_owner(cp, obj, owner_home(cp), ~0UL);
+	const struct bslab_slab *sp;
+
+	return free_check_slab(cp, obj, owner_home(cp), ~0UL, &sp);
+}
+
+/*
+ * free_check_ok() for a free free_check_home() turned away, answering
+ * both of its questions in one look at the page: the node of @obj's slab
+ * (from the descriptor the check reads anyway), or NUMA_NO_NODE if @obj
+ * is not an object of @cp.
+ */
+static __always_inline int free_check_node(const struct bslab_cache *cp,
+					   const void *obj)
+{
+	const struct bslab_slab *sp;
+
+	if (!free_check_slab(cp, obj, (unsigned long)cp, ~BSLAB_OWNER_MASK,
+			     &sp))
+		return NUMA_NO_NODE;
+	return sp->nid;
 }
 
 DECLARE_STATIC_KEY_TRUE(bslab_free_check);
