@@ -197,6 +197,82 @@ static void verify_freelist_twice(struct kunit *test)
 }
 
 /*
+ * A batch of frees that reaches the slab layer (a magazine's rounds) puts
+ * a run of one slab's objects back and settles the slab once a run: runs
+ * that alternate between three slabs, a NULL, long runs, and objects in
+ * it twice (refused and reported, amid the batch and at its end) leave
+ * each slab where its count says and the partial tree in order.
+ */
+static void verify_batch_runs(struct kunit *test)
+{
+	struct bslab_report_sink *sink;
+	struct bslab_obj_info info;
+	struct bslab_cache *cache;
+	unsigned int per, n, i, s, k = 0, half;
+	void **objs, **batch;
+	u64 mark;
+
+	cache = tst_cache(test, "t_ver_runs", 64, 0, NULL, NULL, NULL,
+			  BSLAB_NOMAGAZINE);
+	per = tst_stat(cache, buf_per_slab);
+	half = per / 2;
+	n = 3 * per;
+	objs = tst_alloc_array(test, n, sizeof(void *));
+	batch = tst_alloc_array(test, n + 3, sizeof(void *));
+	for (i = 0; i < n; i++) {
+		objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+	}
+	/* one slab after the other: objs[s * per ...] are slab s's */
+	for (s = 0; s < 3; s++)
+		KUNIT_ASSERT_PTR_EQ(test, slab_of(cache, objs[s * per], &(u64){ 0 }),
+				    slab_of(cache, objs[s * per + per - 1], &(u64){ 0 }));
+	KUNIT_ASSERT_EQ(test, tst_stat(cache, slab_full), 3);
+
+	for (i = 0; i < half; i++)		/* runs of one, alternating */
+		for (s = 0; s < 3; s++)
+			batch[k++] = objs[s * per + i];
+	batch[k++] = objs[1];			/* twice, amid the batch */
+	batch[k++] = NULL;
+	mark = tst_log_mark();
+	sink = tst_count_reports(test, false);
+	KUNIT_EXPECT_EQ(test, 3 * half, bslab_slab_free_batch(cache, k, batch));
+	KUNIT_EXPECT_EQ(test, tst_reports(sink), 1);
+	KUNIT_EXPECT_TRUE(test, tst_refused(mark, "t_ver_runs", objs[1],
+					    "the object is already free (double free)"));
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, slab_partial), 3);
+	for (s = 0; s < 3; s++) {
+		KUNIT_ASSERT_EQ(test, 0, bslab_obj_info(cache, objs[s * per + half],
+							&info));
+		KUNIT_EXPECT_EQ(test, info.inuse, per - half);
+		KUNIT_EXPECT_EQ(test, info.state, BSLAB_SLAB_PARTIAL);
+	}
+	KUNIT_EXPECT_STREQ(test, verify_text(test, "t_ver_runs"), "ok\n");
+
+	k = 0;
+	for (s = 0; s < 3; s++)			/* long runs, to empty */
+		for (i = half; i < per; i++)
+			batch[k++] = objs[s * per + i];
+	batch[k++] = objs[per];			/* twice, at the end */
+	mark = tst_log_mark();
+	KUNIT_EXPECT_EQ(test, 3 * (per - half),
+			bslab_slab_free_batch(cache, k, batch));
+	KUNIT_EXPECT_EQ(test, tst_reports(sink), 2);
+	KUNIT_EXPECT_TRUE(test, tst_refused(mark, "t_ver_runs", objs[per],
+					    "the object is already free (double free)"));
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, free_invalid), 2);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, slab_free), n);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_inuse), 0);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, slab_full), 0);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, slab_partial), 0);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, slab_empty) +
+			      tst_stat(cache, slab_destroy), 3);
+	KUNIT_EXPECT_STREQ(test, verify_text(test, "t_ver_runs"), "ok\n");
+	bslab_cache_reap(cache);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, mem_total), 0);
+}
+
+/*
  * A large slab's free list holding a bufctl of another slab's object: the
  * bufctl names no slab (its buffer's page does), so verify finds it by
  * the object's index in this slab.  And one holding another slab's
@@ -455,6 +531,7 @@ static struct kunit_case verify_cases[] = {
 	KUNIT_CASE(verify_round_free),
 	KUNIT_CASE(verify_depot_interior),
 	KUNIT_CASE(verify_freelist_twice),
+	KUNIT_CASE(verify_batch_runs),
 	KUNIT_CASE(verify_large_foreign),
 	KUNIT_CASE(verify_poison_damaged),
 	KUNIT_CASE(verify_counts),

@@ -792,19 +792,22 @@ void bslab_obj_init_free(struct bslab_cache *cp, void *obj)
 }
 
 /*
- * Give @obj back to @sp.  Return the slab if it became empty and should go
- * back to the page allocator (it is then unlinked), else NULL.
+ * Give @obj back to @sp, whose bit (or, @large, whose bufctl @bc) the caller
+ * has claimed: onto the slab's free list (false if its use count says it
+ * has none out: a bug, warned of).  The slab's counts and its place
+ * among its node's collections wait for slab_settle_locked(), once for a
+ * run of the slab's objects in a batch.
  */
-static struct bslab_slab *slab_put_locked(struct bslab_cache *cp,
-					  struct bslab_slab *sp, void *obj,
-					  struct bslab_bufctl *bc)
+static __always_inline bool slab_put_obj_locked(struct bslab_cache *cp,
+						struct bslab_slab *sp,
+						void *obj,
+						struct bslab_bufctl *bc,
+						const bool large)
 {
-	struct rb_node *next;
-
 	lockdep_assert_held(&cp->lock);
 	if (WARN_ON_ONCE(!sp->inuse))
-		return NULL;
-	if (cp->large) {
+		return false;
+	if (large) {
 		bc->next = sp->freelist;
 		sp->freelist = bc;
 	} else {
@@ -812,9 +815,26 @@ static struct bslab_slab *slab_put_locked(struct bslab_cache *cp,
 		sp->freelist = obj;
 	}
 	sp->inuse--;
-	cp->ev.slab_free++;
-	cp->node[sp->nid].buf_out--;
-	cp->buf_out--;
+	return true;
+}
+
+/*
+ * @sp has had @n objects put back (slab_put_obj_locked()) since it was last
+ * where its use count says: count them, and put it where it now belongs.
+ * Return the slab if it became empty and should go back to the page
+ * allocator (it is then unlinked), else NULL.
+ */
+static struct bslab_slab *slab_settle_locked(struct bslab_cache *cp,
+					     struct bslab_slab *sp,
+					     unsigned int n)
+{
+	struct bslab_node *nd = &cp->node[sp->nid];
+	struct rb_node *next;
+
+	lockdep_assert_held(&cp->lock);
+	cp->ev.slab_free += n;
+	nd->buf_out -= n;
+	cp->buf_out -= n;
 
 	if (sp->state == BSLAB_SLAB_PARTIAL && sp->inuse) {
 		next = rb_next(&sp->node);
@@ -827,7 +847,7 @@ static struct bslab_slab *slab_put_locked(struct bslab_cache *cp,
 	}
 	slab_unlink_locked(cp, sp);
 	if (!sp->inuse &&
-	    (cp->dead || (cp->node[sp->nid].nr_empty >= BSLAB_EMPTY_RESERVE &&
+	    (cp->dead || (nd->nr_empty >= BSLAB_EMPTY_RESERVE &&
 			  slab_free_objs_locked(cp) >= cp->irq_reserve)))
 		return sp;
 	slab_link_locked(cp, sp);
@@ -1327,6 +1347,78 @@ static void slab_free_debug_locked(struct bslab_cache *cp, void *obj,
 		bslab_audit_free_locked(cp, obj, stack);
 }
 
+/*
+ * A batch of frees puts back a run of one slab's objects before it settles
+ * the slab (slab_settle_locked()): objects freed together are mostly of a
+ * few slabs, and a slab then moves in its node's collections once a run,
+ * not once an object.  A run ends before the lock is dropped, so that no
+ * one else sees a slab whose place does not match its use count.
+ */
+struct free_run {
+	struct bslab_slab *sp;		/* the slab of the run, or NULL */
+	unsigned int n;			/* its objects put back so far */
+	bool defer;			/* empty slabs go to the work item */
+	bool kick;			/* the work item has work */
+	size_t freed;			/* by free_batch_plain_locked() */
+	struct list_head dead;		/* empty slabs to destroy here */
+};
+
+static void free_run_end_locked(struct bslab_cache *cp, struct free_run *run)
+{
+	struct bslab_slab *gone;
+
+	if (!run->sp)
+		return;
+	gone = slab_settle_locked(cp, run->sp, run->n);
+	run->sp = NULL;
+	run->n = 0;
+	if (gone && run->defer) {	/* counted destroyed when it is */
+		gone->state = BSLAB_SLAB_DEFERRED;
+		list_add(&gone->list, &cp->deferred);
+		cp->nr_deferred++;
+		run->kick = true;
+	} else if (gone) {
+		list_add(&gone->list, &run->dead);
+		cp->ev.slab_destroy++;
+	}
+}
+
+/*
+ * The batch's loop for the cache as it mostly is: small objects, no debug
+ * mode, no redzone (none of which changes while the lock is held), so none
+ * of their steps is looked for on each object.  The same checks as
+ * slab_claim_locked()'s; it stops at the first object that fails them and
+ * leaves it, untouched, to the general loop, which reports it.  Returns
+ * the index it stopped at.
+ */
+static size_t free_batch_plain_locked(struct bslab_cache *cp, size_t n,
+				      void **objs, struct free_run *run)
+{
+	struct bslab_slab *sp;
+	size_t i;
+	u64 idx;
+
+	lockdep_assert_held(&cp->lock);
+	for (i = 0; i < n; i++) {
+		void *obj = objs[i];
+
+		if (!obj)
+			continue;
+		if (unlikely(slab_locate(cp, obj, &sp, &idx) ||
+			     !__test_and_clear_bit(idx, sp->out)))
+			break;
+		kasan_obj_free(cp, obj);	/* with the move: see san.h */
+		if (sp != run->sp)
+			free_run_end_locked(cp, run);
+		if (slab_put_obj_locked(cp, sp, obj, NULL, false)) {
+			run->sp = sp;
+			run->n++;
+		}
+		run->freed++;
+	}
+	return i;
+}
+
 /**
  * bslab_slab_free_batch() - give objects back to the slab layer
  * @cp: the cache
@@ -1343,29 +1435,38 @@ static void slab_free_debug_locked(struct bslab_cache *cp, void *obj,
  */
 size_t bslab_slab_free_batch(struct bslab_cache *cp, size_t n, void **objs)
 {
-	bool defer = READ_ONCE(cp->dtor) || !pages_allowed();
+	struct free_run run = {
+		.defer = READ_ONCE(cp->dtor) || !pages_allowed(),
+		.dead = LIST_HEAD_INIT(run.dead),
+	};
 	unsigned int modes = debug_modes(cp);
 	depot_stack_handle_t stack = 0;
-	struct bslab_slab *sp, *gone;
 	struct bslab_bufctl *bc = NULL;
 	enum bslab_bad_free why;
-	LIST_HEAD(dead);
+	struct bslab_slab *sp;
 	unsigned long flags;
-	bool kick = false;
-	size_t i, freed = 0;
+	size_t i, freed;
 
 	if (unlikely(modes & BSLAB_DBG_AUDIT))
 		stack = bslab_audit_free_stack(cp);
 	raw_spin_lock_irqsave(&cp->lock, flags);
 	modes = debug_modes(cp);
-	for (i = 0; i < n; i++) {
+	i = 0;
+	if (likely(!modes && !cp->redzone_len && !cp->large))
+		i = free_batch_plain_locked(cp, n, objs, &run);
+	freed = run.freed;
+	for (; i < n; i++) {
 		if (!objs[i])
 			continue;
-		if (unlikely(cp->redzone_len) && bslab_obj_out_locked(cp, objs[i]) &&
-		    slab_redzone_check_relock(cp, objs[i], &flags))
-			modes = debug_modes(cp);
+		if (unlikely(cp->redzone_len)) {
+			free_run_end_locked(cp, &run);	/* the lock may drop */
+			if (bslab_obj_out_locked(cp, objs[i]) &&
+			    slab_redzone_check_relock(cp, objs[i], &flags))
+				modes = debug_modes(cp);
+		}
 		sp = slab_claim_locked(cp, objs[i], &bc, &why);
 		if (!sp) {
+			free_run_end_locked(cp, &run);
 			cp->ev.free_invalid++;
 			raw_spin_unlock_irqrestore(&cp->lock, flags);
 			bslab_report_free(cp, objs[i], why);
@@ -1376,29 +1477,27 @@ size_t bslab_slab_free_batch(struct bslab_cache *cp, size_t n, void **objs)
 		if (unlikely(modes))
 			slab_free_debug_locked(cp, objs[i], modes, stack);
 		kasan_obj_free(cp, objs[i]);	/* with the move: see san.h */
-		gone = slab_put_locked(cp, sp, objs[i], bc);
-		if (gone && defer) {	/* counted destroyed when it is */
-			gone->state = BSLAB_SLAB_DEFERRED;
-			list_add(&gone->list, &cp->deferred);
-			cp->nr_deferred++;
-			kick = true;
-		} else if (gone) {
-			list_add(&gone->list, &dead);
-			cp->ev.slab_destroy++;
+		if (sp != run.sp)
+			free_run_end_locked(cp, &run);
+		if (slab_put_obj_locked(cp, sp, objs[i], bc, cp->large)) {
+			run.sp = sp;
+			run.n++;
 		}
 		freed++;
 	}
+	free_run_end_locked(cp, &run);
 	if (cp->large && bslab_hash_wants_rescale_locked(cp))
-		kick = true;
+		run.kick = true;
 	if (cp->dead && !cp->buf_out)
-		kick = true;
+		run.kick = true;
 	raw_spin_unlock_irqrestore(&cp->lock, flags);
 
-	slabs_destroy(cp, &dead, true);
-	if (kick)
+	slabs_destroy(cp, &run.dead, true);
+	if (run.kick)
 		schedule_work(&cp->work);
 	return freed;
 }
+BSLAB_EXPORT_INTERNAL(bslab_slab_free_batch);
 
 /**
  * bslab_slab_alloc() - allocate one object from the slab layer
