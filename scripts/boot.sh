@@ -23,6 +23,9 @@
 #   4  node 0: CPU 0, 1 GiB; node 1: CPU 1 and no memory (its CPU
 #      allocates from node 2, the nearest: distance 15, the others 20);
 #      node 2: 768 MiB; node 3: 256 MiB and no CPU.
+# BSLAB_SMP=8 with 4 nodes (a kernel of NR_CPUS >= 8: the 7.2 debug one)
+# puts 8 CPUs on the same nodes, CPUs 0 and 1 where they are above:
+#      node 0: CPUs 0, 2, 4; node 1: CPUs 1, 3, 5; node 2: CPUs 6, 7.
 #
 # Packs busybox, qemu/init and the given modules into an initramfs in OUTDIR,
 # boots KDIR's bzImage under QEMU (TCG, -smp 2) and writes the serial console
@@ -129,12 +132,16 @@ case ${BSLAB_NUMA:-} in
 	      -numa "node,nodeid=0,cpus=0,memdev=m0"
 	      -numa "node,nodeid=1,cpus=1,memdev=m1") ;;
 4)
+	cpus=(cpus=0 cpus=1 "")
+	if [ "${BSLAB_SMP:-2}" = 8 ]; then
+		cpus=("cpus=0,cpus=2,cpus=4" "cpus=1,cpus=3,cpus=5" "cpus=6-7,")
+	fi
 	numa=(-object "memory-backend-ram,id=m0,size=1G"
 	      -object "memory-backend-ram,id=m2,size=768M"
 	      -object "memory-backend-ram,id=m3,size=256M"
-	      -numa "node,nodeid=0,cpus=0,memdev=m0"
-	      -numa "node,nodeid=1,cpus=1"
-	      -numa "node,nodeid=2,memdev=m2"
+	      -numa "node,nodeid=0,${cpus[0]},memdev=m0"
+	      -numa "node,nodeid=1,${cpus[1]}"
+	      -numa "node,nodeid=2,${cpus[2]}memdev=m2"
 	      -numa "node,nodeid=3,memdev=m3"
 	      -numa "dist,src=0,dst=1,val=20" -numa "dist,src=0,dst=2,val=20"
 	      -numa "dist,src=0,dst=3,val=20" -numa "dist,src=1,dst=2,val=15"
@@ -145,11 +152,14 @@ case ${BSLAB_NUMA:-} in
 esac
 smp=${BSLAB_SMP:-2}
 if [ ${#numa[@]} != 0 ]; then
-	if [ "$smp" != 2 ]; then
-		echo "boot.sh: the NUMA guests have 2 CPUs, not $smp" >&2
-		exit 2
-	fi
-	smp=2,sockets=2
+	case $smp,$BSLAB_NUMA in
+	2,*) ;;
+	8,4) ;;
+	*)
+		echo "boot.sh: the NUMA guests have 2 CPUs (8 on 4 nodes), not $smp" >&2
+		exit 2 ;;
+	esac
+	smp=$smp,sockets=$smp
 fi
 rc=0
 # random.trust_cpu=on: 6.1 seeds its RNG from RDRAND only if told (later

@@ -13,8 +13,9 @@
 # arguments (CI boots 6.1 with init_on_alloc=1 and 7.2 with init_on_free=1).
 # A kernel with NUMA boots as a guest of NUMA_NODES nodes (scripts/boot.sh:
 # 2 or 4; default 4, a node without memory and one without a CPU among
-# them; CI boots RT, KCSAN and 7.2 with 2); one without NUMA (6.1's) as one
-# node.
+# them; CI boots RT and KCSAN with 2); one without NUMA (6.1's) as one
+# node.  NUMA_CPUS=8 with 4 nodes boots 8 CPUs on them (CI's 7.2 check;
+# a kernel of NR_CPUS >= 8).
 # After the suites, the same boot mounts an ext4 whose ext4, jbd2 and
 # mbcache modules were built from the kernel's source on bslab
 # (scripts/ext4.sh) and runs dbench, stress-ng and a tree copy on it.
@@ -97,8 +98,8 @@ grep -q '^CONFIG_KASAN_GENERIC=y' "$cfg" ||
 	judge+=(--allow-skip "needs a generic-KASAN kernel")
 # bslab_numa's cases that need what this guest has not skip, saying so
 if grep -q '^CONFIG_NUMA=y' "$cfg"; then
-	export BSLAB_NUMA=${NUMA_NODES:-4}
-	echo "check: a guest of $BSLAB_NUMA NUMA nodes"
+	export BSLAB_NUMA=${NUMA_NODES:-4} BSLAB_SMP=${NUMA_CPUS:-2}
+	echo "check: a guest of $BSLAB_SMP CPUs on $BSLAB_NUMA NUMA nodes"
 	[ "$BSLAB_NUMA" = 4 ] ||
 		judge+=(--allow-skip "needs a NUMA node without memory")
 else
