@@ -205,9 +205,10 @@ static void verify_freelist_twice(struct kunit *test)
  * a run of one slab's objects back and settles the slab once a run: runs
  * that alternate between three slabs, a NULL, long runs, and objects in
  * it twice (refused and reported, amid the batch and at its end) leave
- * each slab where its count says and the partial tree in order.
+ * each slab where its count says and the partial tree in order; in a
+ * small cache and a large one.
  */
-static void verify_batch_runs(struct kunit *test)
+static void batch_runs(struct kunit *test, const char *name, size_t size)
 {
 	struct bslab_report_sink *sink;
 	struct bslab_obj_info info;
@@ -216,7 +217,7 @@ static void verify_batch_runs(struct kunit *test)
 	void **objs, **batch;
 	u64 mark;
 
-	cache = tst_cache(test, "t_ver_runs", 64, 0, NULL, NULL, NULL,
+	cache = tst_cache(test, name, size, 0, NULL, NULL, NULL,
 			  BSLAB_NOMAGAZINE);
 	per = tst_stat(cache, buf_per_slab);
 	half = per / 2;
@@ -245,7 +246,7 @@ static void verify_batch_runs(struct kunit *test)
 	sink = tst_count_reports(test, false);
 	KUNIT_EXPECT_EQ(test, 3 * half, bslab_slab_free_batch(cache, k, batch));
 	KUNIT_EXPECT_EQ(test, tst_reports(sink), 1);
-	KUNIT_EXPECT_TRUE(test, tst_refused(mark, "t_ver_runs", objs[1],
+	KUNIT_EXPECT_TRUE(test, tst_refused(mark, name, objs[1],
 					    "the object is already free (double free)"));
 	KUNIT_EXPECT_EQ(test, tst_stat(cache, slab_partial), 3);
 	for (s = 0; s < 3; s++) {
@@ -254,7 +255,7 @@ static void verify_batch_runs(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, info.inuse, per - half);
 		KUNIT_EXPECT_EQ(test, info.state, BSLAB_SLAB_PARTIAL);
 	}
-	KUNIT_EXPECT_STREQ(test, verify_text(test, "t_ver_runs"), "ok\n");
+	KUNIT_EXPECT_STREQ(test, verify_text(test, name), "ok\n");
 
 	k = 0;
 	for (s = 0; s < 3; s++)			/* long runs, to empty */
@@ -265,7 +266,7 @@ static void verify_batch_runs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 3 * (per - half),
 			bslab_slab_free_batch(cache, k, batch));
 	KUNIT_EXPECT_EQ(test, tst_reports(sink), 2);
-	KUNIT_EXPECT_TRUE(test, tst_refused(mark, "t_ver_runs", objs[per],
+	KUNIT_EXPECT_TRUE(test, tst_refused(mark, name, objs[per],
 					    "the object is already free (double free)"));
 	KUNIT_EXPECT_EQ(test, tst_stat(cache, free_invalid), 2);
 	KUNIT_EXPECT_EQ(test, tst_stat(cache, slab_free), n);
@@ -273,9 +274,15 @@ static void verify_batch_runs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tst_stat(cache, slab_partial), 0);
 	KUNIT_EXPECT_EQ(test, tst_stat(cache, slab_empty) +
 			      tst_stat(cache, slab_destroy), 3);
-	KUNIT_EXPECT_STREQ(test, verify_text(test, "t_ver_runs"), "ok\n");
+	KUNIT_EXPECT_STREQ(test, verify_text(test, name), "ok\n");
 	bslab_cache_reap(cache);
 	KUNIT_EXPECT_EQ(test, tst_stat(cache, mem_total), 0);
+}
+
+static void verify_batch_runs(struct kunit *test)
+{
+	batch_runs(test, "t_ver_runs", 64);
+	batch_runs(test, "t_ver_runs_l", 1024);	/* bufctls in the hash */
 }
 
 /*

@@ -824,9 +824,9 @@ static __always_inline bool slab_put_obj_locked(struct bslab_cache *cp,
  * Return the slab if it became empty and should go back to the page
  * allocator (it is then unlinked), else NULL.
  */
-static struct bslab_slab *slab_settle_locked(struct bslab_cache *cp,
-					     struct bslab_slab *sp,
-					     unsigned int n)
+static __always_inline struct bslab_slab *
+slab_settle_locked(struct bslab_cache *cp, struct bslab_slab *sp,
+		   unsigned int n)
 {
 	struct bslab_node *nd = &cp->node[sp->nid];
 	struct rb_node *next;
@@ -1363,7 +1363,8 @@ struct free_run {
 	struct list_head dead;		/* empty slabs to destroy here */
 };
 
-static void free_run_end_locked(struct bslab_cache *cp, struct free_run *run)
+static __always_inline void free_run_end_locked(struct bslab_cache *cp,
+						struct free_run *run)
 {
 	struct bslab_slab *gone;
 
@@ -1384,16 +1385,30 @@ static void free_run_end_locked(struct bslab_cache *cp, struct free_run *run)
 }
 
 /*
- * The batch's loop for the cache as it mostly is: small objects, no debug
- * mode, no redzone (none of which changes while the lock is held), so none
- * of their steps is looked for on each object.  The same checks as
+ * The same, out of line: where a batch goes on after the run (the end of
+ * a batch has it inline, which a batch of one object, a free that the
+ * magazines did not take, mostly is).
+ */
+static noinline void free_run_switch_locked(struct bslab_cache *cp,
+					    struct free_run *run)
+{
+	free_run_end_locked(cp, run);
+}
+
+/*
+ * The batch's loop for the cache as it mostly is: no debug mode, no
+ * redzone (neither changes while the lock is held), small or @large
+ * objects (a loop for each), so none of their steps is looked for on each
+ * object.  The same checks as
  * slab_claim_locked()'s; it stops at the first object that fails them and
  * leaves it, untouched, to the general loop, which reports it.  Returns
  * the index it stopped at.
  */
-static size_t free_batch_plain_locked(struct bslab_cache *cp, size_t n,
-				      void **objs, struct free_run *run)
+static __always_inline size_t
+free_batch_plain_locked(struct bslab_cache *cp, size_t n, void **objs,
+			struct free_run *run, const bool large)
 {
+	struct bslab_bufctl *bc = NULL;
 	struct bslab_slab *sp;
 	size_t i;
 	u64 idx;
@@ -1404,13 +1419,16 @@ static size_t free_batch_plain_locked(struct bslab_cache *cp, size_t n,
 
 		if (!obj)
 			continue;
-		if (unlikely(slab_locate(cp, obj, &sp, &idx) ||
-			     !__test_and_clear_bit(idx, sp->out)))
+		if (unlikely(slab_locate(cp, obj, &sp, &idx)))
+			break;
+		if (large)
+			bc = bslab_hash_remove_locked(cp, obj);
+		if (unlikely(large ? !bc : !__test_and_clear_bit(idx, sp->out)))
 			break;
 		kasan_obj_free(cp, obj);	/* with the move: see san.h */
-		if (sp != run->sp)
-			free_run_end_locked(cp, run);
-		if (slab_put_obj_locked(cp, sp, obj, NULL, false)) {
+		if (sp != run->sp && run->sp)
+			free_run_switch_locked(cp, run);
+		if (slab_put_obj_locked(cp, sp, obj, bc, large)) {
 			run->sp = sp;
 			run->n++;
 		}
@@ -1452,21 +1470,22 @@ size_t bslab_slab_free_batch(struct bslab_cache *cp, size_t n, void **objs)
 	raw_spin_lock_irqsave(&cp->lock, flags);
 	modes = debug_modes(cp);
 	i = 0;
-	if (likely(!modes && !cp->redzone_len && !cp->large))
-		i = free_batch_plain_locked(cp, n, objs, &run);
+	if (likely(!modes && !cp->redzone_len))
+		i = cp->large ? free_batch_plain_locked(cp, n, objs, &run, true) :
+				free_batch_plain_locked(cp, n, objs, &run, false);
 	freed = run.freed;
 	for (; i < n; i++) {
 		if (!objs[i])
 			continue;
 		if (unlikely(cp->redzone_len)) {
-			free_run_end_locked(cp, &run);	/* the lock may drop */
+			free_run_switch_locked(cp, &run);	/* the lock may drop */
 			if (bslab_obj_out_locked(cp, objs[i]) &&
 			    slab_redzone_check_relock(cp, objs[i], &flags))
 				modes = debug_modes(cp);
 		}
 		sp = slab_claim_locked(cp, objs[i], &bc, &why);
 		if (!sp) {
-			free_run_end_locked(cp, &run);
+			free_run_switch_locked(cp, &run);
 			cp->ev.free_invalid++;
 			raw_spin_unlock_irqrestore(&cp->lock, flags);
 			bslab_report_free(cp, objs[i], why);
@@ -1477,8 +1496,8 @@ size_t bslab_slab_free_batch(struct bslab_cache *cp, size_t n, void **objs)
 		if (unlikely(modes))
 			slab_free_debug_locked(cp, objs[i], modes, stack);
 		kasan_obj_free(cp, objs[i]);	/* with the move: see san.h */
-		if (sp != run.sp)
-			free_run_end_locked(cp, &run);
+		if (sp != run.sp && run.sp)
+			free_run_switch_locked(cp, &run);
 		if (slab_put_obj_locked(cp, sp, objs[i], bc, cp->large)) {
 			run.sp = sp;
 			run.n++;
@@ -1497,6 +1516,7 @@ size_t bslab_slab_free_batch(struct bslab_cache *cp, size_t n, void **objs)
 		schedule_work(&cp->work);
 	return freed;
 }
+
 BSLAB_EXPORT_INTERNAL(bslab_slab_free_batch);
 
 /**
