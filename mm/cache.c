@@ -582,14 +582,15 @@ enum cpu_free_result {
 };
 
 /*
- * The fast free's step: a push onto the loaded magazine, or with @remote
- * (another node's object) onto the remote one; false if the object must
- * go the slow way (magazine.c: bslab_cpu_free_remote() for a remote one).
+ * The fast free's step: a push onto the loaded magazine of @pc (@cp's
+ * per-CPU caches), or with @remote (another node's object) onto the
+ * remote one; false if the object must go the slow way (magazine.c:
+ * bslab_cpu_free_remote() for a remote one).
  */
-static __always_inline bool cpu_push_fast(struct bslab_cache *cp, void *obj,
-					  const bool remote)
+static __always_inline bool cpu_push_fast(struct bslab_cache *cp,
+					  struct bslab_cpu_cache __percpu *pc,
+					  void *obj, const bool remote)
 {
-	struct bslab_cpu_cache __percpu *pc = cp->cpu;
 	struct bslab_magazine *m;
 
 	if (unlikely(!cpu_fast_enter(pc)))
@@ -610,7 +611,7 @@ static __always_inline bool cpu_push_fast(struct bslab_cache *cp, void *obj,
 
 static __always_inline bool cpu_free_fast(struct bslab_cache *cp, void *obj)
 {
-	return cpu_push_fast(cp, obj, false);
+	return cpu_push_fast(cp, cp->cpu, obj, false);
 }
 
 static __always_inline enum cpu_free_result
@@ -793,18 +794,21 @@ static noinline void cache_free_away(struct bslab_cache *cp, void *obj,
 	if (!remote) {
 		if (!cpu_free_fast(cp, obj))
 			cache_free_slow(cp, obj);
-	} else if (!cpu_push_fast(cp, obj, true)) {
+	} else if (!cpu_push_fast(cp, cp->cpu, obj, true)) {
 		cache_free_remote(cp, obj);
 	}
 }
 
 void bslab_cache_free(struct bslab_cache *cp, void *obj)
 {
+	/* loaded once, for the check and the push */
+	struct bslab_cpu_cache __percpu *pc = cp->cpu;
+
 	if (unlikely(!obj))
 		return;
 	if (static_branch_likely(&bslab_free_check)) {
 		/* and, on a kernel with NUMA, of this CPU's node */
-		if (unlikely(!free_check_home(cp, obj)))
+		if (unlikely(!free_check_home(cp, pc, obj)))
 			return cache_free_away(cp, obj, true);
 		if (unlikely(!bslab_san_free(cp, obj))) {
 			bslab_free_invalid(cp, obj, BSLAB_FREE_DOUBLE);
@@ -818,7 +822,7 @@ void bslab_cache_free(struct bslab_cache *cp, void *obj)
 	trace_bslab_free(cp->name, obj, _RET_IP_);
 	if (want_init_on_free())		/* init_on_free=1 */
 		return cache_free_init(cp, obj);
-	if (unlikely(!cpu_free_fast(cp, obj)))
+	if (unlikely(!cpu_push_fast(cp, pc, obj, false)))
 		cache_free_slow(cp, obj);
 }
 EXPORT_SYMBOL_GPL(bslab_cache_free);

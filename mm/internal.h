@@ -249,6 +249,9 @@ struct bslab_magazine {
  * @remote: NUMA: other nodes' objects freed on this CPU, on their way to
  *	their slabs, a magazine's worth in one hold of the slab lock (they
  *	never go to the depot)
+ * @owner: NUMA: the owner word of a slab of this cache on this CPU's home
+ *	node (the cache | its tag, slab.h), set at create: the fast free's
+ *	compare reads it through the per-CPU pointer it loads anyway
  * @busy: set while this CPU's task or interrupt uses its magazines
  * @ev: this CPU's counters
  *
@@ -259,6 +262,7 @@ struct bslab_cpu_cache {
 	struct bslab_magazine *loaded;
 	struct bslab_magazine *prev;
 	struct bslab_magazine *remote;
+	unsigned long owner;
 	unsigned int busy;
 	struct bslab_cpu_events ev;
 };

@@ -1115,6 +1115,9 @@ int bslab_cpu_layer_init(struct bslab_cache *cp)
 		cc->loaded = &bslab_no_magazine;
 		cc->prev = &bslab_no_magazine;
 		cc->remote = &bslab_no_magazine;
+		cc->owner = (unsigned long)cp;
+		if (IS_ENABLED(CONFIG_NUMA))
+			cc->owner |= per_cpu(bslab_home_tag, cpu);
 	}
 	return 0;
 }

@@ -211,7 +211,7 @@ static __always_inline bool cpu_free_stop(const struct bslab_cache *cp,
 {
 	if (!static_branch_likely(&bslab_free_check))
 		return slab_obj_remote(cp, obj);
-	return !free_check_home(cp, obj) || mag_top(cc->loaded) == obj;
+	return !free_check_home(cp, cp->cpu, obj) || mag_top(cc->loaded) == obj;
 }
 
 /*

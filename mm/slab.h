@@ -103,15 +103,18 @@ slab_page_owner(const struct page *page)
 }
 
 /*
- * What the owner word of a slab of @cp on this CPU's home node holds.  On
- * a CPU whose home is beyond the tags, nothing a slab's can hold: its
- * frees take the way of remote ones, which looks at the page's node.
+ * What the owner word of a slab of @cp on this CPU's home node holds, from
+ * @pc, @cp's per-CPU caches (bslab_cpu_cache.owner: one load, where the
+ * cache | this CPU's tag would take two).  On a CPU whose home is beyond
+ * the tags, nothing a slab's can hold: its frees take the way of remote
+ * ones, which looks at the slab's node.
  */
-static __always_inline unsigned long owner_home(const struct bslab_cache *cp)
+static __always_inline unsigned long
+owner_home(const struct bslab_cache *cp, struct bslab_cpu_cache __percpu *pc)
 {
 	if (!IS_ENABLED(CONFIG_NUMA))
 		return (unsigned long)cp;
-	return (unsigned long)cp | raw_cpu_read(bslab_home_tag);
+	return raw_cpu_read(pc->owner);
 }
 
 /* The address of the first page of @sp, a slab of @cp. */
@@ -192,18 +195,20 @@ static __always_inline bool free_check_ok(const struct bslab_cache *cp,
 
 /*
  * The free check of the fast path: free_check_ok(), and @obj is of this
- * CPU's home node, in the same compare (owner_home()).  False for a pointer
+ * CPU's home node, in the same compare (owner_home(); @pc is @cp->cpu,
+ * which the caller has loaded for its push).  False for a pointer
  * that is not an object of @cp and for another node's object alike: the
  * caller's slow path tells them apart (free_check_node()).  One
  * instruction more than free_check_ok() on a kernel with NUMA, none
  * without.
  */
-static __always_inline bool free_check_home(const struct bslab_cache *cp,
-					    const void *obj)
+static __always_inline bool
+free_check_home(const struct bslab_cache *cp,
+		struct bslab_cpu_cache __percpu *pc, const void *obj)
 {
 	const struct bslab_slab *sp;
 
-	return free_check_slab(cp, obj, owner_home(cp), ~0UL, &sp);
+	return free_check_slab(cp, obj, owner_home(cp, pc), ~0UL, &sp);
 }
 
 /*
