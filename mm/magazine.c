@@ -96,10 +96,11 @@
  * slabs; the depot keeps a stack of full magazines per node (keyed by the
  * node of a magazine's first round) and one of empty ones.  A free of
  * another node's object never reaches them: the free check's compare sends
- * it to bslab_cpu_free_remote(), which pushes it onto the CPU's third
- * magazine, the remote one, whose rounds go to their slabs a full
- * magazine at a time and never to the depot.  Every drain empties the
- * remote magazine into the slab layer.
+ * it to the slow path (cache.c), which pushes it onto the CPU's third
+ * magazine, the remote one, or, when that is full or missing, calls
+ * bslab_cpu_free_remote(); the remote magazine's rounds go to their slabs
+ * a full magazine at a time and never to the depot.  Every drain empties
+ * the remote magazine into the slab layer.
  */
 #include <linux/cpu.h>
 #include <linux/percpu.h>
@@ -746,7 +747,9 @@ static void remote_return(struct bslab_cache *cp, struct bslab_magazine *m)
  * @cp: the cache
  * @obj: an object of a slab of another node than this CPU's home, checked
  *
- * Pushes @obj onto this CPU's remote magazine.  A full one is taken off
+ * The way of a remote free the slow path's push (cache.c) could not make,
+ * and of init_on_free's: pushes @obj onto this CPU's remote magazine if it
+ * has room.  A full one is taken off
  * the CPU, its rounds go to their slabs in one batch (one hold of the slab
  * lock for a magazine's worth, where a free of each would take it once
  * each), and it goes back on with @obj.  Remote objects never go to the

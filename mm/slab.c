@@ -64,8 +64,10 @@
  * The partial slabs are an rbtree sorted by free count, ties to the right,
  * with the leftmost node cached.  Allocating from the leftmost slab only
  * lowers its key, so it stays leftmost: no rebalancing.  A free raises one
- * slab's key by one; the slab moves only if its successor now has fewer
- * free objects.  Then empty slabs are used, then a new slab is made.  A free
+ * slab's key; the slab moves only if its successor now has fewer free
+ * objects.  A batch of frees settles a slab once for each run of its
+ * objects (struct free_run), never with the lock dropped mid-run.  Then
+ * empty slabs are used, then a new slab is made.  A free
  * that empties a slab keeps it on its node's empty list if fewer than
  * BSLAB_EMPTY_RESERVE are there, else gives it back at once; reap gives back
  * all empty slabs (but those of the reserve below).
