@@ -59,6 +59,7 @@ BSLAB_EVENT(reap);		/* reaps of the cache, any cause */
 #ifdef BSLAB_DEPOT_EVENT
 BSLAB_DEPOT_EVENT(depot_alloc);		/* full magazines handed to CPUs */
 BSLAB_DEPOT_EVENT(depot_free);		/* full magazines taken from CPUs */
+BSLAB_DEPOT_EVENT(depot_remote);	/* ... of them of remote frees (NUMA) */
 BSLAB_DEPOT_EVENT(depot_contention);	/* depot lock found taken */
 BSLAB_DEPOT_EVENT(magazine_alloc_fail);	/* no empty magazine could be had */
 BSLAB_DEPOT_EVENT(magazine_resize_up);	/* magazine size grew a step */

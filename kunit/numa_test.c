@@ -16,6 +16,7 @@
 
 #include "helpers.h"
 #include "../mm/slab.h"
+#include "../mm/reap.h"
 
 static int obj_nid(const void *obj)
 {
@@ -267,17 +268,41 @@ static int local_after(struct tst_cpu_job *job)
 }
 
 /*
+ * Node @nid's full magazines in @cache's depot: how many, and in *@stray
+ * how many of their rounds are another node's.
+ */
+static unsigned long depot_node_mags(struct bslab_cache *cache, int nid,
+				     unsigned long *stray)
+{
+	struct bslab_magazine *m;
+	unsigned long flags, n = 0;
+	unsigned int i;
+
+	*stray = 0;
+	raw_spin_lock_irqsave(&cache->depot.lock, flags);
+	for (m = cache->node[nid].mag_full; m; m = m->next, n++)
+		for (i = 0; i < m->rounds; i++)
+			*stray += obj_nid(m->objs[i]) != nid;
+	raw_spin_unlock_irqrestore(&cache->depot.lock, flags);
+	return n;
+}
+
+/*
  * Producer on CPU 0, consumer on CPU 1, of different nodes: every free on
- * CPU 1 goes back to node 0's slabs (free_remote), by way of CPU 1's
- * remote magazine, a batch at a time; none reaches the magazines CPU 1
- * allocates from (its plain allocations after are all of its node), nor
- * a slab of its node.  Nothing is lost, verify finds every slab on its own
- * node's lists and every round where it may be, and a reap (which drains
- * the remote magazine too) gives node 0 its memory back.
+ * CPU 1 goes home (free_remote) by way of CPU 1's remote magazine, a full
+ * magazine at a time, onto node 0's full magazines in the depot
+ * (depot_remote), from which CPU 0's next allocations take them.  None
+ * reaches the magazines CPU 1 allocates from (its plain allocations after
+ * are all of its node), nor a slab of its node, and every round of node
+ * 0's depot magazines is node 0's.  Nothing is lost, verify finds every
+ * slab on its own node's lists and every round where it may be, and a
+ * reap (which drains the remote magazine too) gives node 0 its memory
+ * back.
  */
 static void remote_free_goes_home(struct kunit *test)
 {
 	const unsigned int n = 256, rounds = 8;
+	unsigned long mags, stray, size;
 	struct tst_cpu_job job = {};
 	struct handoff h;
 	struct bslab_cache *cache;
@@ -303,9 +328,24 @@ static void remote_free_goes_home(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tst_stat(cache, free_remote), (u64)n * rounds);
 	KUNIT_EXPECT_EQ(test, tst_stat(cache, alloc), tst_stat(cache, free));
 	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_inuse), 0);
-	/* node 0's objects out: CPU 0's two magazines' and CPU 1's remote one */
+	/* each round's frees filled n / size remote magazines, less one */
+	size = tst_stat(cache, magazine_size);
+	KUNIT_EXPECT_GE(test, tst_stat(cache, depot_remote),
+			rounds * (n / size - 1));
+	/* CPU 0 allocated the earlier rounds' back from the depot */
+	KUNIT_EXPECT_GT(test, tst_stat(cache, alloc_depot), 0);
+	mags = depot_node_mags(cache, src, &stray);
+	KUNIT_EXPECT_EQ(test, stray, 0);
+	KUNIT_EXPECT_EQ(test, node_stat(test, "t_numa_remote", src,
+					"full_magazines"), mags);
+	depot_node_mags(cache, dst, &stray);
+	KUNIT_EXPECT_EQ(test, stray, 0);
+	/*
+	 * node 0's objects out: CPU 0's two magazines', CPU 1's remote one's
+	 * and node 0's in the depot
+	 */
 	KUNIT_EXPECT_LE(test, node_stat(test, "t_numa_remote", src, "buf_out"),
-			3 * tst_stat(cache, magazine_size));
+			(3 + mags) * size);
 	/* the magazines file shows CPU 1's remote magazine */
 	line = strstr(tst_read_file(test, DEBUGFS "t_numa_remote/magazines",
 				    NULL), "cpu 1 loaded ");
@@ -322,6 +362,93 @@ static void remote_free_goes_home(struct kunit *test)
 	bslab_cache_reap(cache);
 	KUNIT_EXPECT_EQ(test, node_stat(test, "t_numa_remote", src, "slabs"), 0);
 	KUNIT_EXPECT_EQ(test, tst_stat(cache, mem_total), 0);
+}
+
+/* Node @nid's full magazines in @cache's depot, as counted. */
+static unsigned long node_full_mags(struct bslab_cache *cache, int nid)
+{
+	return READ_ONCE(cache->node[nid].nr_mag_full);
+}
+
+/*
+ * On CPU 1: its magazines' and k full magazines' worth of its node's
+ * objects, from one bulk allocation (which fills no magazine), freed one
+ * by one: the k go to its node's stack in the depot.
+ */
+static int fill_own_depot(struct tst_cpu_job *job)
+{
+	struct handoff *h = job->shared;
+	unsigned int i;
+
+	if (bslab_cache_alloc_bulk(job->cache, GFP_KERNEL, h->n, h->objs) !=
+	    h->n) {
+		job->bad++;
+		return 0;
+	}
+	for (i = 0; i < h->n; i++)
+		bslab_cache_free(job->cache, h->objs[i]);
+	job->ops = h->n;
+	return 0;
+}
+
+/*
+ * The working-set reap takes each node's idle full magazines, not
+ * another node's: CPU 0's node and CPU 1's each have k in the depot; in
+ * one interval CPU 0 draws on all of its node's and gives them back,
+ * while CPU 1's stay untouched.  The tick frees CPU 1's node's k and keeps
+ * CPU 0's, its working set.  (With one minimum for the whole depot, a
+ * reap took its k from the lowest node that had magazines: the ones in
+ * use.)
+ */
+static void working_set_per_node(struct kunit *test)
+{
+	const unsigned int k = 4;
+	struct tst_cpu_job job = {};
+	struct bslab_cache *cache;
+	struct handoff h;
+	unsigned int m, i;
+	int src, dst;
+
+	need_two_homes(test);
+	src = bslab_cpu_home(0);
+	dst = bslab_cpu_home(1);
+	tst_pin(test, 0);
+	cache = tst_cache(test, "t_numa_wss", 64, 0, NULL, NULL, NULL, 0);
+	m = tst_stat(cache, magazine_size);
+	h.n = (k + 2) * m;
+	h.objs = tst_alloc_array(test, h.n, sizeof(void *));
+	job = (struct tst_cpu_job){ .fn = fill_own_depot, .cache = cache,
+				    .cpu = 1, .shared = &h };
+	tst_job_start(test, &job);
+	wait_for_completion(&job.done);
+	KUNIT_ASSERT_EQ(test, job.bad, 0);
+	KUNIT_ASSERT_EQ(test, bslab_cache_alloc_bulk(cache, GFP_KERNEL, h.n,
+						     h.objs), h.n);
+	for (i = 0; i < h.n; i++)
+		bslab_cache_free(cache, h.objs[i]);
+	KUNIT_ASSERT_EQ(test, node_full_mags(cache, src), k);
+	KUNIT_ASSERT_EQ(test, node_full_mags(cache, dst), k);
+
+	/* the depot was never drawn on since create: nothing is surplus */
+	bslab_reap_tick(cache);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, full_magazines), 2 * k);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, reap_magazines), 0);
+
+	/* this interval CPU 0 uses all of its node's, and gives them back */
+	for (i = 0; i < h.n; i++)
+		h.objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, node_full_mags(cache, src), 0);
+	for (i = 0; i < h.n; i++)
+		bslab_cache_free(cache, h.objs[i]);
+	KUNIT_EXPECT_EQ(test, node_full_mags(cache, src), k);
+
+	/* CPU 1's node's k were idle: they go; CPU 0's node's stay */
+	bslab_reap_tick(cache);
+	KUNIT_EXPECT_EQ(test, node_full_mags(cache, src), k);
+	KUNIT_EXPECT_EQ(test, node_full_mags(cache, dst), 0);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, reap_objects), k * m);
+	KUNIT_EXPECT_STREQ(test, tst_read_file(test, DEBUGFS "t_numa_wss/verify",
+					       NULL), "ok\n");
 }
 
 /* "Node <nid> <field> <kB> kB" in the node's meminfo */
@@ -496,6 +623,7 @@ static struct kunit_case numa_cases[] = {
 	KUNIT_CASE(alloc_node_every_node),
 	KUNIT_CASE(plain_alloc_local),
 	KUNIT_CASE(remote_free_goes_home),
+	KUNIT_CASE(working_set_per_node),
 	KUNIT_CASE(node_meminfo),
 	KUNIT_CASE(thisnode),
 	KUNIT_CASE(kmastat_node_file),

@@ -81,9 +81,9 @@ static void consistency(struct kunit *test)
 static void stats_file(struct kunit *test)
 {
 	static const char *const node_names[] = {
-		"slabs", "buf_total", "buf_out",
+		"slabs", "buf_total", "buf_out", "full_magazines",
 	};
-	unsigned long long value, node_sums[3] = {};
+	unsigned long long value, node_sums[ARRAY_SIZE(node_names)] = {};
 	const char *names[NSTATS];
 	struct bslab_cache *cache;
 	struct bslab_stats st;
@@ -108,9 +108,9 @@ static void stats_file(struct kunit *test)
 		i++;
 	}
 	KUNIT_EXPECT_EQ(test, i, NSTATS);
-	/* then three lines for each online node, which add up to the cache */
+	/* then four lines for each online node, which add up to the cache */
 	for_each_online_node(nid) {
-		for (j = 0; j < 3; j++) {
+		for (j = 0; j < ARRAY_SIZE(node_names); j++) {
 			line = strsep(&buf, "\n");
 			KUNIT_ASSERT_NOT_NULL(test, line);
 			ret = sscanf(line, "node%d_%31s %llu", &n, name, &value);
@@ -125,6 +125,9 @@ static void stats_file(struct kunit *test)
 			st.slab_empty);
 	KUNIT_EXPECT_EQ(test, node_sums[1], st.buf_total);
 	KUNIT_EXPECT_EQ(test, node_sums[2], st.buf_inuse + st.buf_magazine);
+	/* 34 frees of 6-round magazines: some went to the depot */
+	KUNIT_EXPECT_GT(test, st.full_magazines, 0);
+	KUNIT_EXPECT_EQ(test, node_sums[3], st.full_magazines);
 	release(cache, objs, 100);
 }
 

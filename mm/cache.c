@@ -41,8 +41,9 @@
  *
  * NUMA: the same compare tells this CPU's node's objects from others'
  * (the owner word carries the slab's node, slab.h), so the fast path
- * pushes only those; another node's object takes cache_free_away() to its
- * slab, by way of the CPU's remote magazine (magazine.c).  An allocation
+ * pushes only those; another node's object takes cache_free_away() home,
+ * by way of the CPU's remote magazine (magazine.c): to its node's
+ * magazines in the depot, or to its slab.  An allocation
  * that names a node (bslab_cache_alloc_node()) uses the magazines only for
  * this CPU's node, and that node's slabs directly otherwise.
  *
@@ -97,6 +98,7 @@ BSLAB_EXPORT_INTERNAL(bslab_free_check);
 DEFINE_STATIC_KEY_FALSE(bslab_numa);
 DEFINE_PER_CPU(int, bslab_home);
 DEFINE_PER_CPU(unsigned long, bslab_home_tag);
+nodemask_t bslab_home_nodes;
 
 /* The node with memory nearest to @nid (@nid itself if it has memory). */
 static int nearest_memory_node(int nid)
@@ -130,6 +132,7 @@ void bslab_home_init(void)
 	for_each_possible_cpu(cpu) {
 		home = nearest_memory_node(cpu_to_node(cpu));
 		per_cpu(bslab_home, cpu) = home;
+		node_set(home, bslab_home_nodes);
 		per_cpu(bslab_home_tag, cpu) =
 			home < BSLAB_OWNER_NODES - 1 ? owner_tag(home) :
 						       BSLAB_OWNER_NONE;
@@ -713,10 +716,11 @@ again:
 }
 
 /*
- * Another node's object goes back to its slab, on its node's lists, so
- * that the magazines allocations use hold only their CPU's node's objects:
- * by way of this CPU's remote magazine (bslab_cpu_free_remote()), a batch
- * at a time, or at once where that cannot be had.
+ * Another node's object goes home, so that the magazines allocations use
+ * hold only their CPU's node's objects: by way of this CPU's remote
+ * magazine (bslab_cpu_free_remote()), a magazine at a time to its node's
+ * full magazines in the depot or to its slabs, or at once to its slab
+ * where that cannot be had.
  */
 static noinline void cache_free_remote(struct bslab_cache *cp, void *obj)
 {

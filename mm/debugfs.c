@@ -58,9 +58,10 @@ static struct dentry *bslab_debugfs_root;
 #define SHOW_STAT(name) seq_printf(m, "%s %llu\n", #name, st.name)
 
 /*
- * Each online node's share of the slab layer, after the table:
- * node<N>_slabs, node<N>_buf_total (objects in its slabs), node<N>_buf_out
- * (of them, in use or in magazines), read together under the cache's lock.
+ * Each online node's share, after the table: node<N>_slabs,
+ * node<N>_buf_total (objects in its slabs), node<N>_buf_out (of them, in
+ * use or in magazines), read together under the cache's lock, and
+ * node<N>_full_magazines (the depot's full magazines of its objects).
  */
 static void stats_nodes(struct seq_file *m, struct bslab_cache *cp)
 {
@@ -71,6 +72,8 @@ static void stats_nodes(struct seq_file *m, struct bslab_cache *cp)
 		bslab_slab_node(cp, nid, &slabs, &out);
 		seq_printf(m, "node%d_slabs %lu\nnode%d_buf_total %lu\nnode%d_buf_out %lu\n",
 			   nid, slabs, nid, slabs * cp->objs, nid, out);
+		seq_printf(m, "node%d_full_magazines %lu\n", nid,
+			   READ_ONCE(cp->node[nid].nr_mag_full));
 	}
 }
 

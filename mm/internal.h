@@ -246,9 +246,9 @@ struct bslab_magazine {
  * struct bslab_cpu_cache - one CPU's magazines for one cache
  * @loaded: allocations pop from it, frees push to it
  * @prev: the magazine loaded before; always full or empty
- * @remote: NUMA: other nodes' objects freed on this CPU, on their way to
- *	their slabs, a magazine's worth in one hold of the slab lock (they
- *	never go to the depot)
+ * @remote: NUMA: other nodes' objects freed on this CPU, on their way
+ *	home a magazine at a time: to their node's full magazines in the
+ *	depot, or to their slabs in one hold of the slab lock
  * @owner: NUMA: the owner word of a slab of this cache on this CPU's home
  *	node (the cache | its tag, slab.h), set at create: the fast free's
  *	compare reads it through the per-CPU pointer it loads anyway
@@ -325,9 +325,10 @@ struct bslab_depot {
  * @buf_out: objects out of the node's slabs (in use or in magazines)
  * @mag_full: the depot's full magazines whose rounds are on this node
  * @nr_mag_full: magazines on @mag_full
+ * @min_mag_full: fewest on @mag_full since the last working-set reap
  *
- * The slab layer's members are under the cache's lock, the last two under
- * its depot's.  One for each possible node id (nr_node_ids): a kernel
+ * The slab layer's members are under the cache's lock, the last three
+ * under its depot's.  One for each possible node id (nr_node_ids): a kernel
  * without NUMA has one.
  */
 struct bslab_node {
@@ -340,6 +341,7 @@ struct bslab_node {
 	unsigned long buf_out;
 	struct bslab_magazine *mag_full;
 	unsigned long nr_mag_full;
+	unsigned long min_mag_full;
 };
 
 /**
@@ -516,6 +518,8 @@ DECLARE_PER_CPU(int, bslab_home);
  * owner_tag()), or a value no tag is, for a home beyond the tags.
  */
 DECLARE_PER_CPU(unsigned long, bslab_home_tag);
+/* The nodes that are some possible CPU's home, set with bslab_home. */
+extern nodemask_t bslab_home_nodes;
 
 static inline int bslab_home_node(void)
 {

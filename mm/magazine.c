@@ -49,7 +49,8 @@
  * layer and freed instead of kept.
  *
  * Working-set reaping: the depot records the fewest full and empty
- * magazines it held since the last reap; those were not needed during the
+ * magazines it held since the last reap (full ones each node's: a node's
+ * idle magazines are its own); those were not needed during the
  * interval, so a reap frees that many of each (bslab_depot_purge()).
  *
  * The depot's bound: between reaps the depot would keep every full
@@ -95,12 +96,15 @@
  * its node, or the nearest with memory).  Fills come from that node's
  * slabs; the depot keeps a stack of full magazines per node (keyed by the
  * node of a magazine's first round) and one of empty ones.  A free of
- * another node's object never reaches them: the free check's compare sends
- * it to the slow path (cache.c), which pushes it onto the CPU's third
- * magazine, the remote one, or, when that is full or missing, calls
- * bslab_cpu_free_remote(); the remote magazine's rounds go to their slabs
- * a full magazine at a time and never to the depot.  Every drain empties
- * the remote magazine into the slab layer.
+ * another node's object never reaches this CPU's: the free check's compare
+ * sends it to the slow path (cache.c), which pushes it onto the CPU's
+ * third magazine, the remote one, or, when that is full or missing, calls
+ * bslab_cpu_free_remote().  A full remote magazine whose rounds are all of
+ * one home node goes to that node's full stack in the depot, for its CPUs
+ * to allocate from, as a full magazine of a local free does; one of mixed
+ * nodes, or with the depot at its bound, gives its rounds to their slabs
+ * (remote_to_depot()).  Every drain empties the remote magazine into the
+ * slab layer.
  */
 #include <linux/cpu.h>
 #include <linux/percpu.h>
@@ -368,9 +372,13 @@ static struct bslab_magazine *depot_pop_locked(struct bslab_cache *cp,
 	m = *list;
 	if (m) {
 		*list = m->next;
-		if (full)
-			WRITE_ONCE(cp->node[nid].nr_mag_full,
-				   cp->node[nid].nr_mag_full - 1);
+		if (full) {
+			struct bslab_node *bn = &cp->node[nid];
+
+			WRITE_ONCE(bn->nr_mag_full, bn->nr_mag_full - 1);
+			bn->min_mag_full = min(bn->min_mag_full,
+					       bn->nr_mag_full);
+		}
 		(*n)--;
 		*low = min(*low, *n);
 	}
@@ -730,6 +738,88 @@ bool bslab_cpu_free_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc,
 /* ---- remote frees (NUMA) ---- */
 
 /*
+ * The node all of a full remote magazine's rounds are on, if it is some
+ * CPU's home (bslab_home_nodes), whose allocations take its full
+ * magazines from the depot; else NUMA_NO_NODE.  Rounds of one slab come
+ * in runs (a consumer frees in its producer's order): one look a run.
+ */
+static int remote_home_node(const struct bslab_cache *cp,
+			    const struct bslab_magazine *m)
+{
+	unsigned long slab, last = 0;
+	int nid = NUMA_NO_NODE, n;
+	unsigned int i;
+
+	for (i = 0; i < m->rounds; i++) {
+		slab = (unsigned long)m->objs[i] & cp->slab_mask;
+		if (slab == last)
+			continue;
+		last = slab;
+		n = page_to_nid(virt_to_page((void *)slab));
+		if (n != nid && nid != NUMA_NO_NODE)
+			return NUMA_NO_NODE;
+		nid = n;
+	}
+	if (nid == NUMA_NO_NODE || !node_isset(nid, bslab_home_nodes))
+		return NUMA_NO_NODE;
+	return nid;
+}
+
+/*
+ * A full remote magazine, off its CPU: if its rounds are all of one home
+ * node and the depot is under its bound, it goes onto that node's full
+ * stack, as a full magazine of a local free does, and the next allocation
+ * of a CPU of that node that finds its own magazines empty loads it: the
+ * objects go home without the slab layer, which takes them only when a
+ * reap or the bound sends them there.  An empty magazine from the depot
+ * (or a new one) replaces it.  At the bound, a spill as a local free's:
+ * a fill of that node's CPUs after it grows the bound.
+ *
+ * Return: the empty magazine that replaces @m, or @m itself, whose
+ * rounds the caller gives to their slabs.
+ */
+static struct bslab_magazine *remote_to_depot(struct bslab_cache *cp,
+					      struct bslab_magazine *m)
+{
+	struct bslab_magazine *empty, *spare = NULL;
+	struct bslab_depot *d = &cp->depot;
+	unsigned long flags;
+
+	if (!mag_current(cp, m) || m->rounds != m->size ||
+	    remote_home_node(cp, m) == NUMA_NO_NODE)
+		return m;
+	if (depot_at_limit(cp, m->size)) {
+		trace_bslab_magazine_spill(cp->name, m->rounds);
+		if (!READ_ONCE(d->spilled))
+			WRITE_ONCE(d->spilled, true);
+		return m;
+	}
+	if (!READ_ONCE(d->nempty))
+		spare = mag_new(cp, GFP_NOWAIT | __GFP_NOWARN);
+	flags = depot_lock(d);
+	empty = depot_pop_locked(cp, false, NUMA_NO_NODE);
+	if (!empty)
+		swap(empty, spare);
+	if (empty) {
+		depot_push_locked(cp, m);
+		d->ev.depot_remote++;
+	} else {
+		d->ev.magazine_alloc_fail++;
+	}
+	if (spare && mag_current(cp, spare)) {
+		depot_push_locked(cp, spare);
+		spare = NULL;
+	}
+	depot_unlock(d, flags);
+	if (spare)		/* of a size the cache no longer uses */
+		mag_discard(cp, spare);
+	if (!empty)
+		return m;
+	trace_bslab_magazine_exchange(cp->name, false, m->size);
+	return empty;
+}
+
+/*
  * A remote magazine no CPU holds any more: its rounds go to their slabs,
  * and it goes back to the depot empty (or is freed, of an old size).
  */
@@ -749,11 +839,12 @@ static void remote_return(struct bslab_cache *cp, struct bslab_magazine *m)
  *
  * The way of a remote free the slow path's push (cache.c) could not make,
  * and of init_on_free's: pushes @obj onto this CPU's remote magazine if it
- * has room.  A full one is taken off
- * the CPU, its rounds go to their slabs in one batch (one hold of the slab
- * lock for a magazine's worth, where a free of each would take it once
- * each), and it goes back on with @obj.  Remote objects never go to the
- * depot: plain allocations on this CPU must not find them.
+ * has room.  A full one is taken off the CPU and goes home: to its node's
+ * full magazines in the depot, an empty one taking its place, or its
+ * rounds to their slabs in one batch (one hold of the slab lock for a
+ * magazine's worth, where a free of each would take it once each); the
+ * empty magazine goes back on with @obj.  Remote objects never reach the
+ * magazines this CPU allocates from.
  *
  * Context: any.
  * Return: true if @obj was taken (counted in free_remote); false: the
@@ -794,6 +885,8 @@ bool bslab_cpu_free_remote(struct bslab_cache *cp, void *obj)
 	 */
 	preempt_disable();
 	atomic_long_inc(&d->transit_begun);
+	if (m->rounds)
+		m = remote_to_depot(cp, m);
 	if (m->rounds)
 		mag_drain(cp, m);
 	mag_push(cp, m, obj);
@@ -1047,23 +1140,31 @@ unsigned long bslab_depot_purge(struct bslab_cache *cp, bool all,
 				unsigned long *mags)
 {
 	struct bslab_magazine *full = NULL, *empty = NULL, *m;
-	struct bslab_depot *d = &cp->depot;
 	unsigned long flags, nfull, nempty, i, objs = 0, freed = 0;
+	struct bslab_depot *d = &cp->depot;
+	struct bslab_node *bn;
+	int nid;
 
 	flags = depot_lock(d);
 	atomic_long_inc(&d->transit_begun);
-	nfull = all ? d->nfull : d->min_full;
-	nempty = all ? d->nempty : d->min_empty;
-	for (i = 0; i < nfull; i++) {
-		m = depot_pop_locked(cp, true, NUMA_NO_NODE);
-		m->next = full;
-		full = m;
+	/* each node's working set: a node's idle magazines, not another's */
+	for (nid = 0; nid < nr_node_ids; nid++) {
+		bn = &cp->node[nid];
+		nfull = all ? bn->nr_mag_full : bn->min_mag_full;
+		for (i = 0; i < nfull; i++) {
+			m = depot_pop_locked(cp, true, nid);
+			m->next = full;
+			full = m;
+		}
 	}
+	nempty = all ? d->nempty : d->min_empty;
 	for (i = 0; i < nempty; i++) {
 		m = depot_pop_locked(cp, false, NUMA_NO_NODE);
 		m->next = empty;
 		empty = m;
 	}
+	for (nid = 0; nid < nr_node_ids; nid++)
+		cp->node[nid].min_mag_full = cp->node[nid].nr_mag_full;
 	d->min_full = d->nfull;
 	d->min_empty = d->nempty;
 	depot_unlock(d, flags);
