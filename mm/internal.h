@@ -329,7 +329,9 @@ struct bslab_depot {
  *
  * The slab layer's members are under the cache's lock, the last three
  * under its depot's.  One for each possible node id (nr_node_ids): a kernel
- * without NUMA has one.
+ * without NUMA has one, whose four counts (@nr_partial, @nr_full,
+ * @nr_empty, @buf_out) are the cache's own and are not kept twice: read
+ * them with bslab_node_count().
  */
 struct bslab_node {
 	struct rb_root_cached partial;
@@ -492,6 +494,18 @@ struct bslab_cache {
 
 	struct bslab_node node[] ____cacheline_aligned_in_smp;
 };
+
+/*
+ * A node's count of the slab layer (@node: its nr_partial, nr_full,
+ * nr_empty or buf_out), given with the cache's count of the same (@all):
+ * the node's, or on a kernel without NUMA the cache's, which is then the
+ * one node's (the slab layer keeps only that one; slab.c).
+ */
+static inline unsigned long bslab_node_count(const unsigned long *node,
+					     const unsigned long *all)
+{
+	return IS_ENABLED(CONFIG_NUMA) ? *node : *all;
+}
 
 extern struct mutex bslab_setup_mutex;
 extern struct mutex bslab_caches_mutex;

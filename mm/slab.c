@@ -590,6 +590,42 @@ static __always_inline void slabs_destroy(struct bslab_cache *cp,
 
 /* ---- the collections (cp->lock held) ---- */
 
+/*
+ * @sp's node, and the node whose collections it is on: its own; node 0,
+ * the only one, on a kernel without NUMA, without reading the slab for it.
+ */
+static __always_inline int slab_nid(const struct bslab_slab *sp)
+{
+	return IS_ENABLED(CONFIG_NUMA) ? sp->nid : 0;
+}
+
+static __always_inline struct bslab_node *slab_node(struct bslab_cache *cp,
+						    const struct bslab_slab *sp)
+{
+	return &cp->node[slab_nid(sp)];
+}
+
+/*
+ * Add @d to (or take it from) a count the cache keeps for all nodes (@all)
+ * and a node keeps for itself (@node; bslab_node_count()): the node's only
+ * with NUMA.
+ */
+static __always_inline void node_count_add(unsigned long *node,
+					   unsigned long *all, unsigned long d)
+{
+	if (IS_ENABLED(CONFIG_NUMA))
+		*node += d;
+	*all += d;
+}
+
+static __always_inline void node_count_sub(unsigned long *node,
+					   unsigned long *all, unsigned long d)
+{
+	if (IS_ENABLED(CONFIG_NUMA))
+		*node -= d;
+	*all -= d;
+}
+
 static inline unsigned int slab_nfree(const struct bslab_cache *cp,
 				      const struct bslab_slab *sp)
 {
@@ -607,7 +643,7 @@ static unsigned long slab_free_objs_locked(const struct bslab_cache *cp)
 static void partial_insert_locked(struct bslab_cache *cp,
 				  struct bslab_slab *sp)
 {
-	struct bslab_node *n = &cp->node[sp->nid];
+	struct bslab_node *n = slab_node(cp, sp);
 	struct rb_node **link = &n->partial.rb_root.rb_node, *parent = NULL;
 	unsigned int nfree = slab_nfree(cp, sp);
 	bool leftmost = true;
@@ -629,24 +665,21 @@ static void partial_insert_locked(struct bslab_cache *cp,
 
 static void slab_unlink_locked(struct bslab_cache *cp, struct bslab_slab *sp)
 {
-	struct bslab_node *n = &cp->node[sp->nid];
+	struct bslab_node *n = slab_node(cp, sp);
 
 	lockdep_assert_held(&cp->lock);
 	switch (sp->state) {
 	case BSLAB_SLAB_PARTIAL:
 		rb_erase_cached(&sp->node, &n->partial);
-		n->nr_partial--;
-		cp->nr_partial--;
+		node_count_sub(&n->nr_partial, &cp->nr_partial, 1);
 		break;
 	case BSLAB_SLAB_FULL:
 		list_del(&sp->list);
-		n->nr_full--;
-		cp->nr_full--;
+		node_count_sub(&n->nr_full, &cp->nr_full, 1);
 		break;
 	case BSLAB_SLAB_EMPTY:
 		list_del(&sp->list);
-		n->nr_empty--;
-		cp->nr_empty--;
+		node_count_sub(&n->nr_empty, &cp->nr_empty, 1);
 		break;
 	default:
 		WARN_ON_ONCE(1);	/* deferred slabs are on no collection */
@@ -656,25 +689,22 @@ static void slab_unlink_locked(struct bslab_cache *cp, struct bslab_slab *sp)
 /* Put an unlinked slab where its use count says. */
 static void slab_link_locked(struct bslab_cache *cp, struct bslab_slab *sp)
 {
-	struct bslab_node *n = &cp->node[sp->nid];
+	struct bslab_node *n = slab_node(cp, sp);
 
 	lockdep_assert_held(&cp->lock);
 	WARN_ON_ONCE(sp->inuse > cp->objs);
 	if (!sp->inuse) {
 		sp->state = BSLAB_SLAB_EMPTY;
 		list_add(&sp->list, &n->empty);
-		n->nr_empty++;
-		cp->nr_empty++;
+		node_count_add(&n->nr_empty, &cp->nr_empty, 1);
 	} else if (sp->inuse == cp->objs) {
 		sp->state = BSLAB_SLAB_FULL;
 		list_add(&sp->list, &n->full);
-		n->nr_full++;
-		cp->nr_full++;
+		node_count_add(&n->nr_full, &cp->nr_full, 1);
 	} else {
 		sp->state = BSLAB_SLAB_PARTIAL;
 		partial_insert_locked(cp, sp);
-		n->nr_partial++;
-		cp->nr_partial++;
+		node_count_add(&n->nr_partial, &cp->nr_partial, 1);
 	}
 }
 
@@ -748,8 +778,8 @@ static void *slab_take_locked(struct bslab_cache *cp, struct bslab_slab *sp)
 	kasan_obj_use(cp, obj, cp->size);	/* with the move: see san.h */
 	/* counted with the take: a caller that drops the lock leaves no gap */
 	cp->ev.slab_alloc++;
-	cp->node[sp->nid].buf_out++;
-	if (++cp->buf_out > cp->buf_out_max)
+	node_count_add(&slab_node(cp, sp)->buf_out, &cp->buf_out, 1);
+	if (cp->buf_out > cp->buf_out_max)
 		cp->buf_out_max = cp->buf_out;
 	/* The fullest partial slab stays the fullest: move only on a change of state. */
 	if (sp->state != BSLAB_SLAB_PARTIAL || sp->inuse == cp->objs) {
@@ -830,13 +860,12 @@ static __always_inline struct bslab_slab *
 slab_settle_locked(struct bslab_cache *cp, struct bslab_slab *sp,
 		   unsigned int n)
 {
-	struct bslab_node *nd = &cp->node[sp->nid];
+	struct bslab_node *nd = slab_node(cp, sp);
 	struct rb_node *next;
 
 	lockdep_assert_held(&cp->lock);
 	cp->ev.slab_free += n;
-	nd->buf_out -= n;
-	cp->buf_out -= n;
+	node_count_sub(&nd->buf_out, &cp->buf_out, n);
 
 	if (sp->state == BSLAB_SLAB_PARTIAL && sp->inuse) {
 		next = rb_next(&sp->node);
@@ -849,8 +878,10 @@ slab_settle_locked(struct bslab_cache *cp, struct bslab_slab *sp,
 	}
 	slab_unlink_locked(cp, sp);
 	if (!sp->inuse &&
-	    (cp->dead || (nd->nr_empty >= BSLAB_EMPTY_RESERVE &&
-			  slab_free_objs_locked(cp) >= cp->irq_reserve)))
+	    (cp->dead ||
+	     (bslab_node_count(&nd->nr_empty, &cp->nr_empty) >=
+	      BSLAB_EMPTY_RESERVE &&
+	      slab_free_objs_locked(cp) >= cp->irq_reserve)))
 		return sp;
 	slab_link_locked(cp, sp);
 	return NULL;
@@ -1175,7 +1206,9 @@ static size_t slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, int nid,
 			       size_t n, void **objs, bool fill)
 {
 	bool grow = grow_allowed(gfp), exact = gfp & __GFP_THISNODE;
-	int home = nid == NUMA_NO_NODE ? bslab_home_node() : nid;
+	/* without NUMA, node 0: the only one there is (nid is 0 or none) */
+	int home = !IS_ENABLED(CONFIG_NUMA) ? 0 :
+		   nid == NUMA_NO_NODE ? bslab_home_node() : nid;
 	struct bslab_slab *sp, *made = NULL;
 	unsigned long flags;
 	unsigned int color;
@@ -1198,7 +1231,7 @@ static size_t slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, int nid,
 		    slab_free_objs_locked(cp) <= cp->irq_reserve)
 			sp = NULL;
 		if (sp) {
-			if (unlikely(sp->nid != home))
+			if (unlikely(slab_nid(sp) != home))
 				cp->ev.alloc_off_node++;
 			objs[i++] = slab_take_locked(cp, sp);
 			continue;
@@ -1646,8 +1679,10 @@ void bslab_slab_node(struct bslab_cache *cp, int nid, unsigned long *slabs,
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&cp->lock, flags);
-	*slabs = n->nr_full + n->nr_partial + n->nr_empty;
-	*out = n->buf_out;
+	*slabs = bslab_node_count(&n->nr_full, &cp->nr_full) +
+		 bslab_node_count(&n->nr_partial, &cp->nr_partial) +
+		 bslab_node_count(&n->nr_empty, &cp->nr_empty);
+	*out = bslab_node_count(&n->buf_out, &cp->buf_out);
 	raw_spin_unlock_irqrestore(&cp->lock, flags);
 }
 

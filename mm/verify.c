@@ -334,7 +334,7 @@ static void verify_node_locked(struct verify *v, int nid, unsigned long *inuse,
 {
 	struct bslab_cache *cp = v->cp;
 	struct bslab_node *bn = &cp->node[nid];
-	unsigned long n = 0, out = 0;
+	unsigned long n = 0, out = 0, count;
 	unsigned int prev_free = 0, nfree;
 	struct bslab_slab *sp;
 	struct rb_node *node;
@@ -349,16 +349,20 @@ static void verify_node_locked(struct verify *v, int nid, unsigned long *inuse,
 		verify_slab(v, sp, nid, BSLAB_SLAB_PARTIAL, &out, poison);
 		n++;
 	}
-	if (n != bn->nr_partial)
+	count = bslab_node_count(&bn->nr_partial, &cp->nr_partial);
+	if (n != count)
 		problem(v, "node %d: %lu slabs in the partial tree, %lu counted",
-			nid, n, bn->nr_partial);
-	verify_list_locked(v, &bn->full, nid, BSLAB_SLAB_FULL, bn->nr_full,
-			   &out, poison);
-	verify_list_locked(v, &bn->empty, nid, BSLAB_SLAB_EMPTY, bn->nr_empty,
-			   &out, poison);
-	if (out != bn->buf_out)
+			nid, n, count);
+	verify_list_locked(v, &bn->full, nid, BSLAB_SLAB_FULL,
+			   bslab_node_count(&bn->nr_full, &cp->nr_full), &out,
+			   poison);
+	verify_list_locked(v, &bn->empty, nid, BSLAB_SLAB_EMPTY,
+			   bslab_node_count(&bn->nr_empty, &cp->nr_empty), &out,
+			   poison);
+	count = bslab_node_count(&bn->buf_out, &cp->buf_out);
+	if (out != count)
 		problem(v, "node %d: slabs have %lu objects out, its buf_out is %lu",
-			nid, out, bn->buf_out);
+			nid, out, count);
 	*inuse += out;
 }
 
@@ -367,16 +371,18 @@ static void verify_slabs(struct verify *v)
 	struct bslab_cache *cp = v->cp;
 	unsigned long flags, inuse = 0, hashed;
 	unsigned long partial = 0, full = 0, empty = 0;
+	struct bslab_node *bn;
 	bool poison;
 	int nid;
 
 	raw_spin_lock_irqsave(&cp->lock, flags);
 	poison = debug_modes(cp) & BSLAB_DBG_POISON_CHECK;
 	for (nid = 0; nid < nr_node_ids; nid++) {
+		bn = &cp->node[nid];
 		verify_node_locked(v, nid, &inuse, poison);
-		partial += cp->node[nid].nr_partial;
-		full += cp->node[nid].nr_full;
-		empty += cp->node[nid].nr_empty;
+		partial += bslab_node_count(&bn->nr_partial, &cp->nr_partial);
+		full += bslab_node_count(&bn->nr_full, &cp->nr_full);
+		empty += bslab_node_count(&bn->nr_empty, &cp->nr_empty);
 	}
 	if (partial != cp->nr_partial || full != cp->nr_full ||
 	    empty != cp->nr_empty)

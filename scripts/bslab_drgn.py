@@ -348,12 +348,18 @@ def kmausers(prog, cache=None, show_all=None):
     return "\n".join(lines) + "\n" if lines else ""
 
 
+def is_numa(prog):
+    """Does the kernel have NUMA (nr_node_ids is a variable only then)?"""
+    try:
+        prog["nr_node_ids"]
+        return True
+    except (KeyError, LookupError):
+        return False
+
+
 def nr_node_ids(prog):
     """The kernel's nr_node_ids: a variable on a NUMA kernel, 1 without."""
-    try:
-        return int(prog["nr_node_ids"])
-    except (KeyError, LookupError):
-        return 1
+    return int(prog["nr_node_ids"]) if is_numa(prog) else 1
 
 
 def online_nodes(prog):
@@ -402,10 +408,12 @@ def kmastat_node(prog):
     page = int(prog["PAGE_SIZE"])
     nodes = online_nodes(prog)
     mem = dict.fromkeys(nodes, 0)
+    numa = is_numa(prog)
     for cache in for_each_cache(prog):
         slab_size = page << int(cache.order)
         for nid in nodes:
-            node = cache.node[nid]
+            # mm/internal.h, bslab_node_count(): without NUMA, the cache's
+            node = cache.node[nid] if numa else cache
             slabs = int(node.nr_full + node.nr_partial + node.nr_empty)
             if not slabs:
                 continue
