@@ -435,19 +435,30 @@ static void depot_limit_restore(void *was)
 }
 
 /*
- * Lift the depot's bound (depot_limit_kb=0) for one test, which builds a
- * depot deeper than the bound allows on some boots (it scales with the
- * possible CPUs); the old value comes back after the test.
+ * Set the depot's bound (depot_limit_kb, KiB a possible CPU) for one
+ * test; the old value comes back after the test.
  */
-void tst_depot_unbounded(struct kunit *test)
+void tst_depot_limit(struct kunit *test, unsigned int kb)
 {
 	char *was = kunit_kzalloc(test, 16, GFP_KERNEL);
+	char val[16];
 
 	KUNIT_ASSERT_NOT_NULL(test, was);
 	snprintf(was, 16, "%lu", bslab_depot_limit() / SZ_1K / num_possible_cpus());
-	KUNIT_ASSERT_EQ(test, tst_write_param("depot_limit_kb", "0"), 0);
+	snprintf(val, sizeof(val), "%u", kb);
+	KUNIT_ASSERT_EQ(test, tst_write_param("depot_limit_kb", val), 0);
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, depot_limit_restore,
 							   was));
+}
+
+/*
+ * Lift the depot's bound (depot_limit_kb=0) for one test, which builds a
+ * depot deeper than the bound allows on some boots (it scales with the
+ * possible CPUs).
+ */
+void tst_depot_unbounded(struct kunit *test)
+{
+	tst_depot_limit(test, 0);
 }
 
 /* echo 2 > /proc/sys/vm/drop_caches: the kernel's shrinkers, bslab's too. */

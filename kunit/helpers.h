@@ -88,6 +88,7 @@ int tst_churn(struct tst_cpu_job *job);
 
 int tst_write_file(const char *path, const char *val);
 int tst_write_param(const char *name, const char *val);
+void tst_depot_limit(struct kunit *test, unsigned int kb);
 void tst_depot_unbounded(struct kunit *test);
 void tst_drop_caches(struct kunit *test);
 void tst_pin(struct kunit *test, unsigned int cpu);

@@ -370,6 +370,134 @@ static unsigned long node_full_mags(struct bslab_cache *cache, int nid)
 	return READ_ONCE(cache->node[nid].nr_mag_full);
 }
 
+/* A node with memory that is no possible CPU's home, or skip. */
+static int homeless_node(struct kunit *test)
+{
+	unsigned int cpu;
+	int nid;
+
+	for_each_node_state(nid, N_MEMORY) {
+		for_each_possible_cpu(cpu)
+			if (bslab_cpu_home(cpu) == nid)
+				break;
+		if (cpu >= nr_cpu_ids)
+			return nid;
+	}
+	kunit_skip(test, "needs a NUMA node with memory that is no CPU's home");
+	return NUMA_NO_NODE;
+}
+
+/*
+ * A full remote magazine goes to the depot only if its rounds are all of
+ * one node that some CPU calls home.  CPU 1 frees objects of CPU 0's node
+ * and of a node no CPU calls home, taking turns: each remote magazine is
+ * of two nodes; then objects of that node alone: magazines no CPU would
+ * take from the depot.  Both kinds go to their slabs: none reaches the
+ * depot, the far node's objects out are at most CPU 1's remote magazine's,
+ * and its slabs come back on reap.
+ */
+static void remote_free_to_slabs(struct kunit *test)
+{
+	const unsigned int n = 512;
+	struct tst_cpu_job job = {};
+	struct bslab_cache *cache;
+	struct handoff h;
+	unsigned int i, pass;
+	int src, far;
+
+	need_two_homes(test);
+	far = homeless_node(test);
+	src = bslab_cpu_home(0);
+	tst_pin(test, 0);
+	cache = tst_cache(test, "t_numa_to_slabs", 128, 0, NULL, NULL, NULL,
+			  0);
+	h.objs = tst_alloc_array(test, n, sizeof(void *));
+	h.n = n;
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < n; i++) {
+			h.objs[i] = bslab_cache_alloc_node(cache, GFP_KERNEL,
+							   pass || i % 2 ? far :
+							   src);
+			KUNIT_ASSERT_NOT_NULL(test, h.objs[i]);
+		}
+		job = (struct tst_cpu_job){ .fn = consume, .cache = cache,
+					    .cpu = 1, .shared = &h };
+		tst_job_start(test, &job);
+		wait_for_completion(&job.done);
+	}
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, free_remote), 2 * n);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, depot_remote), 0);
+	KUNIT_EXPECT_EQ(test, node_full_mags(cache, far), 0);
+	KUNIT_EXPECT_EQ(test, node_full_mags(cache, src), 0);
+	KUNIT_EXPECT_LE(test, node_stat(test, "t_numa_to_slabs", far, "buf_out"),
+			tst_stat(cache, magazine_size));
+	KUNIT_EXPECT_STREQ(test, tst_read_file(test,
+					       DEBUGFS "t_numa_to_slabs/verify",
+					       NULL), "ok\n");
+	bslab_cache_reap(cache);
+	KUNIT_EXPECT_EQ(test, node_stat(test, "t_numa_to_slabs", far, "slabs"),
+			0);
+}
+
+/*
+ * At the depot's bound a full remote magazine gives its rounds to their
+ * slabs, a spill as a local free's at the bound is, and the home node's
+ * next fill from the slab layer doubles the bound (depot_limit_grow): a
+ * producer and a consumer that keep going soon pass all their objects
+ * through the depot.
+ */
+static void remote_free_at_bound(struct kunit *test)
+{
+	unsigned long limit, size, chunk, full, mags;
+	struct tst_cpu_job job = {};
+	struct bslab_cache *cache;
+	struct handoff h;
+	unsigned int i;
+	int src;
+
+	need_two_homes(test);
+	src = bslab_cpu_home(0);
+	tst_pin(test, 0);
+	tst_depot_limit(test, 1);
+	cache = tst_cache(test, "t_numa_bound", 64, 0, NULL, NULL, NULL, 0);
+	size = tst_stat(cache, magazine_size);
+	chunk = tst_stat(cache, chunk_size);
+	limit = tst_stat(cache, depot_limit);
+	KUNIT_ASSERT_GT(test, limit, 0);
+	/* four full magazines more than the bound holds */
+	full = limit / (size * chunk) + 4;
+	h.n = full * size;
+	h.objs = tst_alloc_array(test, h.n, sizeof(void *));
+	/* one bulk allocation on CPU 0: none left in its magazines */
+	KUNIT_ASSERT_EQ(test, bslab_cache_alloc_bulk(cache, GFP_KERNEL, h.n,
+						     h.objs), h.n);
+	job = (struct tst_cpu_job){ .fn = consume, .cache = cache, .cpu = 1,
+				    .shared = &h };
+	tst_job_start(test, &job);
+	wait_for_completion(&job.done);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, free_remote), h.n);
+
+	/* the depot took what its bound allows; the slabs the rest */
+	mags = node_full_mags(cache, src);
+	KUNIT_EXPECT_GE(test, mags, 1);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, depot_remote), mags);
+	KUNIT_EXPECT_LE(test, (mags - 1) * size * chunk, limit);
+	KUNIT_EXPECT_LT(test, mags, full - 1);
+	/* node 0's objects out: the depot's, and CPU 1's remote magazine's */
+	KUNIT_EXPECT_LE(test, node_stat(test, "t_numa_bound", src, "buf_out"),
+			(mags + 1) * size);
+
+	/* CPU 0 empties the depot, then fills from the slabs: the bound grows */
+	for (i = 0; i < (mags + 1) * size; i++)
+		h.objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, depot_limit_grow), 1);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, depot_limit), 2 * limit);
+	for (i = 0; i < (mags + 1) * size; i++)
+		bslab_cache_free(cache, h.objs[i]);
+	KUNIT_EXPECT_STREQ(test, tst_read_file(test, DEBUGFS "t_numa_bound/verify",
+					       NULL), "ok\n");
+}
+
 /*
  * On CPU 1: its magazines' and k full magazines' worth of its node's
  * objects, from one bulk allocation (which fills no magazine), freed one
@@ -623,6 +751,8 @@ static struct kunit_case numa_cases[] = {
 	KUNIT_CASE(alloc_node_every_node),
 	KUNIT_CASE(plain_alloc_local),
 	KUNIT_CASE(remote_free_goes_home),
+	KUNIT_CASE(remote_free_to_slabs),
+	KUNIT_CASE(remote_free_at_bound),
 	KUNIT_CASE(working_set_per_node),
 	KUNIT_CASE(node_meminfo),
 	KUNIT_CASE(thisnode),
