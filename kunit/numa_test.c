@@ -498,6 +498,72 @@ static void remote_free_at_bound(struct kunit *test)
 					       NULL), "ok\n");
 }
 
+#define REUSE_ROUNDS	16
+
+/*
+ * On CPU 1: rounds of h->n allocations for CPU 0's node, each round freed
+ * there; bad counts the allocations that failed or are of another node.
+ */
+static int alloc_node_rounds(struct tst_cpu_job *job)
+{
+	struct handoff *h = job->shared;
+	int nid = bslab_cpu_home(0);
+	unsigned int r, i;
+
+	for (r = 0; r < REUSE_ROUNDS; r++) {
+		for (i = 0; i < h->n; i++) {
+			h->objs[i] = bslab_cache_alloc_node(job->cache,
+							    GFP_KERNEL, nid);
+			if (!h->objs[i] || obj_nid(h->objs[i]) != nid)
+				job->bad++;
+		}
+		for (i = 0; i < h->n; i++)
+			bslab_cache_free(job->cache, h->objs[i]);
+		job->ops += h->n;
+	}
+	return 0;
+}
+
+/*
+ * Allocations for CPU 0's node on CPU 1, freed there, round after round:
+ * the frees go home to that node's full magazines in the depot, which
+ * CPU 1's allocations for the node do not load; before the node's slabs
+ * run out, those magazines give their rounds back to the slabs
+ * (bslab_depot_to_slabs()), and the cache does not grow beside them.
+ * (Without that, the slabs grew each round until the depot's bound; on
+ * PREEMPT_RT such allocations in hard IRQ, where no slab can be made,
+ * failed once the node's free objects were all in the depot.)
+ */
+static void alloc_node_reuses_remote_frees(struct kunit *test)
+{
+	unsigned long size, per_slab, slabs;
+	struct tst_cpu_job job = {};
+	struct bslab_cache *cache;
+	struct handoff h;
+	int src;
+
+	need_two_homes(test);
+	src = bslab_cpu_home(0);
+	tst_pin(test, 0);
+	cache = tst_cache(test, "t_numa_reuse", 128, 0, NULL, NULL, NULL, 0);
+	size = tst_stat(cache, magazine_size);
+	per_slab = tst_stat(cache, buf_per_slab);
+	h.n = 4 * size;
+	h.objs = tst_alloc_array(test, h.n, sizeof(void *));
+	job = (struct tst_cpu_job){ .fn = alloc_node_rounds, .cache = cache,
+				    .cpu = 1, .shared = &h };
+	tst_job_start(test, &job);
+	wait_for_completion(&job.done);
+	KUNIT_EXPECT_EQ(test, job.bad, 0);
+	KUNIT_EXPECT_EQ(test, job.ops, REUSE_ROUNDS * h.n);
+	KUNIT_EXPECT_GT(test, tst_stat(cache, depot_remote), 0);
+	/* a round's objects, CPU 1's remote magazine's and a slab's slack */
+	slabs = node_stat(test, "t_numa_reuse", src, "slabs");
+	KUNIT_EXPECT_LE(test, slabs * per_slab, h.n + size + per_slab);
+	KUNIT_EXPECT_STREQ(test, tst_read_file(test, DEBUGFS "t_numa_reuse/verify",
+					       NULL), "ok\n");
+}
+
 /*
  * On CPU 1: its magazines' and k full magazines' worth of its node's
  * objects, from one bulk allocation (which fills no magazine), freed one
@@ -753,6 +819,7 @@ static struct kunit_case numa_cases[] = {
 	KUNIT_CASE(remote_free_goes_home),
 	KUNIT_CASE(remote_free_to_slabs),
 	KUNIT_CASE(remote_free_at_bound),
+	KUNIT_CASE(alloc_node_reuses_remote_frees),
 	KUNIT_CASE(working_set_per_node),
 	KUNIT_CASE(node_meminfo),
 	KUNIT_CASE(thisnode),

@@ -638,6 +638,27 @@ cpu_free(struct bslab_cache *cp, void *obj)
 }
 
 /*
+ * One object from the slab layer, of node @nid (NUMA_NO_NODE: this
+ * CPU's).  For another node than this CPU's, whose full magazines in the
+ * depot no magazine of this CPU loads (remote frees leave them there):
+ * the node's free objects in its slabs, then a depot magazine's
+ * (bslab_depot_to_slabs()), before a new slab.
+ */
+static void *slab_alloc_node(struct bslab_cache *cp, gfp_t gfp, int nid)
+{
+	void *obj;
+
+	if (nid != NUMA_NO_NODE && nid != bslab_home_node() &&
+	    READ_ONCE(cp->node[nid].nr_mag_full)) {
+		do {
+			if (bslab_slab_take(cp, gfp, nid, 1, &obj))
+				return obj;
+		} while (bslab_depot_to_slabs(cp, nid));
+	}
+	return bslab_slab_alloc(cp, gfp, nid);
+}
+
+/*
  * The slow paths: everything the fast paths below do not, out of line.  They
  * look at the loaded magazine again (an interrupt may have changed it since
  * the fast path looked), then swap or exchange magazines, then use the slab
@@ -668,7 +689,7 @@ static noinline void *cache_alloc_slow(struct bslab_cache *cp, gfp_t gfp,
 			return NULL;
 	}
 	if (!obj) {
-		obj = bslab_slab_alloc(cp, gfp, nid);
+		obj = slab_alloc_node(cp, gfp, nid);
 		if (!obj)
 			return NULL;
 		this_cpu_inc(cp->cpu->ev.alloc_slab);
@@ -948,7 +969,17 @@ int bslab_cache_alloc_bulk_node(struct bslab_cache *cp, gfp_t gfp, int node,
 	might_alloc(gfp);
 	if (debug_modes(cp) && bslab_debug_alloc_fails(cp, gfp))
 		return 0;
-	got = bslab_slab_alloc_batch(cp, gfp, node, n, objs);
+	got = 0;
+	/* the node's free objects, then its depot magazines', then new */
+	if (READ_ONCE(cp->node[node].nr_mag_full)) {
+		do
+			got += bslab_slab_take(cp, gfp, node, n - got,
+					       objs + got);
+		while (got < n && bslab_depot_to_slabs(cp, node));
+	}
+	if (got < n)
+		got += bslab_slab_alloc_batch(cp, gfp, node, n - got,
+					      objs + got);
 	if (got < n) {
 		bslab_slab_free_batch(cp, got, objs);
 		return 0;

@@ -783,13 +783,14 @@ static struct bslab_magazine *remote_to_depot(struct bslab_cache *cp,
 {
 	struct bslab_magazine *empty, *spare = NULL;
 	struct bslab_depot *d = &cp->depot;
+	unsigned int rounds = m->rounds;
 	unsigned long flags;
 
-	if (!mag_current(cp, m) || m->rounds != m->size ||
+	if (!mag_current(cp, m) || rounds != m->size ||
 	    remote_home_node(cp, m) == NUMA_NO_NODE)
 		return m;
-	if (depot_at_limit(cp, m->size)) {
-		trace_bslab_magazine_spill(cp->name, m->rounds);
+	if (depot_at_limit(cp, rounds)) {
+		trace_bslab_magazine_spill(cp->name, rounds);
 		if (!READ_ONCE(d->spilled))
 			WRITE_ONCE(d->spilled, true);
 		return m;
@@ -815,7 +816,8 @@ static struct bslab_magazine *remote_to_depot(struct bslab_cache *cp,
 		mag_discard(cp, spare);
 	if (!empty)
 		return m;
-	trace_bslab_magazine_exchange(cp->name, false, m->size);
+	/* not m->rounds: m is the depot's now, another CPU may free it */
+	trace_bslab_magazine_exchange(cp->name, false, rounds);
 	return empty;
 }
 
@@ -905,6 +907,45 @@ bool bslab_cpu_free_remote(struct bslab_cache *cp, void *obj)
 	atomic_long_inc(&d->transit_done);
 	preempt_enable();
 	return true;
+}
+
+/**
+ * bslab_depot_to_slabs() - one of node @nid's depot magazines to its slabs
+ * @cp: the cache
+ * @nid: the node asked for
+ *
+ * An allocation for a node that does not go through this CPU's magazines
+ * (another node's than this CPU's, or a bulk one) takes that node's
+ * slabs' objects.  Remote frees leave that node's objects in its full
+ * magazines in the depot, which only its own CPUs' allocations load: when
+ * the node's slabs have no free object left (bslab_slab_take() found
+ * none), one of those magazines gives its rounds to them and goes back to
+ * the depot empty, rather than the cache growing beside it (or, where no
+ * page may be taken, the allocation failing).
+ *
+ * Context: any.
+ * Return: the rounds given to the slabs; 0: the node had no full magazine.
+ */
+unsigned int bslab_depot_to_slabs(struct bslab_cache *cp, int nid)
+{
+	struct bslab_depot *d = &cp->depot;
+	struct bslab_magazine *m;
+	unsigned long flags;
+	unsigned int n;
+
+	if (!READ_ONCE(cp->node[nid].nr_mag_full))
+		return 0;
+	flags = depot_lock(d);
+	m = depot_pop_locked(cp, true, nid);
+	if (m)
+		atomic_long_inc(&d->transit_begun);
+	depot_unlock(d, flags);
+	if (!m)
+		return 0;
+	n = mag_drain(cp, m);
+	depot_return(cp, m);
+	atomic_long_inc(&d->transit_done);
+	return n;
 }
 
 /* ---- bulk requests (cache.c) ---- */

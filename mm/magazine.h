@@ -264,6 +264,7 @@ void *bslab_cpu_alloc_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc);
 void *bslab_cpu_fill(struct bslab_cache *cp, gfp_t gfp, int nid);
 bool bslab_depot_add_empty(struct bslab_cache *cp);
 bool bslab_cpu_free_remote(struct bslab_cache *cp, void *obj);
+unsigned int bslab_depot_to_slabs(struct bslab_cache *cp, int nid);
 bool bslab_cpu_free_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc,
 			 void *obj);
 size_t bslab_cpu_take(struct bslab_cache *cp, size_t n, void **objs);

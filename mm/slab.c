@@ -1190,7 +1190,9 @@ void bslab_slab_poison_all(struct bslab_cache *cp)
  * CPU's node, bslab_home_node()); with @fill, making one new slab at most
  * (more only while the reserve holds them all: bslab_slab_fill()) and
  * leaving the cache's reserve free (what a fill does not take is for
- * allocations that may not grow the cache, as reaping and frees leave it).
+ * allocations that may not grow the cache, as reaping and frees leave it);
+ * with @take, only the node's free objects there are now
+ * (bslab_slab_take()).
  *
  * Nodes: the node's partial slabs, then its empty ones, then a new slab of
  * its pages (for an allocation that names no node, of the pages the task's
@@ -1203,7 +1205,7 @@ void bslab_slab_poison_all(struct bslab_cache *cp)
  * nearest node's free objects rather than fail.
  */
 static size_t slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, int nid,
-			       size_t n, void **objs, bool fill)
+			       size_t n, void **objs, bool fill, bool take)
 {
 	bool grow = grow_allowed(gfp), exact = gfp & __GFP_THISNODE;
 	/* without NUMA, node 0: the only one there is (nid is 0 or none) */
@@ -1225,7 +1227,7 @@ static size_t slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, int nid,
 		/* a slab just made on another node: this allocation's */
 		if (!sp && made && made->inuse < cp->objs)
 			sp = made;
-		if (!sp && (!grow || nomem) && !exact)
+		if (!sp && (!grow || nomem) && !exact && !take)
 			sp = slab_pick_near_locked(cp, home);
 		if (fill && sp && cp->irq_reserve &&
 		    slab_free_objs_locked(cp) <= cp->irq_reserve)
@@ -1236,6 +1238,8 @@ static size_t slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, int nid,
 			objs[i++] = slab_take_locked(cp, sp);
 			continue;
 		}
+		if (take)	/* what the node has: no slab, no failure */
+			break;
 		/* within the reserve after a slab: another, not a failure */
 		if (fill && grown && i)
 			break;
@@ -1270,7 +1274,7 @@ static size_t slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, int nid,
 			cp->ev.alloc_fail++;
 		break;
 	}
-	if (!grow) {
+	if (!grow && !take) {
 		/* grow ahead of such demand, from the cache's work */
 		cp->irq_demand += n;
 		kick = slab_free_objs_locked(cp) < cp->irq_reserve;
@@ -1311,7 +1315,27 @@ out:
 size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, int nid,
 			      size_t n, void **objs)
 {
-	return slab_alloc_batch(cp, gfp, nid, n, objs, false);
+	return slab_alloc_batch(cp, gfp, nid, n, objs, false, false);
+}
+
+/**
+ * bslab_slab_take() - objects node @nid's slabs have free now
+ * @cp: the cache
+ * @gfp: the allocation's flags (for a debug mode's constructor)
+ * @nid: the node
+ * @n: how many are wanted
+ * @objs: filled with them
+ *
+ * As bslab_slab_alloc_batch(), but makes no slab, takes no other node's
+ * objects and counts no failure: the caller has somewhere else to look
+ * (the node's depot magazines, bslab_depot_to_slabs()) before either.
+ *
+ * Return: how many were taken.
+ */
+size_t bslab_slab_take(struct bslab_cache *cp, gfp_t gfp, int nid, size_t n,
+		       void **objs)
+{
+	return slab_alloc_batch(cp, gfp, nid, n, objs, false, true);
 }
 
 /**
@@ -1338,7 +1362,7 @@ size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, int nid,
 size_t bslab_slab_fill(struct bslab_cache *cp, gfp_t gfp, int nid, size_t n,
 		       void **objs)
 {
-	return slab_alloc_batch(cp, gfp, nid, n, objs, true);
+	return slab_alloc_batch(cp, gfp, nid, n, objs, true, false);
 }
 
 /*
@@ -1566,7 +1590,8 @@ void *bslab_slab_alloc(struct bslab_cache *cp, gfp_t gfp, int nid)
 {
 	void *obj;
 
-	return slab_alloc_batch(cp, gfp, nid, 1, &obj, false) ? obj : NULL;
+	return slab_alloc_batch(cp, gfp, nid, 1, &obj, false, false) ? obj :
+	       NULL;
 }
 
 /* Move the slabs of @from (and its count) to @to under the lock. */

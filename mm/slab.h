@@ -267,6 +267,8 @@ void bslab_slab_reserve_tick(struct bslab_cache *cp);
 void *bslab_slab_alloc(struct bslab_cache *cp, gfp_t gfp, int nid);
 size_t bslab_slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, int nid,
 			      size_t n, void **objs);
+size_t bslab_slab_take(struct bslab_cache *cp, gfp_t gfp, int nid, size_t n,
+		       void **objs);
 size_t bslab_slab_fill(struct bslab_cache *cp, gfp_t gfp, int nid, size_t n,
 		       void **objs);
 size_t bslab_slab_free_batch(struct bslab_cache *cp, size_t n, void **objs);
