@@ -191,6 +191,40 @@ static void periodic_reaper(struct kunit *test)
 }
 
 /*
+ * The working-set reap runs every second, whatever reap_interval says: with
+ * the interval at an hour, an idle depot's magazines are gone within a few
+ * seconds, while the interval's own policies have not run (an idle cache's
+ * magazines would shrink a step at its first tick, with idle_intervals 1).
+ */
+static void reaper_trims_every_second(struct kunit *test)
+{
+	const unsigned int k = 4;
+	struct bslab_cache *cache;
+	unsigned long deadline;
+	unsigned int m;
+	void **objs;
+
+	cache = full_depot(test, "t_mag_trim", k, &objs);
+	m = tst_stat(cache, magazine_size);
+
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, reaper_off,
+							   NULL));
+	KUNIT_ASSERT_EQ(test, 0, tst_write_param("resize_contention",
+						 "4294967295"));
+	KUNIT_ASSERT_EQ(test, 0, tst_write_param("idle_intervals", "1"));
+	KUNIT_ASSERT_EQ(test, 0, tst_write_param("reap_interval", "3600"));
+	deadline = jiffies + 10 * HZ;
+	while (tst_stat(cache, full_magazines) && time_before(jiffies, deadline))
+		msleep(100);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, full_magazines), 0);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, reap_objects), k * m);
+	KUNIT_EXPECT_GE(test, tst_stat(cache, reap), 2);
+	/* no interval's tick: the idle cache kept its magazine size */
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, magazine_size), m);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_magazine), 2 * m);
+}
+
+/*
  * Writing 1 to the reap file gives back everything a cache does not use,
  * the CPUs' magazines included, where the reaper and the shrinker leave
  * those; anything but a yes is refused.
@@ -226,6 +260,7 @@ static struct kunit_case reap_cases[] = {
 	KUNIT_CASE_SLOW(resize_up_and_down),
 	KUNIT_CASE(working_set_reap),
 	KUNIT_CASE_SLOW(periodic_reaper),
+	KUNIT_CASE_SLOW(reaper_trims_every_second),
 	KUNIT_CASE(reap_file),
 	{}
 };

@@ -3,20 +3,28 @@
  * bslab reaping: giving memory back, on a timer, under memory pressure and
  * when a CPU goes away.
  *
- * The reaper is a delayed work item that runs every reap_interval seconds
- * (module parameter, default 15, 0 for never; a new value takes effect at
- * once) and ticks every cache once:
+ * The reaper is a delayed work item that runs every second while
+ * reap_interval (module parameter, seconds, default 15, 0 for never; a new
+ * value takes effect at once) is not 0:
  *
- *  - Working-set reap (Bonwick & Adams 2001, section 3.6): the depot has
- *    recorded the fewest full and the fewest empty magazines it held during
- *    the interval.  That many were never needed, so that many of each are
- *    freed (the rounds of full ones go back to the slab layer); then every
- *    empty slab goes back to the page allocator.
- *  - Magazine size: if the depot lock was found taken more than
+ *  - Every second, working-set reap (Bonwick & Adams 2001, section 3.6):
+ *    the depot has recorded the fewest full and the fewest empty magazines
+ *    it held during the second.  That many were never needed, so that many
+ *    of each are freed (the rounds of full ones go back to the slab layer);
+ *    then every empty slab goes back to the page allocator.  So what a
+ *    burst of frees leaves in the depot goes back one to two seconds after
+ *    the burst, where Bonwick's 15-second interval kept it up to 30: a
+ *    file system's inodes after a mass delete or an umount are back with
+ *    the page allocator before a dashboard's next sample.  A workload that
+ *    frees and allocates again within the second keeps its depot.
+ *  - Every reap_interval seconds, the policies that need a longer look
+ *    (reap_tick_locked()):
+ *    magazine size: if the depot lock was found taken more than
  *    resize_contention times during the interval, the cache's magazines grow
  *    a step (fewer depot trips per object); if the cache saw no allocation
  *    for idle_intervals ticks in a row, they shrink a step (less memory
- *    parked in magazines of an idle cache).
+ *    parked in magazines of an idle cache).  The depot's bound (magazine.c)
+ *    and the hard-IRQ reserve (slab.c) take their interval's step.
  *
  * The shrinker reports what bslab could free at once (the rounds of full
  * depot magazines and the objects of empty slabs), plus the objects in use
@@ -65,17 +73,17 @@ static void reap_worker(struct work_struct *work);
 static DECLARE_DELAYED_WORK(reap_work, reap_worker);
 static bool reaper_ready;
 static unsigned int reap_interval = 15;
+/* Seconds since the reaper's last whole tick (reset by a new interval). */
+static unsigned int reap_seconds;
 
-/* Longest reap interval: a day (so that seconds * HZ fits in the timer). */
+/* Longest reap interval: a day. */
 #define REAP_INTERVAL_MAX	(24 * 60 * 60)
 
-/* (Re)arm the reaper for the current interval; 0 stops it. */
+/* (Re)arm the reaper for its next second; reap_interval 0 stops it. */
 static void reaper_arm(void)
 {
-	unsigned int secs = READ_ONCE(reap_interval);
-
-	if (secs)
-		mod_delayed_work(system_wq, &reap_work, secs * HZ);
+	if (READ_ONCE(reap_interval))
+		mod_delayed_work(system_wq, &reap_work, HZ);
 	else
 		cancel_delayed_work(&reap_work);
 }
@@ -93,6 +101,7 @@ static int reap_interval_set(const char *val, const struct kernel_param *kp)
 		return -ERANGE;
 	}
 	WRITE_ONCE(reap_interval, secs);
+	WRITE_ONCE(reap_seconds, 0);	/* the next tick a whole interval away */
 	if (READ_ONCE(reaper_ready))
 		reaper_arm();
 	return 0;
@@ -105,7 +114,7 @@ static const struct kernel_param_ops reap_interval_ops = {
 
 module_param_cb(reap_interval, &reap_interval_ops, &reap_interval, 0644);
 MODULE_PARM_DESC(reap_interval,
-		 "seconds between working-set reaps, 0 for none, at most 86400 (default 15); takes effect at once");
+		 "seconds between magazine resizes (the working-set reap runs every second), 0: no reaper, at most 86400 (default 15); takes effect at once");
 
 static unsigned int resize_contention = 3;
 module_param(resize_contention, uint, 0644);
@@ -180,7 +189,7 @@ static void tick_resize(struct bslab_cache *cp, const struct bslab_stats *st)
 		d->idle_ticks = 0;
 }
 
-/* One interval of one cache: resize, working-set reap, empty slabs. */
+/* One reap interval of one cache: resize, bound, reserve, then its second. */
 static void reap_tick_locked(struct bslab_cache *cp)
 {
 	struct bslab_stats st;
@@ -214,13 +223,24 @@ void bslab_reap_tick(struct bslab_cache *cp)
 
 BSLAB_EXPORT_INTERNAL(bslab_reap_tick);
 
+/*
+ * Every second the working-set reap of each cache; every reap_interval
+ * seconds the whole tick instead.
+ */
 static void reap_worker(struct work_struct *work)
 {
 	struct bslab_cache *cp;
+	unsigned int secs = READ_ONCE(reap_seconds) + 1;
+	bool tick = secs >= READ_ONCE(reap_interval);
 
+	WRITE_ONCE(reap_seconds, tick ? 0 : secs);
 	mutex_lock(&bslab_caches_mutex);
-	list_for_each_entry(cp, &bslab_caches, caches)
-		reap_tick_locked(cp);
+	list_for_each_entry(cp, &bslab_caches, caches) {
+		if (tick)
+			reap_tick_locked(cp);
+		else
+			bslab_reap_now(cp, BSLAB_REAP_SURPLUS);
+	}
 	mutex_unlock(&bslab_caches_mutex);
 	reaper_arm();
 }
