@@ -155,39 +155,48 @@ static void reaper_off(void *unused)
 }
 
 /*
- * With the reaper on (make check loads bslab with it off), an idle cache's
- * depot surplus goes away by itself: the first tick sees the depot's
- * minimum, the next frees it.
+ * With the reaper on at @interval seconds (make check loads bslab with it
+ * off) and @idle idle intervals, an idle cache's depot surplus goes away by
+ * itself: the first working-set reap sees the depot's minimum, the next
+ * frees it.  Only the reaper's own doing is under test: no resize by
+ * contention (on a slow kernel the setup can look contended, and a resize
+ * would discard the magazines first).  Return: the cache, its magazine
+ * size in *@m.
  */
-static void periodic_reaper(struct kunit *test)
+static struct bslab_cache *
+reaper_empties_depot(struct kunit *test, const char *name,
+		     const char *interval, const char *idle, unsigned int *m)
 {
 	const unsigned int k = 4;
 	struct bslab_cache *cache;
 	unsigned long deadline;
-	unsigned int m;
 	void **objs;
 
-	cache = full_depot(test, "t_mag_reaper", k, &objs);
-	m = tst_stat(cache, magazine_size);
+	cache = full_depot(test, name, k, &objs);
+	*m = tst_stat(cache, magazine_size);
 
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, reaper_off,
 							   NULL));
-	/*
-	 * Only the reap is under test: no resize (on a slow kernel the setup
-	 * can look contended, and a resize would discard the magazines first).
-	 */
 	KUNIT_ASSERT_EQ(test, 0, tst_write_param("resize_contention",
 						 "4294967295"));
-	KUNIT_ASSERT_EQ(test, 0, tst_write_param("idle_intervals", "0"));
-	KUNIT_ASSERT_EQ(test, 0, tst_write_param("reap_interval", "1"));
+	KUNIT_ASSERT_EQ(test, 0, tst_write_param("idle_intervals", idle));
+	KUNIT_ASSERT_EQ(test, 0, tst_write_param("reap_interval", interval));
 	deadline = jiffies + 10 * HZ;
 	while (tst_stat(cache, full_magazines) && time_before(jiffies, deadline))
 		msleep(100);
 	KUNIT_EXPECT_EQ(test, tst_stat(cache, full_magazines), 0);
-	KUNIT_EXPECT_EQ(test, tst_stat(cache, reap_objects), k * m);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, reap_objects), k * *m);
 	KUNIT_EXPECT_GE(test, tst_stat(cache, reap), 2);
 	/* the loaded and previous magazines are the CPU's, not surplus */
-	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_magazine), 2 * m);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_magazine), 2 * *m);
+	return cache;
+}
+
+static void periodic_reaper(struct kunit *test)
+{
+	unsigned int m;
+
+	reaper_empties_depot(test, "t_mag_reaper", "1", "0", &m);
 }
 
 /*
@@ -198,30 +207,11 @@ static void periodic_reaper(struct kunit *test)
  */
 static void reaper_trims_every_second(struct kunit *test)
 {
-	const unsigned int k = 4;
 	struct bslab_cache *cache;
-	unsigned long deadline;
 	unsigned int m;
-	void **objs;
 
-	cache = full_depot(test, "t_mag_trim", k, &objs);
-	m = tst_stat(cache, magazine_size);
-
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, reaper_off,
-							   NULL));
-	KUNIT_ASSERT_EQ(test, 0, tst_write_param("resize_contention",
-						 "4294967295"));
-	KUNIT_ASSERT_EQ(test, 0, tst_write_param("idle_intervals", "1"));
-	KUNIT_ASSERT_EQ(test, 0, tst_write_param("reap_interval", "3600"));
-	deadline = jiffies + 10 * HZ;
-	while (tst_stat(cache, full_magazines) && time_before(jiffies, deadline))
-		msleep(100);
-	KUNIT_EXPECT_EQ(test, tst_stat(cache, full_magazines), 0);
-	KUNIT_EXPECT_EQ(test, tst_stat(cache, reap_objects), k * m);
-	KUNIT_EXPECT_GE(test, tst_stat(cache, reap), 2);
-	/* no interval's tick: the idle cache kept its magazine size */
+	cache = reaper_empties_depot(test, "t_mag_trim", "3600", "1", &m);
 	KUNIT_EXPECT_EQ(test, tst_stat(cache, magazine_size), m);
-	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_magazine), 2 * m);
 }
 
 /*
