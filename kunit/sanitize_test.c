@@ -215,9 +215,9 @@ static noinline void scrub_stack(unsigned int depth)
  * page's previous life can leave stale words that point into it in memory
  * kmemleak scans (an allocated object its new owner never wrote whole),
  * and one such region over a page would hide every object on it.  A stale
- * pointer to a page is most often to its start: the runs where kmemleak
- * listed none of the eight had kept each page's first object, page-aligned
- * on pages of low memory, and each was referenced once in every scan.
+ * pointer to a page is most often to its start: the PREEMPT_RT runs where
+ * kmemleak listed none of the eight had kept each page's first object,
+ * page-aligned on pages of low memory, each referenced once in every scan.
  * The objects not kept are freed at the end (chained through themselves:
  * no array of pointers on a stack).
  */
