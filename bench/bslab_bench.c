@@ -674,8 +674,9 @@ static int write_file(const char *path, const char *val)
  * reaper at its default interval and nothing called explicitly.  SLUB
  * gives empty slabs back as frees empty them (beyond its per-node minimum
  * and per-CPU partial slabs); bslab's frees fill magazines, which the
- * reaper's working-set rule (every second) gives back within two seconds,
- * and the depot's bound steps down once an interval.  Under -icount
+ * reaper gives back within two seconds (every second it takes an idle
+ * CPU's magazines and the depot's working-set surplus), and the depot's
+ * bound steps down once an interval.  Under -icount
  * an idle guest's clock jumps to its next timer, so the waits cost little
  * host time.
  */

@@ -2,8 +2,9 @@
 /*
  * bslab_reap: the reaper's work.  Magazine resize up under forced depot
  * contention and down when idle; the working-set reap of the depot; the
- * periodic reaper and its reap_interval parameter; the reap file, which
- * reaps every cache
+ * periodic reaper and its reap_interval parameter, and its drain of the
+ * magazines of CPUs that left a cache alone; the reap file, which reaps
+ * every cache
  */
 #include <linux/cpu.h>
 #include <linux/delay.h>
@@ -154,14 +155,40 @@ static void reaper_off(void *unused)
 	tst_write_param("idle_intervals", "4");
 }
 
+/* Turn the reaper on at @interval seconds, with @idle idle intervals. */
+static void reaper_on(struct kunit *test, const char *interval,
+		      const char *idle)
+{
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, reaper_off,
+							   NULL));
+	KUNIT_ASSERT_EQ(test, 0, tst_write_param("resize_contention",
+						 "4294967295"));
+	KUNIT_ASSERT_EQ(test, 0, tst_write_param("idle_intervals", idle));
+	KUNIT_ASSERT_EQ(test, 0, tst_write_param("reap_interval", interval));
+}
+
+/* Wait up to ten seconds for @cache to hold no page; expect it did. */
+static void expect_all_back(struct kunit *test, struct bslab_cache *cache)
+{
+	unsigned long deadline = jiffies + 10 * HZ;
+
+	while (tst_stat(cache, mem_total) && time_before(jiffies, deadline))
+		msleep(100);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, mem_total), 0);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_magazine), 0);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, full_magazines), 0);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_inuse), 0);
+}
+
 /*
  * With the reaper on at @interval seconds (make check loads bslab with it
- * off) and @idle idle intervals, an idle cache's depot surplus goes away by
- * itself: the first working-set reap sees the depot's minimum, the next
- * frees it.  Only the reaper's own doing is under test: no resize by
- * contention (on a slow kernel the setup can look contended, and a resize
- * would discard the magazines first).  Return: the cache, its magazine
- * size in *@m.
+ * off) and @idle idle intervals, an idle cache gives everything back by
+ * itself: the first second sees the CPU's use and the depot's minimum; the
+ * next takes the idle CPU's two magazines and frees the whole depot, then
+ * the empty slabs.  Only the reaper's own doing is under test: no resize
+ * by contention (on a slow kernel the setup can look contended, and a
+ * resize would discard the magazines first).  Return: the cache, its
+ * magazine size in *@m.
  */
 static struct bslab_cache *
 reaper_empties_depot(struct kunit *test, const char *name,
@@ -169,26 +196,17 @@ reaper_empties_depot(struct kunit *test, const char *name,
 {
 	const unsigned int k = 4;
 	struct bslab_cache *cache;
-	unsigned long deadline;
 	void **objs;
 
 	cache = full_depot(test, name, k, &objs);
 	*m = tst_stat(cache, magazine_size);
+	KUNIT_ASSERT_EQ(test, tst_stat(cache, buf_magazine), (k + 2) * *m);
 
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, reaper_off,
-							   NULL));
-	KUNIT_ASSERT_EQ(test, 0, tst_write_param("resize_contention",
-						 "4294967295"));
-	KUNIT_ASSERT_EQ(test, 0, tst_write_param("idle_intervals", idle));
-	KUNIT_ASSERT_EQ(test, 0, tst_write_param("reap_interval", interval));
-	deadline = jiffies + 10 * HZ;
-	while (tst_stat(cache, full_magazines) && time_before(jiffies, deadline))
-		msleep(100);
-	KUNIT_EXPECT_EQ(test, tst_stat(cache, full_magazines), 0);
-	KUNIT_EXPECT_EQ(test, tst_stat(cache, reap_objects), k * *m);
+	reaper_on(test, interval, idle);
+	expect_all_back(test, cache);
+	/* all of it reaped, the CPU's two magazines included */
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, reap_objects), (k + 2) * *m);
 	KUNIT_EXPECT_GE(test, tst_stat(cache, reap), 2);
-	/* the loaded and previous magazines are the CPU's, not surplus */
-	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_magazine), 2 * *m);
 	return cache;
 }
 
@@ -212,6 +230,39 @@ static void reaper_trims_every_second(struct kunit *test)
 
 	cache = reaper_empties_depot(test, "t_mag_trim", "3600", "1", &m);
 	KUNIT_EXPECT_EQ(test, tst_stat(cache, magazine_size), m);
+}
+
+/*
+ * A CPU that uses a cache keeps its magazines: while this CPU allocates and
+ * frees, second after second, the reaper takes the depot's unused
+ * magazine but leaves the CPU's two; once it stops, they go back too.
+ */
+static void reaper_keeps_used_magazines(struct kunit *test)
+{
+	struct bslab_cache *cache;
+	unsigned long deadline;
+	unsigned int m, i = 0;
+	void **objs, *obj;
+
+	cache = full_depot(test, "t_mag_used", 1, &objs);
+	m = tst_stat(cache, magazine_size);
+	reaper_on(test, "3600", "1");
+	/* three reaper seconds of use; the stats are read now and then */
+	deadline = jiffies + 20 * HZ;
+	while (time_before(jiffies, deadline) &&
+	       (i++ % 1024 || tst_stat(cache, reap) < 3)) {
+		obj = bslab_cache_alloc(cache, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, obj);
+		bslab_cache_free(cache, obj);
+		cond_resched();
+	}
+	KUNIT_ASSERT_GE(test, tst_stat(cache, reap), 3);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, full_magazines), 0);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, reap_objects), m);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_magazine), 2 * m);
+
+	expect_all_back(test, cache);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, reap_objects), 3 * m);
 }
 
 /*
@@ -251,6 +302,7 @@ static struct kunit_case reap_cases[] = {
 	KUNIT_CASE(working_set_reap),
 	KUNIT_CASE_SLOW(periodic_reaper),
 	KUNIT_CASE_SLOW(reaper_trims_every_second),
+	KUNIT_CASE_SLOW(reaper_keeps_used_magazines),
 	KUNIT_CASE(reap_file),
 	{}
 };

@@ -13,6 +13,7 @@ int bslab_magazine_init(void);
 void bslab_magazine_exit(void);
 void bslab_cpu_drain(struct bslab_cache *cp, unsigned int cpu);
 void bslab_cpu_drain_all(struct bslab_cache *cp);
+bool bslab_cpu_drain_idle(struct bslab_cache *cp);
 unsigned long bslab_depot_purge(struct bslab_cache *cp, bool all,
 				unsigned long *mags);
 unsigned int bslab_magazine_size(const struct bslab_cache *cp);

@@ -61,7 +61,8 @@
  *				dead-cache list, module owners
  *     bslab_debug_mutex	switching debug modes, the debug= parameter
  *				(debug.c)
- *     cpu_hotplug_lock		(readers: bslab_cpu_drain_all())
+ *     cpu_hotplug_lock		(readers: bslab_cpu_drain_all(), the
+ *				reaper's drain of idle CPUs)
  *     bslab_caches_mutex	walkers of the cache list that may sleep: the
  *				reaper, the shrinker (trylock only), the
  *				kmastat and bslabinfo files
@@ -254,9 +255,13 @@ struct bslab_magazine {
  *	compare reads it through the per-CPU pointer it loads anyway
  * @busy: set while this CPU's task or interrupt uses its magazines
  * @ev: this CPU's counters
+ * @used_seen: the reaper's: @ev's counters added up when it last looked
+ *	(bslab_cpu_drain_idle(); read and written only by it, under
+ *	bslab_caches_mutex)
  *
  * Used with preemption off, by the owning CPU only (and by whoever drains
- * it once that CPU is dead, or from a work item running on it).
+ * it once that CPU is dead, or from a work item running on it), but for
+ * @used_seen.
  */
 struct bslab_cpu_cache {
 	struct bslab_magazine *loaded;
@@ -265,13 +270,14 @@ struct bslab_cpu_cache {
 	unsigned long owner;
 	unsigned int busy;
 	struct bslab_cpu_events ev;
+	u64 used_seen;
 };
 
 /**
  * struct bslab_depot - a cache's magazines not loaded on any CPU
  * @lock: protects the magazines, counts and counters here, and the full
  *	magazines on each node's list (struct bslab_node), except the
- *	reaper's three fields below and the atomics
+ *	reaper's four fields below and the atomics
  * @empty: empty magazines, all of the current size
  * @nfull: full magazines, all of the current size, on the nodes' lists
  * @nempty: magazines on @empty
@@ -283,6 +289,8 @@ struct bslab_cpu_cache {
  * @idle_ticks: reap intervals in a row without an allocation (these three
  *	are the reaper's own, read and written only by it, under
  *	bslab_caches_mutex; see tick_resize() in reap.c)
+ * @cpus_idle: the reaper's too: no CPU used the cache during its last
+ *	second, so every depot magazine is surplus (reap_worker())
  * @limit_shift: the depot's bound is depot_limit_kb a CPU shifted left by
  *	this (magazine.c); written under @lock, read without
  * @spilled: a free emptied a full magazine into the slab layer, the
@@ -306,6 +314,7 @@ struct bslab_depot {
 	u64 contention_seen;
 	u64 alloc_seen;
 	unsigned int idle_ticks;
+	bool cpus_idle;
 	unsigned int limit_shift;
 	bool spilled;
 	u64 limit_grow_seen;

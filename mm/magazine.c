@@ -80,9 +80,9 @@
  *
  * Who may touch a CPU's magazines: that CPU, with preemption off and busy
  * set; a cross-call or a work item running on that CPU that finds busy
- * clear (bslab_cpu_drain_all(); a cross-call interrupted whatever ran
- * there, so nothing else on the CPU is in the layer); anyone once the CPU
- * is dead (CPU hotplug) or the cache is being destroyed.  A magazine
+ * clear (bslab_cpu_drain_all(), bslab_cpu_drain_idle(); a cross-call
+ * interrupted whatever ran there, so nothing else on the CPU is in the
+ * layer); anyone once the CPU is dead (CPU hotplug) or the cache is being destroyed.  A magazine
  * being filled (bslab_cpu_fill()) is no CPU's: it was taken off, or never
  * loaded, and is loaded again inside the layer.
  *
@@ -1065,13 +1065,13 @@ static long cpu_drain_here(void *arg)
 	return 0;
 }
 
-/* One wave of cross-calls that takes the magazines off every CPU. */
+/* One wave of cross-calls that takes the magazines off CPUs. */
 struct drain_wave {
 	struct bslab_cache *cp;
 	raw_spinlock_t lock;		/* @mags, @busy */
 	struct bslab_magazine *mags;	/* taken off, linked through next */
 	struct bslab_magazine *remote;	/* remote ones taken off */
-	cpumask_var_t busy;		/* CPUs whose layer was in use */
+	struct cpumask *busy;		/* CPUs whose layer was in use */
 };
 
 /* Does @cpu hold magazines of the wave's cache?  (No magazine is read.) */
@@ -1098,7 +1098,7 @@ static void wave_take(struct drain_wave *w, struct bslab_magazine *m,
 /*
  * On each CPU, interrupts off: take its loaded and previous magazines,
  * unless the code this cross-call interrupted is inside the layer (then
- * the CPU is drained from process context afterwards).
+ * the CPU is marked busy in the wave).
  */
 static void cpu_take_magazines(void *info)
 {
@@ -1119,6 +1119,33 @@ static void cpu_take_magazines(void *info)
 	raw_spin_unlock(&w->lock);
 }
 
+/*
+ * Send the wave, at once, to the CPUs of @mask that hold magazines of its
+ * cache, and put what it took back: full magazines to the depot, the rest
+ * into the slab layer.  The CPUs it found busy are in w->busy.  The caller
+ * holds cpus_read_lock() (not asserted: lockdep_assert_cpus_held() is not
+ * exported to modules).
+ */
+static void drain_wave(struct drain_wave *w, const struct cpumask *mask)
+{
+	struct bslab_cache *cp = w->cp;
+	struct bslab_magazine *m;
+
+	raw_spin_lock_init(&w->lock);
+	atomic_long_inc(&cp->depot.transit_begun);
+	on_each_cpu_cond_mask(cpu_holds_magazines, cpu_take_magazines, w, true,
+			      mask);
+	while ((m = w->mags)) {
+		w->mags = m->next;
+		depot_return(cp, m);
+	}
+	while ((m = w->remote)) {
+		w->remote = m->next;
+		remote_return(cp, m);
+	}
+	atomic_long_inc(&cp->depot.transit_done);
+}
+
 /**
  * bslab_cpu_drain_all() - drain the magazines of every online CPU
  * @cp: the cache
@@ -1133,35 +1160,91 @@ static void cpu_take_magazines(void *info)
 void bslab_cpu_drain_all(struct bslab_cache *cp)
 {
 	struct drain_wave w = { .cp = cp };
-	struct bslab_magazine *m;
+	cpumask_var_t busy;
 	unsigned int cpu;
 
 	if (cp->flags & BSLAB_NOMAGAZINE)
 		return;
 	cpus_read_lock();
-	if (!zalloc_cpumask_var(&w.busy, GFP_KERNEL)) {
+	if (!zalloc_cpumask_var(&busy, GFP_KERNEL)) {
 		/* no memory for the wave: one CPU after another */
 		for_each_online_cpu(cpu)
 			work_on_cpu(cpu, cpu_drain_here, cp);
 		cpus_read_unlock();
 		return;
 	}
-	raw_spin_lock_init(&w.lock);
-	atomic_long_inc(&cp->depot.transit_begun);
-	on_each_cpu_cond(cpu_holds_magazines, cpu_take_magazines, &w, true);
-	while ((m = w.mags)) {
-		w.mags = m->next;
-		depot_return(cp, m);
-	}
-	while ((m = w.remote)) {
-		w.remote = m->next;
-		remote_return(cp, m);
-	}
-	atomic_long_inc(&cp->depot.transit_done);
-	for_each_cpu(cpu, w.busy)
+	w.busy = busy;
+	drain_wave(&w, cpu_online_mask);
+	for_each_cpu(cpu, busy)
 		work_on_cpu(cpu, cpu_drain_here, cp);
 	cpus_read_unlock();
-	free_cpumask_var(w.busy);
+	free_cpumask_var(busy);
+}
+
+/* Every CPU-layer counter of @cc added up: it moves when the CPU uses it. */
+static u64 cpu_use_count(struct bslab_cpu_cache *cc)
+{
+	const unsigned int n = sizeof(cc->ev) / sizeof(u64);
+	const u64 *ev = (const u64 *)&cc->ev;
+	u64 sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		sum += READ_ONCE(ev[i]);
+	return sum;
+}
+
+/* bslab_cpu_drain_idle()'s CPUs: found idle, found busy (caches mutex). */
+static struct cpumask idle_cpus, idle_busy;
+
+/**
+ * bslab_cpu_drain_idle() - take the magazines off the CPUs that left a
+ *	cache alone
+ * @cp: the cache
+ *
+ * A CPU that has neither allocated nor freed an object of @cp since the
+ * last call holds its magazines for nothing, and each of their objects
+ * keeps its slab from the page allocator: on a machine of many CPUs, an
+ * idle cache's two magazines a CPU are most of what it holds.  One wave of
+ * cross-calls takes them off those CPUs (as bslab_cpu_drain_all() does),
+ * full ones to the depot, where the working-set reap finds them unused;
+ * a CPU the wave finds inside the layer was not idle and keeps them.  A
+ * CPU that uses the cache again loads from the depot or the slab layer,
+ * as after any drain.  Linux's old SLAB drained an untouched per-CPU
+ * array a part at a time every 2 s; this is the same rule, whole, once a
+ * second.
+ *
+ * Context: the reaper, cpus_read_lock() then bslab_caches_mutex held.
+ * Return: true if no online CPU used @cp since the last call, so that its
+ * whole depot is surplus.
+ */
+bool bslab_cpu_drain_idle(struct bslab_cache *cp)
+{
+	struct drain_wave w = { .cp = cp, .busy = &idle_busy };
+	struct bslab_cpu_cache *cc;
+	bool idle = true;
+	unsigned int cpu;
+	u64 used;
+
+	lockdep_assert_held(&bslab_caches_mutex);
+	if (cp->flags & BSLAB_NOMAGAZINE)
+		return false;
+	cpumask_clear(&idle_cpus);
+	for_each_online_cpu(cpu) {
+		cc = per_cpu_ptr(cp->cpu, cpu);
+		used = cpu_use_count(cc);
+		if (used != cc->used_seen) {
+			cc->used_seen = used;
+			idle = false;
+		} else if (cpu_holds_magazines(cpu, &w)) {
+			cpumask_set_cpu(cpu, &idle_cpus);
+		}
+	}
+	if (cpumask_empty(&idle_cpus))
+		return idle;
+	cpumask_clear(&idle_busy);
+	drain_wave(&w, &idle_cpus);
+	return idle && cpumask_empty(&idle_busy);
 }
 
 /**

@@ -7,16 +7,26 @@
  * reap_interval (module parameter, seconds, default 15, 0 for never; a new
  * value takes effect at once) is not 0:
  *
- *  - Every second, working-set reap (Bonwick & Adams 2001, section 3.6):
+ *  - Every second, first the idle CPUs: a CPU that neither allocated nor
+ *    freed an object of a cache during the second has its magazines of
+ *    that cache taken off (bslab_cpu_drain_idle(), magazine.c), as Linux's
+ *    old SLAB drained an untouched per-CPU array.  Otherwise every object
+ *    an idle cache's CPUs hold (two magazines a CPU, up to 254 rounds
+ *    each) keeps its slab from going back, on every CPU, for as long as
+ *    the cache stays idle.
+ *  - Then working-set reap (Bonwick & Adams 2001, section 3.6):
  *    the depot has recorded the fewest full and the fewest empty magazines
  *    it held during the second.  That many were never needed, so that many
  *    of each are freed (the rounds of full ones go back to the slab layer);
- *    then every empty slab goes back to the page allocator.  So what a
- *    burst of frees leaves in the depot goes back one to two seconds after
- *    the burst, where Bonwick's 15-second interval kept it up to 30: a
- *    file system's inodes after a mass delete or an umount are back with
- *    the page allocator before a dashboard's next sample.  A workload that
- *    frees and allocates again within the second keeps its depot.
+ *    then every empty slab goes back to the page allocator.  A cache no
+ *    CPU used during the second needed none of its depot, including what
+ *    the drain just put there: all of it is freed.  So what a burst of
+ *    frees leaves in magazines goes back one to two seconds after the
+ *    burst, where Bonwick's 15-second interval kept the depot's up to 30
+ *    and the CPUs' for good: a file system's inodes after a mass delete or
+ *    an umount are back with the page allocator before a dashboard's next
+ *    sample.  A workload that frees and allocates again within the second
+ *    keeps its magazines and depot.
  *  - Every reap_interval seconds, the policies that need a longer look
  *    (reap_tick_locked()):
  *    magazine size: if the depot lock was found taken more than
@@ -44,20 +54,25 @@
  * takes spinlocks (a slab a drain empties in a cache with a destructor is
  * left to the cache's work).  Why no mutex: internal.h's rules.
  *
- * Neither the reaper nor the shrinker empties the CPUs' magazines.  The
- * debugfs reap file does (bslab_reap_all()): bslab_cache_reap() on every
- * cache, for an admin about to compare /proc/meminfo with an earlier value.
+ * The shrinker leaves the CPUs' magazines (taking them needs the hotplug
+ * lock and cross-calls, not for a reclaim path); the reaper takes the idle
+ * ones within two seconds.  The debugfs reap file takes them all, at once
+ * (bslab_reap_all()): bslab_cache_reap() on every cache, for an admin
+ * about to compare /proc/meminfo with an earlier value.
  *
  * A reap of one cache (bslab_reap_now(), below), which each of these ends
  * in, frees depot magazines, then empty slabs, and counts both.
  *
  * Locking: the reaper and the shrinker walk the cache list under
  * bslab_caches_mutex (the shrinker only with a trylock: it may be called
- * from an allocation made under the mutex).  Reclaim callbacks run under
+ * from an allocation made under the mutex).  The reaper takes the hotplug
+ * lock before it, for its drains of idle CPUs, and drops it before the
+ * reaps, so that no destructor runs under it.  Reclaim callbacks run under
  * the mutex and must not create or destroy caches.  bslab_reap_all() walks
  * it under bslab_setup_mutex instead: draining the CPUs takes the hotplug
  * lock, which comes before bslab_caches_mutex in the lock order.
  */
+#include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/moduleparam.h>
 #include <linux/rculist.h>
@@ -114,7 +129,7 @@ static const struct kernel_param_ops reap_interval_ops = {
 
 module_param_cb(reap_interval, &reap_interval_ops, &reap_interval, 0644);
 MODULE_PARM_DESC(reap_interval,
-		 "seconds between magazine resizes (the working-set reap runs every second), 0: no reaper, at most 86400 (default 15); takes effect at once");
+		 "seconds between magazine resizes (idle CPUs' magazines and the working-set reap: every second), 0: no reaper, at most 86400 (default 15); takes effect at once");
 
 static unsigned int resize_contention = 3;
 module_param(resize_contention, uint, 0644);
@@ -135,7 +150,8 @@ static int hotplug_state;
  * bslab_reap_now() - reap a cache: depot magazines, then empty slabs
  * @cp: the cache
  * @how: BSLAB_REAP_SURPLUS: the depot's working-set surplus (the reaper);
- *	BSLAB_REAP_ALL: every depot magazine (bslab_cache_reap());
+ *	BSLAB_REAP_ALL: every depot magazine (bslab_cache_reap(), and the
+ *	reaper for a cache no CPU used during its second);
  *	BSLAB_REAP_SHRINK: every depot magazine, counted as shrinking
  *
  * Counts what was freed in reap_magazines, reap_objects and reap_pages, or
@@ -189,8 +205,11 @@ static void tick_resize(struct bslab_cache *cp, const struct bslab_stats *st)
 		d->idle_ticks = 0;
 }
 
-/* One reap interval of one cache: resize, bound, reserve, then its second. */
-static void reap_tick_locked(struct bslab_cache *cp)
+/*
+ * One reap interval of one cache: resize, bound, reserve, then its second's
+ * reap (@how).
+ */
+static void reap_tick_locked(struct bslab_cache *cp, enum bslab_reap_how how)
 {
 	struct bslab_stats st;
 
@@ -201,7 +220,7 @@ static void reap_tick_locked(struct bslab_cache *cp)
 		bslab_depot_limit_tick(cp);
 	}
 	bslab_slab_reserve_tick(cp);
-	bslab_reap_now(cp, BSLAB_REAP_SURPLUS);
+	bslab_reap_now(cp, how);
 }
 
 /**
@@ -217,29 +236,38 @@ static void reap_tick_locked(struct bslab_cache *cp)
 void bslab_reap_tick(struct bslab_cache *cp)
 {
 	mutex_lock(&bslab_caches_mutex);
-	reap_tick_locked(cp);
+	reap_tick_locked(cp, BSLAB_REAP_SURPLUS);
 	mutex_unlock(&bslab_caches_mutex);
 }
 
 BSLAB_EXPORT_INTERNAL(bslab_reap_tick);
 
 /*
- * Every second the working-set reap of each cache; every reap_interval
- * seconds the whole tick instead.
+ * Every second: the idle CPUs' magazines of each cache, then the
+ * working-set reap of each cache (of its whole depot if no CPU used it);
+ * every reap_interval seconds the whole tick instead of the reap.  The
+ * drains need the hotplug lock, which comes before bslab_caches_mutex; it
+ * is dropped before the reaps, which run destructors.
  */
 static void reap_worker(struct work_struct *work)
 {
 	struct bslab_cache *cp;
 	unsigned int secs = READ_ONCE(reap_seconds) + 1;
 	bool tick = secs >= READ_ONCE(reap_interval);
+	enum bslab_reap_how how;
 
 	WRITE_ONCE(reap_seconds, tick ? 0 : secs);
+	cpus_read_lock();
 	mutex_lock(&bslab_caches_mutex);
+	list_for_each_entry(cp, &bslab_caches, caches)
+		cp->depot.cpus_idle = bslab_cpu_drain_idle(cp);
+	cpus_read_unlock();
 	list_for_each_entry(cp, &bslab_caches, caches) {
+		how = cp->depot.cpus_idle ? BSLAB_REAP_ALL : BSLAB_REAP_SURPLUS;
 		if (tick)
-			reap_tick_locked(cp);
+			reap_tick_locked(cp, how);
 		else
-			bslab_reap_now(cp, BSLAB_REAP_SURPLUS);
+			bslab_reap_now(cp, how);
 	}
 	mutex_unlock(&bslab_caches_mutex);
 	reaper_arm();
