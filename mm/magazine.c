@@ -662,6 +662,62 @@ bool bslab_depot_add_empty(struct bslab_cache *cp)
 	return !m;
 }
 
+/*
+ * A full magazine of @rounds goes to the slab layer, the depot being at
+ * its bound: noted for the bound's next step (bslab_depot_limit_tick()).
+ */
+static void depot_spilled(struct bslab_cache *cp, unsigned int rounds)
+{
+	trace_bslab_magazine_spill(cp->name, rounds);
+	if (!READ_ONCE(cp->depot.spilled))
+		WRITE_ONCE(cp->depot.spilled, true);
+}
+
+/*
+ * Trade the full magazine @full for an empty one at the depot, in one
+ * hold of its lock: an empty one of the depot's, or a new one allocated
+ * before the lock if the depot seemed to have none (given to the depot
+ * if one turned up after all).  @full goes onto the depot if @keep (else
+ * the caller discards it), counted in depot_remote too if @remote.
+ *
+ * Return: the empty magazine, or NULL if none could be had (counted in
+ * magazine_alloc_fail; @full is still the caller's).
+ */
+static struct bslab_magazine *depot_trade(struct bslab_cache *cp,
+					  struct bslab_magazine *full,
+					  bool keep, bool remote)
+{
+	struct bslab_magazine *empty, *spare = NULL;
+	struct bslab_depot *d = &cp->depot;
+	unsigned int rounds = full->rounds;
+	unsigned long flags;
+
+	if (!READ_ONCE(d->nempty))
+		spare = mag_new(cp, GFP_NOWAIT | __GFP_NOWARN);
+	flags = depot_lock(d);
+	empty = depot_pop_locked(cp, false, NUMA_NO_NODE);
+	if (!empty)
+		swap(empty, spare);
+	if (!empty) {
+		d->ev.magazine_alloc_fail++;
+	} else if (keep) {
+		depot_push_locked(cp, full);
+		if (remote)
+			d->ev.depot_remote++;
+	}
+	if (spare && mag_current(cp, spare)) {
+		depot_push_locked(cp, spare);
+		spare = NULL;
+	}
+	depot_unlock(d, flags);
+	if (spare)		/* of a size the cache no longer uses */
+		mag_discard(cp, spare);
+	/* not full->rounds: @full is the depot's now, another CPU may free it */
+	if (empty)
+		trace_bslab_magazine_exchange(cp->name, false, rounds);
+	return empty;
+}
+
 /**
  * bslab_cpu_free_slow() - free when the loaded magazine is full
  * @cp: the cache
@@ -678,10 +734,7 @@ bool bslab_depot_add_empty(struct bslab_cache *cp)
 bool bslab_cpu_free_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc,
 			 void *obj)
 {
-	struct bslab_magazine *p = cc->prev, *empty, *spare = NULL;
-	struct bslab_depot *d = &cp->depot;
-	unsigned int rounds = p->rounds;
-	unsigned long flags;
+	struct bslab_magazine *p = cc->prev, *empty;
 	bool keep_prev;
 
 	WARN_ON_ONCE(!cc->busy);
@@ -697,36 +750,16 @@ bool bslab_cpu_free_slow(struct bslab_cache *cp, struct bslab_cpu_cache *cc,
 	keep_prev = mag_current(cp, p);
 	if (keep_prev && depot_at_limit(cp, p->size)) {
 		/* p's rounds go to their slabs; p, now empty, takes the free */
-		trace_bslab_magazine_spill(cp->name, rounds);
-		if (!READ_ONCE(d->spilled))
-			WRITE_ONCE(d->spilled, true);
+		depot_spilled(cp, p->rounds);
 		mag_drain(cp, p);
 		cpu_mag_swap(cc);
 		cc->ev.free_spill++;
 		mag_push(cp, cc->loaded, obj);
 		return true;
 	}
-	if (!READ_ONCE(d->nempty))
-		spare = mag_new(cp, GFP_NOWAIT | __GFP_NOWARN);
-	flags = depot_lock(d);
-	empty = depot_pop_locked(cp, false, NUMA_NO_NODE);
-	if (!empty)
-		swap(empty, spare);
-	if (!empty)
-		d->ev.magazine_alloc_fail++;
-	else if (keep_prev)
-		depot_push_locked(cp, p);
-	if (spare && mag_current(cp, spare)) {
-		depot_push_locked(cp, spare);
-		spare = NULL;
-	}
-	depot_unlock(d, flags);
-	if (spare)		/* of a size the cache no longer uses */
-		mag_discard(cp, spare);
+	empty = depot_trade(cp, p, keep_prev, false);
 	if (!empty)
 		return false;
-	/* not p->rounds: p is the depot's now, another CPU may free it */
-	trace_bslab_magazine_exchange(cp->name, false, rounds);
 	if (!keep_prev)
 		mag_discard(cp, p);
 	cpu_mag_load(cc, empty);
@@ -781,44 +814,17 @@ static int remote_home_node(const struct bslab_cache *cp,
 static struct bslab_magazine *remote_to_depot(struct bslab_cache *cp,
 					      struct bslab_magazine *m)
 {
-	struct bslab_magazine *empty, *spare = NULL;
-	struct bslab_depot *d = &cp->depot;
-	unsigned int rounds = m->rounds;
-	unsigned long flags;
+	struct bslab_magazine *empty;
 
-	if (!mag_current(cp, m) || rounds != m->size ||
+	if (!mag_current(cp, m) || m->rounds != m->size ||
 	    remote_home_node(cp, m) == NUMA_NO_NODE)
 		return m;
-	if (depot_at_limit(cp, rounds)) {
-		trace_bslab_magazine_spill(cp->name, rounds);
-		if (!READ_ONCE(d->spilled))
-			WRITE_ONCE(d->spilled, true);
+	if (depot_at_limit(cp, m->rounds)) {
+		depot_spilled(cp, m->rounds);
 		return m;
 	}
-	if (!READ_ONCE(d->nempty))
-		spare = mag_new(cp, GFP_NOWAIT | __GFP_NOWARN);
-	flags = depot_lock(d);
-	empty = depot_pop_locked(cp, false, NUMA_NO_NODE);
-	if (!empty)
-		swap(empty, spare);
-	if (empty) {
-		depot_push_locked(cp, m);
-		d->ev.depot_remote++;
-	} else {
-		d->ev.magazine_alloc_fail++;
-	}
-	if (spare && mag_current(cp, spare)) {
-		depot_push_locked(cp, spare);
-		spare = NULL;
-	}
-	depot_unlock(d, flags);
-	if (spare)		/* of a size the cache no longer uses */
-		mag_discard(cp, spare);
-	if (!empty)
-		return m;
-	/* not m->rounds: m is the depot's now, another CPU may free it */
-	trace_bslab_magazine_exchange(cp->name, false, rounds);
-	return empty;
+	empty = depot_trade(cp, m, true, true);
+	return empty ?: m;
 }
 
 /*
