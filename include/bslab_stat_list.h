@@ -68,6 +68,7 @@ BSLAB_DEPOT_EVENT(depot_limit_grow);	/* fills after a spill: bound doubled */
 BSLAB_DEPOT_EVENT(reap_magazines);	/* magazines freed by reaping */
 BSLAB_DEPOT_EVENT(reap_objects);	/* their rounds given to the slab layer */
 BSLAB_DEPOT_EVENT(reap_pages);		/* pages freed by reaping */
+BSLAB_DEPOT_EVENT(reap_cpu_drains);	/* idle CPUs whose magazines the reaper took */
 BSLAB_DEPOT_EVENT(shrink_objects);	/* objects freed by the shrinker */
 BSLAB_DEPOT_EVENT(shrink_pages);	/* pages freed by the shrinker */
 BSLAB_DEPOT_EVENT(reclaim_calls);	/* reclaim callbacks the shrinker made */

@@ -206,6 +206,7 @@ reaper_empties_depot(struct kunit *test, const char *name,
 	expect_all_back(test, cache);
 	/* all of it reaped, the CPU's two magazines included */
 	KUNIT_EXPECT_EQ(test, tst_stat(cache, reap_objects), (k + 2) * *m);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, reap_cpu_drains), 1);
 	KUNIT_EXPECT_GE(test, tst_stat(cache, reap), 2);
 	return cache;
 }
@@ -260,9 +261,11 @@ static void reaper_keeps_used_magazines(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tst_stat(cache, full_magazines), 0);
 	KUNIT_EXPECT_EQ(test, tst_stat(cache, reap_objects), m);
 	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_magazine), 2 * m);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, reap_cpu_drains), 0);
 
 	expect_all_back(test, cache);
 	KUNIT_EXPECT_EQ(test, tst_stat(cache, reap_objects), 3 * m);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, reap_cpu_drains), 1);
 }
 
 /*

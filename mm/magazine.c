@@ -1078,6 +1078,7 @@ struct drain_wave {
 	struct bslab_magazine *mags;	/* taken off, linked through next */
 	struct bslab_magazine *remote;	/* remote ones taken off */
 	struct cpumask *busy;		/* CPUs whose layer was in use */
+	unsigned int taken;		/* CPUs whose magazines were taken */
 };
 
 /* Does @cpu hold magazines of the wave's cache?  (No magazine is read.) */
@@ -1115,6 +1116,7 @@ static void cpu_take_magazines(void *info)
 	if (READ_ONCE(cc->busy)) {
 		cpumask_set_cpu(smp_processor_id(), w->busy);
 	} else {
+		w->taken++;
 		wave_take(w, cc->loaded, &w->mags);
 		wave_take(w, cc->prev, &w->mags);
 		wave_take(w, cc->remote, &w->remote);
@@ -1218,7 +1220,7 @@ static struct cpumask idle_cpus, idle_busy;
  * CPU that uses the cache again loads from the depot or the slab layer,
  * as after any drain.  Linux's old SLAB drained an untouched per-CPU
  * array a part at a time every 2 s; this is the same rule, whole, once a
- * second.
+ * second.  The CPUs drained are counted in reap_cpu_drains.
  *
  * Context: the reaper, cpus_read_lock() then bslab_caches_mutex held.
  * Return: true if no online CPU used @cp since the last call, so that its
@@ -1228,6 +1230,7 @@ bool bslab_cpu_drain_idle(struct bslab_cache *cp)
 {
 	struct drain_wave w = { .cp = cp, .busy = &idle_busy };
 	struct bslab_cpu_cache *cc;
+	unsigned long flags;
 	bool idle = true;
 	unsigned int cpu;
 	u64 used;
@@ -1250,6 +1253,9 @@ bool bslab_cpu_drain_idle(struct bslab_cache *cp)
 		return idle;
 	cpumask_clear(&idle_busy);
 	drain_wave(&w, &idle_cpus);
+	raw_spin_lock_irqsave(&cp->depot.lock, flags);
+	cp->depot.ev.reap_cpu_drains += w.taken;
+	raw_spin_unlock_irqrestore(&cp->depot.lock, flags);
 	return idle && cpumask_empty(&idle_busy);
 }
 
