@@ -680,12 +680,15 @@ static void depot_spilled(struct bslab_cache *cp, unsigned int rounds)
  * if one turned up after all).  @full goes onto the depot if @keep (else
  * the caller discards it), counted in depot_remote too if @remote.
  *
+ * Inlined, so that each caller's path is what it was when each had its
+ * own copy (make bench's W2 and W3 count the instructions).
+ *
  * Return: the empty magazine, or NULL if none could be had (counted in
  * magazine_alloc_fail; @full is still the caller's).
  */
-static struct bslab_magazine *depot_trade(struct bslab_cache *cp,
-					  struct bslab_magazine *full,
-					  bool keep, bool remote)
+static __always_inline struct bslab_magazine *
+depot_trade(struct bslab_cache *cp, struct bslab_magazine *full, bool keep,
+	    bool remote)
 {
 	struct bslab_magazine *empty, *spare = NULL;
 	struct bslab_depot *d = &cp->depot;
