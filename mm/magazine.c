@@ -82,9 +82,9 @@
  * set; a cross-call or a work item running on that CPU that finds busy
  * clear (bslab_cpu_drain_all(), bslab_cpu_drain_idle(); a cross-call
  * interrupted whatever ran there, so nothing else on the CPU is in the
- * layer); anyone once the CPU is dead (CPU hotplug) or the cache is being destroyed.  A magazine
- * being filled (bslab_cpu_fill()) is no CPU's: it was taken off, or never
- * loaded, and is loaded again inside the layer.
+ * layer); anyone once the CPU is dead (CPU hotplug) or the cache is being
+ * destroyed.  A magazine being filled (bslab_cpu_fill()) is no CPU's: it
+ * was taken off, or never loaded, and is loaded again inside the layer.
  *
  * Rounds that leave a magazine for the slab layer from inside the CPU layer
  * (a magazine of an old size discarded, a drain, a spill) never run a
