@@ -191,7 +191,7 @@ static void expect_all_back(struct kunit *test, struct bslab_cache *cache)
  * magazine size in *@m.
  */
 static struct bslab_cache *
-reaper_empties_depot(struct kunit *test, const char *name,
+reaper_gives_all_back(struct kunit *test, const char *name,
 		     const char *interval, const char *idle, unsigned int *m)
 {
 	const unsigned int k = 4;
@@ -215,7 +215,7 @@ static void periodic_reaper(struct kunit *test)
 {
 	unsigned int m;
 
-	reaper_empties_depot(test, "t_mag_reaper", "1", "0", &m);
+	reaper_gives_all_back(test, "t_mag_reaper", "1", "0", &m);
 }
 
 /*
@@ -229,7 +229,7 @@ static void reaper_trims_every_second(struct kunit *test)
 	struct bslab_cache *cache;
 	unsigned int m;
 
-	cache = reaper_empties_depot(test, "t_mag_trim", "3600", "1", &m);
+	cache = reaper_gives_all_back(test, "t_mag_trim", "3600", "1", &m);
 	KUNIT_EXPECT_EQ(test, tst_stat(cache, magazine_size), m);
 }
 
