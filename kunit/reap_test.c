@@ -192,7 +192,7 @@ static void expect_all_back(struct kunit *test, struct bslab_cache *cache)
  */
 static struct bslab_cache *
 reaper_gives_all_back(struct kunit *test, const char *name,
-		     const char *interval, const char *idle, unsigned int *m)
+		      const char *interval, const char *idle, unsigned int *m)
 {
 	const unsigned int k = 4;
 	struct bslab_cache *cache;
