@@ -3,14 +3,15 @@
  * bslab_reap: the reaper's work.  Magazine resize up under forced depot
  * contention and down when idle; the working-set reap of the depot; the
  * periodic reaper and its reap_interval parameter, and its drain of the
- * magazines of CPUs that left a cache alone; the reap file, which reaps
- * every cache
+ * magazines of CPUs that left a cache alone, but for isolated ones; the
+ * reap file, which reaps every cache
  */
 #include <linux/cpu.h>
 #include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/kthread.h>
 #include <linux/sched.h>
+#include <linux/sched/isolation.h>
 
 #include "helpers.h"
 #include "../mm/reap.h"
@@ -269,6 +270,50 @@ static void reaper_keeps_used_magazines(struct kunit *test)
 }
 
 /*
+ * A CPU isolated from kernel noise (the 7.2 check boots with isolcpus=7)
+ * keeps an idle cache's magazines: the reaper does not cross-call it,
+ * second after second.  The reap file, asked by hand, still takes them.
+ */
+static void reaper_leaves_isolated_cpu(struct kunit *test)
+{
+	struct bslab_cache *cache;
+	unsigned long deadline;
+	unsigned int cpu, m, n, i;
+	void **objs;
+
+	for_each_online_cpu(cpu)
+		if (cpu_is_isolated(cpu))
+			break;
+	if (cpu >= nr_cpu_ids)
+		kunit_skip(test, "needs an isolated CPU (isolcpus=)");
+	tst_pin(test, cpu);
+	cache = tst_cache(test, "t_mag_isolated", 64, 0, NULL, NULL, NULL, 0);
+	m = tst_stat(cache, magazine_size);
+	/* one bulk allocation fills no magazine; the frees fill both */
+	n = 2 * m;
+	objs = tst_alloc_array(test, n, sizeof(void *));
+	KUNIT_ASSERT_EQ(test, bslab_cache_alloc_bulk(cache, GFP_KERNEL, n, objs),
+			n);
+	for (i = 0; i < n; i++)
+		bslab_cache_free(cache, objs[i]);
+	KUNIT_ASSERT_EQ(test, tst_stat(cache, full_magazines), 0);
+	KUNIT_ASSERT_EQ(test, tst_stat(cache, buf_magazine), n);
+
+	reaper_on(test, "3600", "1");
+	deadline = jiffies + 20 * HZ;
+	while (tst_stat(cache, reap) < 3 && time_before(jiffies, deadline))
+		msleep(100);
+	KUNIT_ASSERT_GE(test, tst_stat(cache, reap), 3);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, reap_cpu_drains), 0);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_magazine), n);
+	KUNIT_EXPECT_GT(test, tst_stat(cache, mem_total), 0);
+
+	KUNIT_ASSERT_EQ(test, tst_write_file(DEBUGFS "reap", "1"), 0);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_magazine), 0);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, mem_total), 0);
+}
+
+/*
  * Writing 1 to the reap file gives back everything a cache does not use,
  * the CPUs' magazines included, where the reaper and the shrinker leave
  * those; anything but a yes is refused.
@@ -306,6 +351,7 @@ static struct kunit_case reap_cases[] = {
 	KUNIT_CASE_SLOW(periodic_reaper),
 	KUNIT_CASE_SLOW(reaper_trims_every_second),
 	KUNIT_CASE_SLOW(reaper_keeps_used_magazines),
+	KUNIT_CASE_SLOW(reaper_leaves_isolated_cpu),
 	KUNIT_CASE(reap_file),
 	{}
 };

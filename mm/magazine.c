@@ -108,6 +108,7 @@
  */
 #include <linux/cpu.h>
 #include <linux/percpu.h>
+#include <linux/sched/isolation.h>
 #include <linux/workqueue.h>
 
 #include "magazine.h"
@@ -1223,7 +1224,13 @@ static struct cpumask idle_cpus, idle_busy;
  * CPU that uses the cache again loads from the depot or the slab layer,
  * as after any drain.  Linux's old SLAB drained an untouched per-CPU
  * array a part at a time every 2 s; this is the same rule, whole, once a
- * second.  The CPUs drained are counted in reap_cpu_drains.
+ * second.  The CPUs drained are counted in reap_cpu_drains.  A CPU
+ * isolated from kernel noise (isolcpus=, nohz_full=, an isolated cpuset
+ * partition: cpu_is_isolated()) is left alone, as vmstat's and memcg's
+ * per-CPU flushes leave it: the cross-call is the jitter it was isolated
+ * from.  Its magazines go back when the cache is reaped on demand (the
+ * reap file, bslab_cache_reap()), when the CPU goes offline, or when the
+ * cache is destroyed.
  *
  * Context: the reaper, cpus_read_lock() then bslab_caches_mutex held.
  * Return: true if no online CPU used @cp since the last call, so that its
@@ -1248,7 +1255,8 @@ bool bslab_cpu_drain_idle(struct bslab_cache *cp)
 		if (used != cc->used_seen) {
 			cc->used_seen = used;
 			idle = false;
-		} else if (cpu_holds_magazines(cpu, &w)) {
+		} else if (cpu_holds_magazines(cpu, &w) &&
+			   !cpu_is_isolated(cpu)) {
 			cpumask_set_cpu(cpu, &idle_cpus);
 		}
 	}

@@ -13,7 +13,9 @@
  *    old SLAB drained an untouched per-CPU array.  Otherwise every object
  *    an idle cache's CPUs hold (two magazines a CPU, up to 254 rounds
  *    each) keeps its slab from going back, on every CPU, for as long as
- *    the cache stays idle.
+ *    the cache stays idle.  A CPU isolated from kernel noise (isolcpus=,
+ *    nohz_full=) is not cross-called; its magazines wait for a reap on
+ *    demand.
  *  - Then working-set reap (Bonwick & Adams 2001, section 3.6):
  *    the depot has recorded the fewest full and the fewest empty magazines
  *    it held during the second.  That many were never needed, so that many
