@@ -281,9 +281,11 @@ static void reaper_leaves_isolated_cpu(struct kunit *test)
 	unsigned int cpu, m, n, i;
 	void **objs;
 
+	rcu_read_lock();	/* the housekeeping masks */
 	for_each_online_cpu(cpu)
 		if (cpu_is_isolated(cpu))
 			break;
+	rcu_read_unlock();
 	if (cpu >= nr_cpu_ids)
 		kunit_skip(test, "needs an isolated CPU (isolcpus=)");
 	tst_pin(test, cpu);

@@ -1249,6 +1249,7 @@ bool bslab_cpu_drain_idle(struct bslab_cache *cp)
 	if (cp->flags & BSLAB_NOMAGAZINE)
 		return false;
 	cpumask_clear(&idle_cpus);
+	rcu_read_lock();	/* cpu_is_isolated(): the housekeeping masks */
 	for_each_online_cpu(cpu) {
 		cc = per_cpu_ptr(cp->cpu, cpu);
 		used = cpu_use_count(cc);
@@ -1260,6 +1261,7 @@ bool bslab_cpu_drain_idle(struct bslab_cache *cp)
 			cpumask_set_cpu(cpu, &idle_cpus);
 		}
 	}
+	rcu_read_unlock();
 	if (cpumask_empty(&idle_cpus))
 		return idle;
 	cpumask_clear(&idle_busy);
