@@ -726,14 +726,17 @@ again:
 		goto again;
 	}
 	/*
-	 * Preemption stays off until the cache is last touched: a dead cache
-	 * whose last object this call frees is released only after an RCU
-	 * grace period.
+	 * An RCU reader until the cache is last touched: a dead cache whose
+	 * last object this call frees is released only after a grace period
+	 * (dead_cache_reclaim()).  A reader, not preemption off, which would
+	 * do as much: on PREEMPT_RT a preemptible free may give the pages of
+	 * a slab it empties back itself (pages_allowed()), rather than leave
+	 * them to the cache's work item.
 	 */
-	preempt_disable();
+	rcu_read_lock();
 	if (bslab_slab_free_batch(cp, 1, &obj))
 		this_cpu_inc(cp->cpu->ev.free_slab);
-	preempt_enable();
+	rcu_read_unlock();
 }
 
 /*
@@ -747,10 +750,10 @@ static noinline void cache_free_remote(struct bslab_cache *cp, void *obj)
 {
 	if (bslab_cpu_free_remote(cp, obj))
 		return;
-	preempt_disable();	/* see cache_free_slow() */
+	rcu_read_lock();	/* see cache_free_slow() */
 	if (bslab_slab_free_batch(cp, 1, &obj))
 		this_cpu_inc(cp->cpu->ev.free_remote);
-	preempt_enable();
+	rcu_read_unlock();
 }
 
 /* init_on_free=1: a free that passed the checks, zeroed, then freed. */
@@ -1002,10 +1005,10 @@ void bslab_cache_free_bulk(struct bslab_cache *cp, size_t n, void **objs)
 				bslab_cache_free(cp, objs[i]);
 			return;
 		}
-		preempt_disable();	/* see cache_free_slow() */
+		rcu_read_lock();	/* see cache_free_slow() */
 		this_cpu_add(cp->cpu->ev.free_slab,
 			     bslab_slab_free_batch(cp, n, objs));
-		preempt_enable();
+		rcu_read_unlock();
 		return;
 	}
 	while (i < n) {

@@ -891,11 +891,11 @@ bool bslab_cpu_free_remote(struct bslab_cache *cp, void *obj)
 			return false;
 	}
 	/*
-	 * Preemption stays off until the cache is last touched (as in
+	 * An RCU reader until the cache is last touched (as in
 	 * cache_free_slow()): a cache destroyed meanwhile, whose last objects
-	 * these are, is released only after an RCU grace period.
+	 * these are, is released only after a grace period.
 	 */
-	preempt_disable();
+	rcu_read_lock();
 	atomic_long_inc(&d->transit_begun);
 	if (m->rounds)
 		m = remote_to_depot(cp, m);
@@ -915,7 +915,7 @@ bool bslab_cpu_free_remote(struct bslab_cache *cp, void *obj)
 	if (m)		/* the CPU got another meanwhile */
 		remote_return(cp, m);
 	atomic_long_inc(&d->transit_done);
-	preempt_enable();
+	rcu_read_unlock();
 	return true;
 }
 
