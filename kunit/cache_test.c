@@ -228,16 +228,18 @@ static int zero_ctor(void *obj, void *priv, gfp_t gfp)
 static void gfp_zero(struct kunit *test)
 {
 	struct bslab_cache *plain, *ctored;
-	u8 *obj;
+	u8 *obj, *was;
 	int i;
 
+	/* the object just freed comes back zeroed */
 	plain = tst_cache(test, "t_zero", 300, 0, NULL, NULL, NULL, 0);
-	obj = bslab_cache_alloc(plain, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, obj);
-	memset(obj, 0xff, 300);
-	bslab_cache_free(plain, obj);
+	was = bslab_cache_alloc(plain, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, was);
+	memset(was, 0xff, 300);
+	bslab_cache_free(plain, was);
 	obj = bslab_cache_alloc(plain, GFP_KERNEL | __GFP_ZERO);
 	KUNIT_ASSERT_NOT_NULL(test, obj);
+	KUNIT_EXPECT_PTR_EQ(test, obj, was);	/* the last freed is first out */
 	for (i = 0; i < 300; i++)
 		KUNIT_ASSERT_EQ(test, obj[i], 0);
 	bslab_cache_free(plain, obj);
