@@ -726,17 +726,14 @@ again:
 		goto again;
 	}
 	/*
-	 * An RCU reader until the cache is last touched: a dead cache whose
-	 * last object this call frees is released only after a grace period
-	 * (dead_cache_reclaim()).  A reader, not preemption off, which would
-	 * do as much: on PREEMPT_RT a preemptible free may give the pages of
-	 * a slab it empties back itself (pages_allowed()), rather than leave
-	 * them to the cache's work item.
+	 * Held until the cache is last touched: a dead cache whose last
+	 * object this call frees is released only after a grace period
+	 * (dead_cache_reclaim(); bslab_free_hold()).
 	 */
-	rcu_read_lock();
+	bslab_free_hold();
 	if (bslab_slab_free_batch(cp, 1, &obj))
 		this_cpu_inc(cp->cpu->ev.free_slab);
-	rcu_read_unlock();
+	bslab_free_unhold();
 }
 
 /*
@@ -750,10 +747,10 @@ static noinline void cache_free_remote(struct bslab_cache *cp, void *obj)
 {
 	if (bslab_cpu_free_remote(cp, obj))
 		return;
-	rcu_read_lock();	/* see cache_free_slow() */
+	bslab_free_hold();	/* see cache_free_slow() */
 	if (bslab_slab_free_batch(cp, 1, &obj))
 		this_cpu_inc(cp->cpu->ev.free_remote);
-	rcu_read_unlock();
+	bslab_free_unhold();
 }
 
 /* init_on_free=1: a free that passed the checks, zeroed, then freed. */
@@ -1026,10 +1023,10 @@ void bslab_cache_free_bulk(struct bslab_cache *cp, size_t n, void **objs)
 				bslab_cache_free(cp, objs[i]);
 			return;
 		}
-		rcu_read_lock();	/* see cache_free_slow() */
+		bslab_free_hold();	/* see cache_free_slow() */
 		this_cpu_add(cp->cpu->ev.free_slab,
 			     bslab_slab_free_batch(cp, n, objs));
-		rcu_read_unlock();
+		bslab_free_unhold();
 		return;
 	}
 	while (i < n) {

@@ -130,6 +130,7 @@
 #include <linux/jump_label.h>
 #include <linux/jump_label_ratelimit.h>
 #include <linux/preempt.h>
+#include <linux/rcupdate.h>
 #include <linux/fault-inject.h>
 #include <linux/kmemleak.h>
 #include <bslab.h>
@@ -572,6 +573,32 @@ static inline bool pages_allowed(void)
 	if (in_hardirq() || in_nmi())
 		return false;
 	return !IS_ENABLED(CONFIG_PREEMPT_RT) || preemptible();
+}
+
+/*
+ * A free that reaches the slab layer outside the CPU layer holds the cache
+ * between these two: a cache destroyed meanwhile, whose last object the
+ * free may be, is released only after an RCU grace period
+ * (synchronize_rcu() waits for a reader and for preemption off alike).
+ * Preemption off is the cheaper hold; on PREEMPT_RT an RCU reader is the
+ * one that leaves the free preemptible, so that pages_allowed() holds and
+ * a slab it empties goes back to the page allocator at once rather than
+ * from the cache's work item.
+ */
+static __always_inline void bslab_free_hold(void)
+{
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		rcu_read_lock();
+	else
+		preempt_disable();
+}
+
+static __always_inline void bslab_free_unhold(void)
+{
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		rcu_read_unlock();
+	else
+		preempt_enable();
 }
 
 /*

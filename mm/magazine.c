@@ -891,11 +891,11 @@ bool bslab_cpu_free_remote(struct bslab_cache *cp, void *obj)
 			return false;
 	}
 	/*
-	 * An RCU reader until the cache is last touched (as in
-	 * cache_free_slow()): a cache destroyed meanwhile, whose last objects
-	 * these are, is released only after a grace period.
+	 * Held until the cache is last touched (bslab_free_hold()): a cache
+	 * destroyed meanwhile, whose last objects these are, is released
+	 * only after a grace period.
 	 */
-	rcu_read_lock();
+	bslab_free_hold();
 	atomic_long_inc(&d->transit_begun);
 	if (m->rounds)
 		m = remote_to_depot(cp, m);
@@ -915,7 +915,7 @@ bool bslab_cpu_free_remote(struct bslab_cache *cp, void *obj)
 	if (m)		/* the CPU got another meanwhile */
 		remote_return(cp, m);
 	atomic_long_inc(&d->transit_done);
-	rcu_read_unlock();
+	bslab_free_unhold();
 	return true;
 }
 
