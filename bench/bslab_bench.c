@@ -117,28 +117,15 @@ struct job {
 	const u32 *order;	/* free order for shuffled batches, or NULL */
 };
 
-static __always_inline u64 loop_pair(struct job *j, bool slub)
+/* W1: allocate (@zero: zeroed), free */
+static __always_inline u64 loop_pair(struct job *j, bool slub, bool zero)
 {
 	u64 t = ktime_get_ns();
 	unsigned int i;
 	void *obj;
 
 	for (i = 0; i < j->rounds; i++) {
-		obj = obj_alloc(j->p, slub);
-		obj_free(j->p, slub, obj);
-	}
-	return ktime_get_ns() - t;
-}
-
-/* W1 with zeroing: allocate zeroed, free */
-static __always_inline u64 loop_zero_pair(struct job *j, bool slub)
-{
-	u64 t = ktime_get_ns();
-	unsigned int i;
-	void *obj;
-
-	for (i = 0; i < j->rounds; i++) {
-		obj = obj_zalloc(j->p, slub);
+		obj = zero ? obj_zalloc(j->p, slub) : obj_alloc(j->p, slub);
 		obj_free(j->p, slub, obj);
 	}
 	return ktime_get_ns() - t;
@@ -223,9 +210,9 @@ static __always_inline u64 run(enum loop_kind k, struct job *j, bool slub)
 {
 	switch (k) {
 	case PAIR:
-		return loop_pair(j, slub);
+		return loop_pair(j, slub, false);
 	case ZERO_PAIR:
-		return loop_zero_pair(j, slub);
+		return loop_pair(j, slub, true);
 	case BATCH:
 		return loop_batch(j, slub);
 	case BULK:
