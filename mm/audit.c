@@ -20,9 +20,11 @@
  * alone (records put on the shared spare list could be taken meanwhile by
  * another CPU, and this allocation would go unrecorded) and goes on.  A
  * record whose object's slab goes back to the page allocator returns to
- * the spare list, so the records never outnumber the objects the cache
- * held at its peak.  The table grows (never shrinks) from
- * the cache's work item, as the bufctl hash does.
+ * the spare list, its address cleared (a record kmemleak scans must not
+ * point into pages that have moved on: see struct bslab_audit), so the
+ * records never outnumber the objects the cache held at its peak.  The
+ * table grows (never shrinks) from the cache's work item, as the bufctl
+ * hash does.
  *
  * Stacks are saved without sleeping; the frames inside bslab are cut off, so
  * a stack starts at the caller of bslab_cache_alloc() or bslab_alloc().
@@ -64,32 +66,6 @@
 /* ::kmausers' default: only users of at least this much, or this many. */
 #define USERS_MIN_BYTES		8192
 #define USERS_MIN_OBJS		100
-
-/**
- * struct bslab_audit - what is known of one object address of a cache
- * @next: next record in the bucket, or on the spare list
- * @obj: the object
- * @alloc_stack: stack of its last allocation (0 if it could not be saved)
- * @free_stack: stack of its last free, 0 while it is in use
- * @alloc_ns: local_clock() at the allocation
- * @free_ns: local_clock() at the free
- * @pid: the allocating task
- * @cpu: the allocating CPU
- * @in_use: allocated and not freed since
- * @comm: the allocating task's command
- */
-struct bslab_audit {
-	struct bslab_audit *next;
-	const void *obj;
-	depot_stack_handle_t alloc_stack;
-	depot_stack_handle_t free_stack;
-	u64 alloc_ns;
-	u64 free_ns;
-	pid_t pid;
-	int cpu;
-	bool in_use;
-	char comm[TASK_COMM_LEN];
-};
 
 static struct bslab_audit_table *table_new(unsigned int bits)
 {
@@ -230,7 +206,7 @@ static struct bslab_audit *records_new(size_t n)
 	if (irq)
 		bslab_nonrt_enter(&hardirq_records_map);
 	for (; n; n--) {
-		r = kmalloc(sizeof(*r), GFP_NOWAIT | __GFP_NOWARN);
+		r = kzalloc(sizeof(*r), GFP_NOWAIT | __GFP_NOWARN);
 		if (!r)
 			break;
 		r->next = chain;
@@ -405,6 +381,7 @@ void bslab_audit_forget_locked(struct bslab_cache *cp, const void *obj)
 		*link = r->next;
 		t->in_use -= r->in_use;
 		t->records--;
+		r->obj = NULL;		/* see struct bslab_audit */
 		r->next = t->spare;
 		t->spare = r;
 		return;

@@ -6,10 +6,39 @@
 #ifndef _BSLAB_AUDIT_H
 #define _BSLAB_AUDIT_H
 
+#include <linux/sched.h>
 #include <linux/stackdepot.h>
 #include "internal.h"
 
-struct bslab_audit;
+/**
+ * struct bslab_audit - what is known of one object address of a cache
+ * @next: next record in the bucket, or on the spare list
+ * @obj: the object; NULL on the spare list.  kmemleak scans the records
+ *	(kmalloc()ed, so tracked), and takes any word pointing into an object
+ *	for a reference to it: an address kept after its slab went back would
+ *	hide a leak of whatever object comes to lie there.  So a record
+ *	comes zeroed and a slab's records are cleared as it goes.
+ * @alloc_stack: stack of its last allocation (0 if it could not be saved)
+ * @free_stack: stack of its last free, 0 while it is in use
+ * @alloc_ns: local_clock() at the allocation
+ * @free_ns: local_clock() at the free
+ * @pid: the allocating task
+ * @cpu: the allocating CPU
+ * @in_use: allocated and not freed since
+ * @comm: the allocating task's command
+ */
+struct bslab_audit {
+	struct bslab_audit *next;
+	const void *obj;
+	depot_stack_handle_t alloc_stack;
+	depot_stack_handle_t free_stack;
+	u64 alloc_ns;
+	u64 free_ns;
+	pid_t pid;
+	int cpu;
+	bool in_use;
+	char comm[TASK_COMM_LEN];
+};
 
 /**
  * struct bslab_audit_table - the records of one audited cache
