@@ -7,7 +7,7 @@
  * free stacks; a cache destroyed with objects in use lists them by stack;
  * audit switched on for a cache that already holds objects, and off again;
  * two CPUs allocating at once lose no record; the records of slabs that
- * went back name no address.
+ * went back name no address, and no record holds a pointer to its object.
  */
 #include "helpers.h"
 #include "../mm/audit.h"
@@ -348,11 +348,47 @@ static void audit_spares_name_nothing(struct kunit *test)
 	raw_spin_lock_irqsave(&cache->lock, flags);
 	for (r = cache->audit->spare; r; r = r->next) {
 		spares++;
-		named += !!r->obj;
+		named += !!r->addr;
 	}
 	raw_spin_unlock_irqrestore(&cache->lock, flags);
 	KUNIT_EXPECT_GE(test, spares, destroyed * per_slab);
 	KUNIT_EXPECT_EQ(test, named, 0);
+}
+
+/*
+ * No record holds a word that points into its object: kmemleak scans the
+ * records, and would take one for a reference, so that it never reported
+ * a leaked object of an audited cache.
+ */
+static void audit_records_hide_no_leak(struct kunit *test)
+{
+	enum { N = 16, SIZE = 96 };
+	struct bslab_cache *cache;
+	const unsigned long *w;
+	struct bslab_audit *r;
+	unsigned long flags, b, records = 0, pointing = 0;
+	void *objs[N];
+	unsigned int i, k;
+
+	cache = tst_cache(test, "t_aud_hide", SIZE, 0, NULL, NULL, NULL,
+			  BSLAB_DEBUG_AUDIT);
+	tst_alloc_into(test, cache, objs, N);
+
+	raw_spin_lock_irqsave(&cache->lock, flags);
+	for (b = 0; b < 1UL << cache->audit->bits; b++) {
+		for (r = cache->audit->heads[b]; r; r = r->next) {
+			records++;
+			w = (const unsigned long *)r;
+			for (k = 0; k < sizeof(*r) / sizeof(*w); k++)
+				for (i = 0; i < N; i++)
+					pointing += w[k] >= (unsigned long)objs[i] &&
+						    w[k] < (unsigned long)objs[i] + SIZE;
+		}
+	}
+	raw_spin_unlock_irqrestore(&cache->lock, flags);
+	KUNIT_EXPECT_EQ(test, records, N);
+	KUNIT_EXPECT_EQ(test, pointing, 0);
+	bslab_cache_free_bulk(cache, N, objs);
 }
 
 static struct kunit_case audit_cases[] = {
@@ -364,6 +400,7 @@ static struct kunit_case audit_cases[] = {
 	KUNIT_CASE(audit_table_grows),
 	KUNIT_CASE(audit_two_cpus_exact),
 	KUNIT_CASE(audit_spares_name_nothing),
+	KUNIT_CASE(audit_records_hide_no_leak),
 	{}
 };
 

@@ -20,11 +20,11 @@
  * alone (records put on the shared spare list could be taken meanwhile by
  * another CPU, and this allocation would go unrecorded) and goes on.  A
  * record whose object's slab goes back to the page allocator returns to
- * the spare list, its address cleared (a record kmemleak scans must not
- * point into pages that have moved on: see struct bslab_audit), so the
- * records never outnumber the objects the cache held at its peak.  The
- * table grows (never shrinks) from the cache's work item, as the bufctl
- * hash does.
+ * the spare list, its address cleared, so the records never outnumber the
+ * objects the cache held at its peak.  A record keeps its object's address
+ * inverted, never as a pointer kmemleak would take for a reference (see
+ * struct bslab_audit).  The table grows (never shrinks) from the cache's
+ * work item, as the bufctl hash does.
  *
  * Stacks are saved without sleeping; the frames inside bslab are cut off, so
  * a stack starts at the caller of bslab_cache_alloc() or bslab_alloc().
@@ -83,6 +83,17 @@ static struct bslab_audit **bucket(struct bslab_audit_table *t,
 	return &t->heads[hash_ptr((void *)obj, t->bits)];
 }
 
+/* A record's @addr for @obj, and back (see struct bslab_audit) */
+static inline unsigned long rec_addr(const void *obj)
+{
+	return ~(unsigned long)obj;
+}
+
+static inline const void *rec_obj(const struct bslab_audit *r)
+{
+	return (const void *)~r->addr;
+}
+
 static struct bslab_audit *find_locked(struct bslab_cache *cp,
 				       const void *obj)
 {
@@ -90,7 +101,7 @@ static struct bslab_audit *find_locked(struct bslab_cache *cp,
 
 	lockdep_assert_held(&cp->lock);
 	for (r = *bucket(cp->audit, obj); r; r = r->next)
-		if (r->obj == obj)
+		if (r->addr == rec_addr(obj))
 			return r;
 	return NULL;
 }
@@ -257,7 +268,7 @@ static bool record_alloc_locked(struct bslab_cache *cp, const void *obj,
 		head = bucket(t, obj);
 		r->next = *head;
 		*head = r;
-		r->obj = obj;
+		r->addr = rec_addr(obj);
 		t->records++;
 	} else if (r->in_use) {
 		t->in_use--;	/* a record the slab layer never saw freed */
@@ -376,12 +387,12 @@ void bslab_audit_forget_locked(struct bslab_cache *cp, const void *obj)
 	if (!t)
 		return;
 	for (link = bucket(t, obj); (r = *link); link = &r->next) {
-		if (r->obj != obj)
+		if (r->addr != rec_addr(obj))
 			continue;
 		*link = r->next;
 		t->in_use -= r->in_use;
 		t->records--;
-		r->obj = NULL;		/* see struct bslab_audit */
+		r->addr = 0;		/* see struct bslab_audit */
 		r->next = t->spare;
 		t->spare = r;
 		return;
@@ -421,7 +432,7 @@ void bslab_audit_rescale(struct bslab_cache *cp)
 	for (i = 0; i < 1UL << old->bits; i++) {
 		for (r = old->heads[i]; r; r = next) {
 			next = r->next;
-			head = bucket(t, r->obj);
+			head = bucket(t, rec_obj(r));
 			r->next = *head;
 			*head = r;
 		}

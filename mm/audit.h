@@ -13,11 +13,13 @@
 /**
  * struct bslab_audit - what is known of one object address of a cache
  * @next: next record in the bucket, or on the spare list
- * @obj: the object; NULL on the spare list.  kmemleak scans the records
- *	(kmalloc()ed, so tracked), and takes any word pointing into an object
- *	for a reference to it: an address kept after its slab went back would
- *	hide a leak of whatever object comes to lie there.  So a record
- *	comes zeroed and a slab's records are cleared as it goes.
+ * @addr: the object's address, inverted (~address); 0 on the spare list.
+ *	kmemleak scans the records (kmalloc()ed, so tracked) and takes any
+ *	word pointing into an object for a reference to it: the address as
+ *	it is would keep kmemleak from ever reporting a leaked object of an
+ *	audited cache, and, kept after its slab went back, would hide a leak
+ *	of whatever object comes to lie there.  So it is stored inverted,
+ *	records come zeroed and a slab's records are cleared as it goes.
  * @alloc_stack: stack of its last allocation (0 if it could not be saved)
  * @free_stack: stack of its last free, 0 while it is in use
  * @alloc_ns: local_clock() at the allocation
@@ -29,7 +31,7 @@
  */
 struct bslab_audit {
 	struct bslab_audit *next;
-	const void *obj;
+	unsigned long addr;
 	depot_stack_handle_t alloc_stack;
 	depot_stack_handle_t free_stack;
 	u64 alloc_ns;
