@@ -49,10 +49,14 @@
  *
  * The allocation entry points sit here.  The fast paths are a pop from or
  * a push to this CPU's loaded magazine and nothing else: they call only the
- * out-of-line slow paths, as tail calls, so they need no stack frame.  The
- * slow paths swap or exchange magazines (magazine.c) and fall back to the
- * slab layer.  Bulk calls move whole runs between the caller's array and
- * the magazines.
+ * out-of-line slow paths, as tail calls, so they need no stack frame.  A
+ * zeroing allocation (__GFP_ZERO, kmem_cache_zalloc()) leaves at the flag's
+ * test, which every allocation makes, for the same pop out of line and
+ * then the memset (cache_alloc_zero()).  The slow
+ * paths swap or exchange magazines (magazine.c) and fall back to the slab
+ * layer, holding the cache there as bslab_free_hold() says (a destroyed
+ * cache is released only after a grace period).  Bulk calls move whole
+ * runs between the caller's array and the magazines.
  *
  * Locking (the order and the rules: internal.h): bslab_setup_mutex
  * serializes create, destroy and the owner notifier, so names are unique
