@@ -797,15 +797,16 @@ static void *slab_take_locked(struct bslab_cache *cp, struct bslab_slab *sp)
  *
  * For a caller that found want_init_on_alloc(@gfp) true: zeroes @obj if
  * @gfp has __GFP_ZERO, or if init_on_alloc is on and @cp is not exempt
- * (bslab_init_exempt()).
+ * (bslab_init_exempt()).  The memset is a tail call, as in the zalloc
+ * path (cache.c): with init_on_alloc=1 every allocation ends here.
  *
  * Return: @obj.
  */
 void *bslab_obj_init_alloc(struct bslab_cache *cp, void *obj, gfp_t gfp)
 {
-	if ((gfp & __GFP_ZERO) || !bslab_init_exempt(cp))
-		memset(obj, 0, cp->size);
-	return obj;
+	if (!(gfp & __GFP_ZERO) && bslab_init_exempt(cp))
+		return obj;
+	return memset(obj, 0, cp->size);
 }
 
 /**
