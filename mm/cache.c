@@ -365,6 +365,7 @@ struct bslab_cache *__bslab_cache_create_args(const char *name, size_t size,
 	cp->owner = owner == THIS_MODULE ? NULL : owner;
 	cp->internal = owner == THIS_MODULE;
 	cp->debug = debug;
+	bslab_init_exempt_update(cp);
 	if (debug)
 		static_branch_deferred_inc(&bslab_debugging);
 	raw_spin_lock_init(&cp->lock);
@@ -449,6 +450,7 @@ int bslab_internal_create(struct bslab_cache **caches, unsigned int n,
 			return err;
 		}
 		caches[i]->metadata = d.metadata;	/* no object exists yet */
+		bslab_init_exempt_update(caches[i]);
 	}
 	return 0;
 }
@@ -805,8 +807,9 @@ void *bslab_cache_alloc(struct bslab_cache *cp, gfp_t gfp)
 		return cache_alloc_slow(cp, gfp, NUMA_NO_NODE);
 	trace_bslab_alloc(cp->name, obj, cp->size, _RET_IP_, gfp);
 	obj = bslab_san_alloc(cp, obj, gfp);
-	if (want_init_on_alloc(gfp))		/* init_on_alloc=1 */
-		return bslab_obj_init_alloc(cp, obj, gfp);
+	/* init_on_alloc=1 (@gfp has no __GFP_ZERO here): as the zalloc path */
+	if (want_init_on_alloc(gfp) && !bslab_init_exempt(cp))
+		return memset(obj, 0, cp->size);
 	return obj;
 }
 EXPORT_SYMBOL_GPL(bslab_cache_alloc);
@@ -1248,6 +1251,7 @@ static void cache_orphan(struct bslab_cache *cp)
 	WRITE_ONCE(cp->dtor, NULL);
 	WRITE_ONCE(cp->reclaim, NULL);
 	cp->owner = NULL;
+	bslab_init_exempt_update(cp);
 	mutex_unlock(&bslab_caches_mutex);
 }
 

@@ -51,8 +51,23 @@ static __always_inline unsigned int debug_modes(const struct bslab_cache *cp)
  */
 static inline bool bslab_init_exempt(const struct bslab_cache *cp)
 {
-	return cp->ctor || cp->metadata || (cp->flags & BSLAB_NOTOUCH) ||
+	return READ_ONCE(cp->init_exempt) ||
 	       (READ_ONCE(cp->debug) & BSLAB_DBG_POISON);
+}
+
+/*
+ * What bslab_init_exempt() reads in one load: the exemptions create fixes.
+ * Called where they are set or change (create, an internal cache marked
+ * metadata before it has objects, the constructor cleared when its module
+ * goes away), so that the test on every allocation with init_on_alloc=1
+ * is two loads, not five.
+ */
+static inline void bslab_init_exempt_update(struct bslab_cache *cp)
+{
+	bool exempt = READ_ONCE(cp->ctor) || cp->metadata ||
+		      (cp->flags & BSLAB_NOTOUCH);
+
+	WRITE_ONCE(cp->init_exempt, exempt);
 }
 
 void bslab_debug_destroy(struct bslab_cache *cp);

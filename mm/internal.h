@@ -381,6 +381,10 @@ struct bslab_node {
  *	(see debug.c)
  * @metadata: one of bslab's metadata caches (slab descriptors, bufctls,
  *	magazines): its objects are not a client's, kmemleak is not told
+ * @init_exempt: init_on_alloc and init_on_free leave the objects alone
+ *	for what create fixed: @ctor, @metadata or BSLAB_NOTOUCH (see
+ *	bslab_init_exempt(), which adds poisoning); set with them, and again
+ *	when @ctor is cleared
  * @name: name given at create
  * @align: object alignment (at least BSLAB_MIN_ALIGN)
  * @link: small caches: offset of the free-list word in a free object
@@ -438,7 +442,7 @@ struct bslab_node {
  * BSLAB_NOMAGAZINE when the cache is destroyed with objects allocated;
  * @debug changes under bslab_debug_mutex (read-mostly: the slow paths read
  * it); @owner and the callbacks are cleared once, when the owning module
- * goes away.
+ * goes away, and @init_exempt follows @ctor then.
  */
 struct bslab_cache {
 	/* read by the fast paths and the free check */
@@ -456,6 +460,7 @@ struct bslab_cache {
 	u8 debug;
 	bool metadata;
 	bool offslab;
+	bool init_exempt;
 
 	/* the rest of what create fixes */
 	char name[BSLAB_NAME_MAX + 1];
