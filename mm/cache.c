@@ -52,8 +52,10 @@
  * out-of-line slow paths, as tail calls, so they need no stack frame.  A
  * zeroing allocation (__GFP_ZERO, kmem_cache_zalloc()) leaves at the flag's
  * test, which every allocation makes, for the same pop out of line and
- * then the memset (cache_alloc_zero()).  The slow
- * paths swap or exchange magazines (magazine.c) and fall back to the slab
+ * then the memset (cache_alloc_zero()).  With init_on_alloc=1 the plain
+ * path ends the same way: one test of the cache's exemptions (a byte of
+ * its first line, and the poison bit), then the memset as a tail call.
+ * The slow paths swap or exchange magazines (magazine.c) and fall back to the slab
  * layer, holding the cache there as bslab_free_hold() says (a destroyed
  * cache is released only after a grace period).  Bulk calls move whole
  * runs between the caller's array and the magazines.

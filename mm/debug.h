@@ -60,7 +60,7 @@ static inline bool bslab_init_exempt(const struct bslab_cache *cp)
  * Called where they are set or change (create, an internal cache marked
  * metadata before it has objects, the constructor cleared when its module
  * goes away), so that the test on every allocation with init_on_alloc=1
- * is two loads, not five.
+ * is two loads, not four.
  */
 static inline void bslab_init_exempt_update(struct bslab_cache *cp)
 {

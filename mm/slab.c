@@ -797,8 +797,8 @@ static void *slab_take_locked(struct bslab_cache *cp, struct bslab_slab *sp)
  *
  * For a caller that found want_init_on_alloc(@gfp) true: zeroes @obj if
  * @gfp has __GFP_ZERO, or if init_on_alloc is on and @cp is not exempt
- * (bslab_init_exempt()).  The memset is a tail call, as in the zalloc
- * path (cache.c): with init_on_alloc=1 every allocation ends here.
+ * (bslab_init_exempt()).  The slow path's; the fast path makes the same
+ * test itself (bslab_cache_alloc()).  The memset is a tail call.
  *
  * Return: @obj.
  */
