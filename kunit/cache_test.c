@@ -320,7 +320,8 @@ static int init_ctor(void *obj, void *priv, gfp_t gfp)
  * The kernel's init_on_alloc and init_on_free (make check boots one kernel,
  * 7.2, with both on, the others with both off): objects are zeroed as SLUB
  * zeroes its own, in the magazine and slab-layer paths, single and bulk;
- * a cache with a constructor keeps its constructed state either way.
+ * a cache with a constructor keeps its constructed state either way, and a
+ * BSLAB_NOTOUCH one its bytes.
  */
 static void init_on_alloc_free(struct kunit *test)
 {
@@ -382,6 +383,18 @@ static void init_on_alloc_free(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, *x, 0x1d1d);
 	KUNIT_EXPECT_EQ(test, x[1], 0xbcbcbcbcbcbcbcbcULL);
 	bslab_cache_free(cp, x);
+
+	/* nor is a BSLAB_NOTOUCH one: a free object keeps its bytes */
+	cp = tst_cache(test, "t_init_notouch", 64, 0, NULL, NULL, NULL,
+		       BSLAB_NOTOUCH);
+	b = bslab_cache_alloc(cp, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	memset(b, 0x5a, 64);
+	bslab_cache_free(cp, b);
+	KUNIT_EXPECT_TRUE(test, bytes_are(b, 0, 64, 0x5a));
+	KUNIT_ASSERT_PTR_EQ(test, bslab_cache_alloc(cp, GFP_KERNEL), (void *)b);
+	KUNIT_EXPECT_TRUE(test, bytes_are(b, 0, 64, 0x5a));
+	bslab_cache_free(cp, b);
 }
 
 static void hwcache_align_flag(struct kunit *test)

@@ -55,9 +55,9 @@
  * then the memset (cache_alloc_zero()).  With init_on_alloc=1 the plain
  * path ends the same way: one test of the cache's exemptions (a byte of
  * its first line, and the poison bit), then the memset as a tail call.
- * The slow paths swap or exchange magazines (magazine.c) and fall back to the slab
- * layer, holding the cache there as bslab_free_hold() says (a destroyed
- * cache is released only after a grace period).  Bulk calls move whole
+ * The slow paths swap or exchange magazines (magazine.c) and fall back to
+ * the slab layer, holding the cache there as bslab_free_hold() says (a
+ * destroyed cache is released only after a grace period).  Bulk calls move whole
  * runs between the caller's array and the magazines.
  *
  * Locking (the order and the rules: internal.h): bslab_setup_mutex
