@@ -259,12 +259,16 @@ bool tst_dead_listed(struct bslab_cache *cache)
 	return found;
 }
 
-/* Wait (up to a second) for a dead cache's work to free it. */
+/*
+ * Wait for a dead cache's work to free it: up to ten seconds, as the
+ * other waits of the suites (a workqueue of a debug kernel under TCG, on a
+ * busy machine, can take more than a second to run an item).
+ */
 bool tst_dead_released(struct bslab_cache *cache)
 {
 	int i;
 
-	for (i = 0; i < 50; i++) {
+	for (i = 0; i < 500; i++) {
 		if (!tst_dead_listed(cache))
 			return true;
 		msleep(20);
