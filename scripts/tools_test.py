@@ -203,10 +203,22 @@ class Tests:
         # interrupted (^C: the terminal's process group), it still sums up
         env = dict(os.environ, BSLAB_DEBUGFS=os.path.join(root, "bslab"), PROC=root)
         # (as from a terminal: SIGINT not ignored, whatever ran this test)
-        p = subprocess.Popen(["dash", BSLABSTAT, "0.1"], env=env, stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        csv2 = os.path.join(self.tmp, "live2.csv")
+        p = subprocess.Popen(["dash", BSLABSTAT, "--csv", csv2, "0.1"], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                             start_new_session=True,
                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-        time.sleep(1.5)
+        # interrupted once it has two samples (a summary needs them): on a
+        # busy machine that can take longer than any fixed sleep
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and p.poll() is None:
+            try:
+                with open(csv2) as f:
+                    if len(f.read().splitlines()) >= 1 + 2 * 5:
+                        break
+            except FileNotFoundError:
+                pass
+            time.sleep(0.1)
         os.killpg(p.pid, signal.SIGINT)
         try:
             text = p.communicate(timeout=30)[0]
