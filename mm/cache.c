@@ -57,8 +57,8 @@
  * its first line, and the poison bit), then the memset as a tail call.
  * The slow paths swap or exchange magazines (magazine.c) and fall back to
  * the slab layer, holding the cache there as bslab_free_hold() says (a
- * destroyed cache is released only after a grace period).  Bulk calls move whole
- * runs between the caller's array and the magazines.
+ * destroyed cache is released only after a grace period).  Bulk calls
+ * move whole runs between the caller's array and the magazines.
  *
  * Locking (the order and the rules: internal.h): bslab_setup_mutex
  * serializes create, destroy and the owner notifier, so names are unique
