@@ -47,7 +47,8 @@
  *    calls of 7.x).
  *  - kfree() or ksize() of an object of a bslab cache in the module:
  *    reported ("bslab: BUG <cache>: kfree() of <ptr>, an object of this
- *    cache"), and the object goes back to its cache.  The same from code
+ *    cache"), and the object goes back to its cache.  kfree() is checked
+ *    while bslab's free check is on (free_check=1, the default).  The same from code
  *    outside the module (kfree_rcu(), kvfree(), another subsystem's kfree())
  *    is not seen, and would give a page of bslab's to SLUB: a module must
  *    not hand its cache objects to such code.
@@ -62,6 +63,7 @@
 #define _BSLAB_KMEM_H
 
 #include <linux/slab.h>
+#include <linux/jump_label.h>
 #include <linux/fs.h>
 #include <linux/mempool.h>
 #include <linux/module.h>
@@ -81,6 +83,7 @@ void bslab_kmem_kfree(const void *obj);
 size_t bslab_kmem_ksize(const void *obj);
 char *bslab_kmem_getname(void);
 void bslab_kmem_putname(const char *name);
+DECLARE_STATIC_KEY_TRUE(bslab_free_check);
 
 #ifndef BSLAB_KMEM_NO_MAP
 
@@ -235,9 +238,23 @@ static inline void *bslab_kmem_pool_data(struct bslab_cache *cache)
 
 /* ---- kfree() and ksize() that tell a bslab object ---- */
 
+/*
+ * kfree() is checked while bslab's free check is on (free_check=1, the
+ * default); with it off the call is the kernel's kfree(), behind one
+ * patched-out jump (a kfree() of a cache object is then not caught).
+ * ksize() is rare and always checked.
+ */
+static __always_inline void bslab_kmem_kfree_site(const void *obj)
+{
+	if (static_branch_likely(&bslab_free_check))
+		bslab_kmem_kfree(obj);
+	else
+		kfree(obj);
+}
+
 #undef kfree
 #undef ksize
-#define kfree(obj)	bslab_kmem_kfree(obj)
+#define kfree(obj)	bslab_kmem_kfree_site(obj)
 #define ksize(obj)	bslab_kmem_ksize(obj)
 
 #endif /* BSLAB_KMEM_NO_MAP */

@@ -267,6 +267,52 @@ static void kmem_kfree(struct kunit *test)
 }
 
 /*
+ * The module's kfree() follows bslab's free check, switched live: with
+ * free_check=0 it is the kernel's kfree() (a kmalloc() pointer freed, no
+ * report; ksize() is still checked), and with the check back on a kfree()
+ * of a cache object is caught again at the same call site.
+ */
+static noinline void kmem_kfree_one_site(const void *p)
+{
+	kfree(p);
+}
+
+static void kmem_kfree_free_check(struct kunit *test)
+{
+	struct bslab_report_sink *sink;
+	struct kmem_cache *cache;
+	void *obj, *km;
+	int i;
+	u64 mark;
+
+	cache = kmem_adopt(test, kmem_cache_create("t_kmem_kfree_fc", 40, 0, 0,
+						   NULL),
+			   "t_kmem_kfree_fc", 40);
+	obj = kmem_cache_alloc(cache, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	sink = tst_count_reports(test, false);
+	mark = tst_log_mark();
+	for (i = 0; i < 2; i++) {
+		KUNIT_ASSERT_EQ(test, tst_write_param("free_check", i ? "1" : "0"), 0);
+		KUNIT_EXPECT_EQ(test, static_key_enabled(&bslab_free_check), i == 1);
+		km = kmalloc(100, GFP_KERNEL);
+		KUNIT_EXPECT_NOT_NULL(test, km);
+		kmem_kfree_one_site(km);
+		KUNIT_EXPECT_EQ(test, ksize(obj), 40);
+		KUNIT_EXPECT_EQ(test, tst_reports(sink), i + 1);
+	}
+	/* on again: the same kfree() site reports a cache object */
+	KUNIT_EXPECT_TRUE(test, static_key_enabled(&bslab_free_check));
+	kmem_kfree_one_site(obj);
+	KUNIT_EXPECT_EQ(test, tst_reports(sink), 3);
+	KUNIT_EXPECT_EQ(test, tst_log_count(mark, "BUG %s: ksize() of %p, an object of this cache",
+					    "t_kmem_kfree_fc", obj), 2);
+	KUNIT_EXPECT_EQ(test, tst_log_count(mark, "BUG %s: kfree() of %p, an object of this cache",
+					    "t_kmem_kfree_fc", obj), 1);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, buf_inuse), 0);
+}
+
+/*
  * fs.h's __getname()/__putname() stay the kernel's (names_cache, a SLUB
  * cache no moved module owns, or kmalloc() in 7.x): the path buffer is
  * SLUB's, whole, and goes back to SLUB with no report from bslab (not to a
@@ -404,6 +450,7 @@ static struct kunit_case kmem_cases[] = {
 	KUNIT_CASE(kmem_calls),
 	KUNIT_CASE(kmem_mempool),
 	KUNIT_CASE(kmem_kfree),
+	KUNIT_CASE(kmem_kfree_free_check),
 	KUNIT_CASE(kmem_getname),
 	KUNIT_CASE(rcu_typesafe),
 	KUNIT_CASE(rcu_destroy),

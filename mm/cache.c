@@ -93,8 +93,18 @@ LIST_HEAD(bslab_dead_caches);
 BSLAB_EXPORT_INTERNAL(bslab_setup_mutex);
 BSLAB_EXPORT_INTERNAL(bslab_dead_caches);
 
+/**
+ * bslab_free_check - on while bslab checks what is freed (free_check=1)
+ *
+ * A static key, on by default: every free into a cache checks its pointer
+ * (above), and a module built with <bslab_kmem.h> sends its kfree() calls
+ * through bslab_kmem_kfree(), which looks for an object of a bslab cache.
+ * Off (free_check=0), neither is made: each is a patched-out jump, and the
+ * module's kfree() is the kernel's.  Exported for that header's inline
+ * kfree(); only the module parameter switches it.
+ */
 DEFINE_STATIC_KEY_TRUE(bslab_free_check);
-BSLAB_EXPORT_INTERNAL(bslab_free_check);
+EXPORT_SYMBOL_GPL(bslab_free_check);
 /*
  * On when the machine may have more than one NUMA node (nr_node_ids > 1,
  * set at load by bslab_home_init()): frees then send another node's
@@ -188,7 +198,7 @@ static const struct kernel_param_ops free_check_ops = {
 
 module_param_cb(free_check, &free_check_ops, NULL, 0644);
 MODULE_PARM_DESC(free_check,
-		 "check every free: the pointer is an object of the cache, not the one just freed (default Y; costs about 25 instructions a free)");
+		 "check every free: the pointer is an object of the cache, not the one just freed, and a <bslab_kmem.h> module's kfree() is not of a cache object (default Y; costs about 25 instructions a free)");
 
 static struct bslab_cache *cache_find(const char *name)
 {
