@@ -48,10 +48,10 @@
  *  - kfree() or ksize() of an object of a bslab cache in the module:
  *    reported ("bslab: BUG <cache>: kfree() of <ptr>, an object of this
  *    cache"), and the object goes back to its cache.  kfree() is checked
- *    while bslab's free check is on (free_check=1, the default).  The same from code
- *    outside the module (kfree_rcu(), kvfree(), another subsystem's kfree())
- *    is not seen, and would give a page of bslab's to SLUB: a module must
- *    not hand its cache objects to such code.
+ *    while bslab's free check is on (free_check=1, the default).  The
+ *    same from code outside the module (kfree_rcu(), kvfree(), another
+ *    subsystem's kfree()) is not seen, and would give a page of bslab's
+ *    to SLUB: a module must not hand its cache objects to such code.
  *  - A kernel header included after this one that allocates from or frees
  *    into one of the kernel's own caches in an inline function would reach
  *    bslab: only fs.h's __getname()/__putname() are kept the kernel's
