@@ -10,7 +10,8 @@
  * mempool callbacks for mempool_create_slab_pool(), and kfree()/ksize() of
  * the module, which must tell a kmalloc() pointer (SLUB's: handed on) from
  * a bslab object (a bug: reported, then freed into its own cache, so no
- * memory is lost and SLUB never sees a page that is not its own).
+ * memory is lost and SLUB never sees a page that is not its own).  The
+ * header sends kfree() here only while bslab's free check is on.
  *
  * SLAB_* flags, by their nearest meaning:
  *
@@ -221,11 +222,17 @@ static bool kmem_slub_or_null(const void *obj)
 	return ZERO_OR_NULL_PTR(obj) || folio_test_slab(virt_to_folio(obj));
 }
 
+/* The same for a pointer already known to be neither NULL nor SLUB's. */
+static struct bslab_cache *kmem_owner_other(const void *obj)
+{
+	return virt_addr_valid(obj) ? bslab_owner_of(obj) : NULL;
+}
+
 static struct bslab_cache *kmem_owner(const void *obj)
 {
-	if (likely(kmem_slub_or_null(obj)) || !virt_addr_valid(obj))
+	if (likely(kmem_slub_or_null(obj)))
 		return NULL;
-	return bslab_owner_of(obj);
+	return kmem_owner_other(obj);
 }
 
 /*
@@ -235,7 +242,7 @@ static struct bslab_cache *kmem_owner(const void *obj)
  */
 static noinline void kmem_kfree_other(const void *obj)
 {
-	struct bslab_cache *cp = kmem_owner(obj);
+	struct bslab_cache *cp = kmem_owner_other(obj);
 
 	if (likely(!cp)) {
 		kfree(obj);
