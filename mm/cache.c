@@ -36,9 +36,9 @@
  * pointer that fails is counted in free_invalid, reported, and never put
  * into a magazine.  The module parameter free_check=0 turns this off (a
  * static key: the check then costs one no-op), and with it the kfree()
- * check of modules built with <bslab_kmem.h> (kmem.c).  A double free that the
- * cheap check cannot see (the object went through magazines in between) is
- * caught only when both copies reach the slab layer.
+ * check of modules built with <bslab_kmem.h> (kmem.c).  A double free
+ * that the cheap check cannot see (the object went through magazines in
+ * between) is caught only when both copies reach the slab layer.
  *
  * NUMA: the same compare tells this CPU's node's objects from others'
  * (the owner word carries the slab's node, slab.h), so the fast path
