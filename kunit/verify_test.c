@@ -286,6 +286,74 @@ static void verify_batch_runs(struct kunit *test)
 }
 
 /*
+ * The batch loop looks a slab up only for an object that is not in the
+ * slab of the object before it.  A bad pointer right after a good object
+ * of the same slab is still refused for what it is: the same object again,
+ * a pointer into the middle of one, an object the slab has not handed out
+ * (a large slab's bufctls are all made at once: there, not in the hash,
+ * it is a double free).  Each batch gives back its good object.
+ */
+static void batch_same_slab(struct kunit *test, const char *name, size_t size,
+			    const char *unused)
+{
+	struct bslab_report_sink *sink;
+	struct bslab_cache *cache;
+	void *objs[3], *batch[2];
+	unsigned int i;
+	long stride;
+	u64 mark;
+
+	cache = tst_cache(test, name, size, 0, NULL, NULL, NULL,
+			  BSLAB_NOMAGAZINE);
+	KUNIT_ASSERT_GE(test, tst_stat(cache, buf_per_slab), 4);
+	for (i = 0; i < 3; i++) {
+		objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+		kmemleak_free(objs[i]);	/* as in batch_runs() */
+	}
+	stride = objs[1] - objs[0];	/* handed out in address order */
+	KUNIT_ASSERT_GT(test, stride, 8);
+	KUNIT_ASSERT_EQ(test, objs[2] - objs[1], stride);
+	KUNIT_ASSERT_EQ(test, tst_stat(cache, slab_create), 1);
+	sink = tst_count_reports(test, false);
+
+	mark = tst_log_mark();
+	batch[0] = objs[0];
+	batch[1] = objs[0];
+	KUNIT_EXPECT_EQ(test, 1, bslab_slab_free_batch(cache, 2, batch));
+	KUNIT_EXPECT_TRUE(test, tst_refused(mark, name, objs[0],
+					    "the object is already free (double free)"));
+
+	mark = tst_log_mark();
+	batch[0] = objs[1];
+	batch[1] = objs[1] + 8;
+	KUNIT_EXPECT_EQ(test, 1, bslab_slab_free_batch(cache, 2, batch));
+	KUNIT_EXPECT_TRUE(test, tst_refused(mark, name, objs[1] + 8,
+					    "not the start of an object"));
+
+	mark = tst_log_mark();
+	batch[0] = objs[2];
+	batch[1] = objs[2] + stride;
+	KUNIT_EXPECT_EQ(test, 1, bslab_slab_free_batch(cache, 2, batch));
+	KUNIT_EXPECT_TRUE(test, tst_refused(mark, name, objs[2] + stride,
+					    unused));
+
+	KUNIT_EXPECT_EQ(test, tst_reports(sink), 3);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, free_invalid), 3);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, slab_free), 3);
+	KUNIT_EXPECT_STREQ(test, verify_text(test, name), "ok\n");
+	bslab_cache_reap(cache);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, mem_total), 0);
+}
+
+static void verify_batch_same_slab(struct kunit *test)
+{
+	batch_same_slab(test, "t_ver_same", 64, "the object was never allocated");
+	batch_same_slab(test, "t_ver_same_l", 1024,
+			"the object is already free (double free)");
+}
+
+/*
  * A large slab's free list holding a bufctl of another slab's object: the
  * bufctl names no slab (its buffer's page does), so verify finds it by
  * the object's index in this slab.  And one holding another slab's
@@ -545,6 +613,7 @@ static struct kunit_case verify_cases[] = {
 	KUNIT_CASE(verify_depot_interior),
 	KUNIT_CASE(verify_freelist_twice),
 	KUNIT_CASE(verify_batch_runs),
+	KUNIT_CASE(verify_batch_same_slab),
 	KUNIT_CASE(verify_large_foreign),
 	KUNIT_CASE(verify_poison_damaged),
 	KUNIT_CASE(verify_counts),

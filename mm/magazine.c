@@ -286,6 +286,35 @@ static unsigned int mag_discard(struct bslab_cache *cp,
 	return n;
 }
 
+/*
+ * Free the empty magazines of @list (linked through ->next), a batch at a
+ * time to each size's cache (a purge's are mostly of one size): one hold
+ * of its slab lock a batch, not one a magazine.  Returns how many.
+ */
+static unsigned long mags_free(struct bslab_magazine *list)
+{
+	void *batch[16];
+	unsigned int n = 0, idx = 0, i;
+	unsigned long freed = 0;
+	struct bslab_magazine *m;
+
+	while (list) {
+		m = list;
+		list = m->next;		/* before the free reuses it */
+		i = mag_index(m->size);
+		if (n && (i != idx || n == ARRAY_SIZE(batch))) {
+			bslab_cache_free_bulk(mag_cache[idx], n, batch);
+			n = 0;
+		}
+		idx = i;
+		batch[n++] = m;
+		freed++;
+	}
+	if (n)
+		bslab_cache_free_bulk(mag_cache[idx], n, batch);
+	return freed;
+}
+
 /* ---- the depot ---- */
 
 static unsigned long depot_lock(struct bslab_depot *d)
@@ -1289,7 +1318,7 @@ unsigned long bslab_depot_purge(struct bslab_cache *cp, bool all,
 				unsigned long *mags)
 {
 	struct bslab_magazine *full = NULL, *empty = NULL, *m;
-	unsigned long flags, nfull, nempty, i, objs = 0, freed = 0;
+	unsigned long flags, nfull, nempty, i, objs = 0, freed;
 	struct bslab_depot *d = &cp->depot;
 	struct bslab_node *bn;
 	int nid;
@@ -1318,14 +1347,9 @@ unsigned long bslab_depot_purge(struct bslab_cache *cp, bool all,
 	d->min_empty = d->nempty;
 	depot_unlock(d, flags);
 
-	for (m = full; m; m = full, freed++) {
-		full = m->next;
-		objs += mag_discard(cp, m);
-	}
-	for (m = empty; m; m = empty, freed++) {
-		empty = m->next;
-		mag_discard(cp, m);
-	}
+	for (m = full; m; m = m->next)
+		objs += mag_drain(cp, m);
+	freed = mags_free(full) + mags_free(empty);
 	atomic_long_inc(&d->transit_done);
 	if (mags)
 		*mags = freed;

@@ -1459,17 +1459,30 @@ static noinline void free_run_switch_locked(struct bslab_cache *cp,
  * The batch's loop for the cache as it mostly is: no debug mode, no
  * redzone (neither changes while the lock is held), small or @large
  * objects (a loop for each), so none of their steps is looked for on each
- * object.  The same checks as
- * slab_claim_locked()'s; it stops at the first object that fails them and
- * leaves it, untouched, to the general loop, which reports it.  Returns
- * the index it stopped at.
+ * object.  The same checks as slab_claim_locked()'s, made more cheaply:
+ *
+ * - an object in the same slab as the one before it (a magazine's rounds
+ *   mostly are) is in a slab of @cp already looked up: its page and owner
+ *   are not read again (a pointer outside the direct map cannot match a
+ *   slab's address, which is in it), and it continues the run;
+ * - an object of another slab ends the run before it is looked at, so
+ *   the run's slab is always the slab looked up last (or none);
+ * - "never handed out" (an index at or past the slab's fresh mark) needs
+ *   no test of its own: such an object's bit is clear, or, @large, it has
+ *   no bufctl in the hash, so the claim fails and the general loop looks
+ *   again and says which it was.
+ *
+ * It stops at the first object that fails and leaves it, untouched, to
+ * the general loop, which reports it.  Returns the index it stopped at.
  */
 static __always_inline size_t
 free_batch_plain_locked(struct bslab_cache *cp, size_t n, void **objs,
 			struct free_run *run, const bool large)
 {
+	unsigned long off, slab, base = 1;	/* no slab's: theirs are aligned */
 	struct bslab_bufctl *bc = NULL;
-	struct bslab_slab *sp;
+	struct bslab_slab *sp = NULL;
+	struct page *page;
 	size_t i;
 	u64 idx;
 
@@ -1479,15 +1492,27 @@ free_batch_plain_locked(struct bslab_cache *cp, size_t n, void **objs,
 
 		if (!obj)
 			continue;
-		if (unlikely(slab_locate(cp, obj, &sp, &idx)))
+		off = dmap_offset(obj);
+		slab = off & cp->slab_mask;
+		if (slab != base) {
+			if (run->sp)	/* another slab: the run ends */
+				free_run_switch_locked(cp, run);
+			if (unlikely(!dmap_offset_ok(off)))
+				break;
+			page = dmap_page(slab);
+			if (unlikely(slab_page_owner(page) != cp))
+				break;
+			sp = slab_page_slab(page);
+			base = slab;
+		}
+		idx = slab_index(cp, sp, obj);
+		if (unlikely(idx >= cp->objs))
 			break;
 		if (large)
 			bc = bslab_hash_remove_locked(cp, obj);
 		if (unlikely(large ? !bc : !__test_and_clear_bit(idx, sp->out)))
 			break;
 		kasan_obj_free(cp, obj);	/* with the move: see san.h */
-		if (sp != run->sp && run->sp)
-			free_run_switch_locked(cp, run);
 		if (slab_put_obj_locked(cp, sp, obj, bc, large)) {
 			run->sp = sp;
 			run->n++;

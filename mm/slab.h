@@ -64,20 +64,25 @@ static __always_inline bool dmap_offset_ok(unsigned long off)
 }
 
 /*
- * The first page of the slab that the direct-map offset @off would lie in
- * if it were an object of @cp (PAGE_OFFSET is aligned far beyond any slab,
- * so masking the offset masks the address).  On x86-64 the offset is the
- * physical address, which spares virt_to_page() its kernel-image test.
+ * The page at the direct-map offset @off; dmap_slab_page(): the first page
+ * of the slab that @off would lie in if it were an object of @cp
+ * (PAGE_OFFSET is aligned far beyond any slab, so masking the offset masks
+ * the address).  On x86-64 the offset is the physical address, which
+ * spares virt_to_page() its kernel-image test.
  */
-static __always_inline struct page *dmap_slab_page(const struct bslab_cache *cp,
-						   unsigned long off)
+static __always_inline struct page *dmap_page(unsigned long off)
 {
-	off &= cp->slab_mask;
 #ifdef CONFIG_X86_64
 	return pfn_to_page(off >> PAGE_SHIFT);
 #else
 	return virt_to_page((void *)(off + PAGE_OFFSET));
 #endif
+}
+
+static __always_inline struct page *dmap_slab_page(const struct bslab_cache *cp,
+						   unsigned long off)
+{
+	return dmap_page(off & cp->slab_mask);
 }
 
 /*
