@@ -65,8 +65,10 @@
  * with the leftmost node cached.  Allocating from the leftmost slab only
  * lowers its key, so it stays leftmost: no rebalancing.  A free raises one
  * slab's key; the slab moves only if its successor now has fewer free
- * objects.  A batch of frees settles a slab once for each run of its
- * objects (struct free_run), never with the lock dropped mid-run.  Then
+ * objects.  A batch of frees looks a slab up (its page and owner word)
+ * and settles it once for each run of its objects (struct free_run),
+ * never with the lock dropped mid-run; each object of the run is still
+ * indexed and its bit tested.  Then
  * empty slabs are used, then a new slab is made.  A free
  * that empties a slab keeps it on its node's empty list if fewer than
  * BSLAB_EMPTY_RESERVE are there, else gives it back at once; reap gives back
