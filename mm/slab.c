@@ -749,7 +749,8 @@ static struct bslab_slab *slab_pick_near_locked(struct bslab_cache *cp,
 	return best;
 }
 
-static void *slab_take_locked(struct bslab_cache *cp, struct bslab_slab *sp)
+static __always_inline void *slab_take_locked(struct bslab_cache *cp,
+					      struct bslab_slab *sp)
 {
 	struct bslab_bufctl *bc;
 	unsigned int idx;
@@ -1195,7 +1196,9 @@ void bslab_slab_poison_all(struct bslab_cache *cp)
  * leaving the cache's reserve free (what a fill does not take is for
  * allocations that may not grow the cache, as reaping and frees leave it);
  * with @take, only the node's free objects there are now
- * (bslab_slab_take()).
+ * (bslab_slab_take()).  Inlined into each of its four callers, with
+ * slab_take_locked(): @fill, @take and (for bslab_slab_alloc()) @n are
+ * constants there, and the loop's per-object step is no call.
  *
  * Nodes: the node's partial slabs, then its empty ones, then a new slab of
  * its pages (for an allocation that names no node, of the pages the task's
@@ -1207,8 +1210,9 @@ void bslab_slab_poison_all(struct bslab_cache *cp)
  * may not take them), an allocation without __GFP_THISNODE takes the
  * nearest node's free objects rather than fail.
  */
-static size_t slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, int nid,
-			       size_t n, void **objs, bool fill, bool take)
+static __always_inline size_t
+slab_alloc_batch(struct bslab_cache *cp, gfp_t gfp, int nid, size_t n,
+		 void **objs, bool fill, bool take)
 {
 	bool grow = grow_allowed(gfp), exact = gfp & __GFP_THISNODE;
 	/* without NUMA, node 0: the only one there is (nid is 0 or none) */
