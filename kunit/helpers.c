@@ -444,11 +444,11 @@ static void depot_limit_restore(void *was)
  */
 void tst_depot_limit(struct kunit *test, unsigned int kb)
 {
-	char *was = kunit_kzalloc(test, 16, GFP_KERNEL);
+	char *was = kunit_kzalloc(test, 24, GFP_KERNEL);
 	char val[16];
 
 	KUNIT_ASSERT_NOT_NULL(test, was);
-	snprintf(was, 16, "%lu", bslab_depot_limit() / SZ_1K / num_possible_cpus());
+	snprintf(was, 24, "%lu", bslab_depot_limit() / SZ_1K / num_possible_cpus());
 	snprintf(val, sizeof(val), "%u", kb);
 	KUNIT_ASSERT_EQ(test, tst_write_param("depot_limit_kb", val), 0);
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, depot_limit_restore,

@@ -95,14 +95,16 @@ BSLAB_EXPORT_INTERNAL(bslab_setup_mutex);
 BSLAB_EXPORT_INTERNAL(bslab_dead_caches);
 
 /**
- * bslab_free_check - on while bslab checks what is freed (free_check=1)
+ * DOC: bslab_free_check
  *
- * A static key, on by default: every free into a cache checks its pointer
- * (above), and a module built with <bslab_kmem.h> sends its kfree() calls
- * through bslab_kmem_kfree(), which looks for an object of a bslab cache.
- * Off (free_check=0), neither is made: each is a patched-out jump, and the
+ * On while bslab checks what is freed (free_check=1).  A static key, on
+ * by default: every free into a cache checks its pointer (above), and a
+ * module built with <bslab_kmem.h> sends its kfree() calls through
+ * bslab_kmem_kfree(), which looks for an object of a bslab cache.  Off
+ * (free_check=0), neither is made: each is a patched-out jump, and the
  * module's kfree() is the kernel's.  Exported for that header's inline
- * kfree(); only the module parameter switches it.
+ * kfree(); only the module parameter switches it.  (A DOC: section: the
+ * key is defined by a macro, which kernel-doc cannot read as a symbol.)
  */
 DEFINE_STATIC_KEY_TRUE(bslab_free_check);
 EXPORT_SYMBOL_GPL(bslab_free_check);
