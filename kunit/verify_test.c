@@ -294,7 +294,7 @@ static void verify_batch_runs(struct kunit *test)
  * it is a double free).  Each batch gives back its good object.
  */
 static void batch_same_slab(struct kunit *test, const char *name, size_t size,
-			    const char *unused)
+			    const char *never_out)
 {
 	struct bslab_report_sink *sink;
 	struct bslab_cache *cache;
@@ -336,7 +336,7 @@ static void batch_same_slab(struct kunit *test, const char *name, size_t size,
 	batch[1] = objs[2] + stride;
 	KUNIT_EXPECT_EQ(test, 1, bslab_slab_free_batch(cache, 2, batch));
 	KUNIT_EXPECT_TRUE(test, tst_refused(mark, name, objs[2] + stride,
-					    unused));
+					    never_out));
 
 	KUNIT_EXPECT_EQ(test, tst_reports(sink), 3);
 	KUNIT_EXPECT_EQ(test, tst_stat(cache, free_invalid), 3);
