@@ -354,6 +354,64 @@ static void verify_batch_same_slab(struct kunit *test)
 }
 
 /*
+ * A batch of one (a free the magazines did not take) has a loop-free copy
+ * of the batch's plain loop.  Through it: a good free that leaves its slab
+ * partial, one that empties it, then the same object again, a pointer into
+ * one, and NULL; each bad pointer refused for what it is and counted once.
+ */
+static void batch_of_one(struct kunit *test, const char *name, size_t size)
+{
+	struct bslab_report_sink *sink;
+	struct bslab_cache *cache;
+	void *objs[2], *bad;
+	unsigned int i;
+	u64 mark;
+
+	cache = tst_cache(test, name, size, 0, NULL, NULL, NULL,
+			  BSLAB_NOMAGAZINE);
+	for (i = 0; i < 2; i++) {
+		objs[i] = bslab_cache_alloc(cache, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+		kmemleak_free(objs[i]);	/* as in batch_runs() */
+	}
+	KUNIT_ASSERT_EQ(test, tst_stat(cache, slab_create), 1);
+	sink = tst_count_reports(test, false);
+
+	KUNIT_EXPECT_EQ(test, 1, bslab_slab_free_batch(cache, 1, &objs[0]));
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, slab_partial), 1);
+	KUNIT_EXPECT_EQ(test, 1, bslab_slab_free_batch(cache, 1, &objs[1]));
+	/* the cache's first empty slab: kept (BSLAB_EMPTY_RESERVE) */
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, slab_partial), 0);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, slab_empty), 1);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, slab_free), 2);
+
+	mark = tst_log_mark();
+	KUNIT_EXPECT_EQ(test, 0, bslab_slab_free_batch(cache, 1, &objs[1]));
+	KUNIT_EXPECT_TRUE(test, tst_refused(mark, name, objs[1],
+					    "the object is already free (double free)"));
+	mark = tst_log_mark();
+	bad = objs[0] + 8;
+	KUNIT_EXPECT_EQ(test, 0, bslab_slab_free_batch(cache, 1, &bad));
+	KUNIT_EXPECT_TRUE(test, tst_refused(mark, name, bad,
+					    "not the start of an object"));
+	bad = NULL;
+	KUNIT_EXPECT_EQ(test, 0, bslab_slab_free_batch(cache, 1, &bad));
+
+	KUNIT_EXPECT_EQ(test, tst_reports(sink), 2);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, free_invalid), 2);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, slab_free), 2);
+	KUNIT_EXPECT_STREQ(test, verify_text(test, name), "ok\n");
+	bslab_cache_reap(cache);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, mem_total), 0);
+}
+
+static void verify_batch_of_one(struct kunit *test)
+{
+	batch_of_one(test, "t_ver_one", 64);
+	batch_of_one(test, "t_ver_one_l", 1024);	/* bufctls in the hash */
+}
+
+/*
  * A large slab's free list holding a bufctl of another slab's object: the
  * bufctl names no slab (its buffer's page does), so verify finds it by
  * the object's index in this slab.  And one holding another slab's
@@ -614,6 +672,7 @@ static struct kunit_case verify_cases[] = {
 	KUNIT_CASE(verify_freelist_twice),
 	KUNIT_CASE(verify_batch_runs),
 	KUNIT_CASE(verify_batch_same_slab),
+	KUNIT_CASE(verify_batch_of_one),
 	KUNIT_CASE(verify_large_foreign),
 	KUNIT_CASE(verify_poison_damaged),
 	KUNIT_CASE(verify_counts),

@@ -1429,25 +1429,39 @@ struct free_run {
 	struct list_head dead;		/* empty slabs to destroy here */
 };
 
-static __always_inline void free_run_end_locked(struct bslab_cache *cp,
-						struct free_run *run)
+/*
+ * @n objects of @sp were put back: settle the slab (slab_settle_locked()),
+ * and a slab that emptied goes to @run's list to destroy, or to the work
+ * item.
+ */
+static __always_inline void free_run_settle_locked(struct bslab_cache *cp,
+						   struct free_run *run,
+						   struct bslab_slab *sp,
+						   unsigned int n)
 {
-	struct bslab_slab *gone;
+	struct bslab_slab *gone = slab_settle_locked(cp, sp, n);
 
-	if (!run->sp)
+	if (!gone)
 		return;
-	gone = slab_settle_locked(cp, run->sp, run->n);
-	run->sp = NULL;
-	run->n = 0;
-	if (gone && run->defer) {	/* counted destroyed when it is */
+	if (run->defer) {	/* counted destroyed when it is */
 		gone->state = BSLAB_SLAB_DEFERRED;
 		list_add(&gone->list, &cp->deferred);
 		cp->nr_deferred++;
 		run->kick = true;
-	} else if (gone) {
-		list_add(&gone->list, &run->dead);
-		cp->ev.slab_destroy++;
+		return;
 	}
+	list_add(&gone->list, &run->dead);
+	cp->ev.slab_destroy++;
+}
+
+static __always_inline void free_run_end_locked(struct bslab_cache *cp,
+						struct free_run *run)
+{
+	if (!run->sp)
+		return;
+	free_run_settle_locked(cp, run, run->sp, run->n);
+	run->sp = NULL;
+	run->n = 0;
 }
 
 /*
@@ -1459,6 +1473,15 @@ static noinline void free_run_switch_locked(struct bslab_cache *cp,
 					    struct free_run *run)
 {
 	free_run_end_locked(cp, run);
+}
+
+/* free_batch_plain_locked()'s run end before another slab, out of line. */
+static noinline void free_run_next_locked(struct bslab_cache *cp,
+					  struct free_run *run,
+					  struct bslab_slab *sp,
+					  unsigned int n)
+{
+	free_run_settle_locked(cp, run, sp, n);
 }
 
 /*
@@ -1476,7 +1499,14 @@ static noinline void free_run_switch_locked(struct bslab_cache *cp,
  * - "never handed out" (an index at or past the slab's fresh mark) needs
  *   no test of its own: such an object's bit is clear, or, @large, it has
  *   no bufctl in the hash, so the claim fails and the general loop looks
- *   again and says which it was.
+ *   again and says which it was;
+ * - the run's slab and count are kept in locals, not in @run (which the
+ *   general loop's run end, out of line, takes by address, so that the
+ *   compiler would store them on each object); a run ends with its slab
+ *   settled from them, and the last run of a batch with every object done
+ *   (the common case) is settled here, inline;
+ * - a batch of one (a free the magazines did not take) gets a copy of its
+ *   own, with @n the constant 1: no loop, no counts.
  *
  * It stops at the first object that fails and leaves it, untouched, to
  * the general loop, which reports it.  Returns the index it stopped at.
@@ -1488,8 +1518,9 @@ free_batch_plain_locked(struct bslab_cache *cp, size_t n, void **objs,
 	unsigned long off, slab, base = 1;	/* no slab's: theirs are aligned */
 	struct bslab_bufctl *bc = NULL;
 	struct bslab_slab *sp = NULL;
+	unsigned int put = 0;		/* the run's objects put back */
+	size_t i, freed = 0;
 	struct page *page;
-	size_t i;
 	u64 idx;
 
 	lockdep_assert_held(&cp->lock);
@@ -1501,30 +1532,41 @@ free_batch_plain_locked(struct bslab_cache *cp, size_t n, void **objs,
 		off = dmap_offset(obj);
 		slab = off & cp->slab_mask;
 		if (slab != base) {
-			if (run->sp)	/* another slab: the run ends */
-				free_run_switch_locked(cp, run);
+			if (put) {	/* another slab: the run ends */
+				free_run_next_locked(cp, run, sp, put);
+				freed += put;
+				put = 0;
+			}
 			if (unlikely(!dmap_offset_ok(off)))
-				break;
+				goto stop;
 			page = dmap_page(slab);
 			if (unlikely(slab_page_owner(page) != cp))
-				break;
+				goto stop;
 			sp = slab_page_slab(page);
 			base = slab;
 		}
 		idx = slab_index(cp, sp, obj);
 		if (unlikely(idx >= cp->objs))
-			break;
+			goto stop;
 		if (large)
 			bc = bslab_hash_remove_locked(cp, obj);
 		if (unlikely(large ? !bc : !__test_and_clear_bit(idx, sp->out)))
-			break;
+			goto stop;
 		kasan_obj_free(cp, obj);	/* with the move: see san.h */
-		if (slab_put_obj_locked(cp, sp, obj, bc, large)) {
-			run->sp = sp;
-			run->n++;
-		}
-		run->freed++;
+		if (likely(slab_put_obj_locked(cp, sp, obj, bc, large)))
+			put++;
+		else		/* claimed, but not put back: warned of */
+			freed++;
 	}
+	/* every object done: the last run settled here, @run left empty */
+	if (put)
+		free_run_settle_locked(cp, run, sp, put);
+	run->freed = freed + put;
+	return n;
+stop:			/* the general loop goes on from objs[i], in @run */
+	run->sp = put ? sp : NULL;
+	run->n = put;
+	run->freed = freed + put;
 	return i;
 }
 
@@ -1561,9 +1603,21 @@ size_t bslab_slab_free_batch(struct bslab_cache *cp, size_t n, void **objs)
 	raw_spin_lock_irqsave(&cp->lock, flags);
 	modes = debug_modes(cp);
 	i = 0;
-	if (likely(!modes && !cp->redzone_len))
-		i = cp->large ? free_batch_plain_locked(cp, n, objs, &run, true) :
+	if (likely(!modes && !cp->redzone_len)) {
+		/* a batch of one (a free the magazines did not take): no loop */
+		if (n == 1)
+			i = cp->large ?
+				free_batch_plain_locked(cp, 1, objs, &run, true) :
+				free_batch_plain_locked(cp, 1, objs, &run, false);
+		else
+			i = cp->large ?
+				free_batch_plain_locked(cp, n, objs, &run, true) :
 				free_batch_plain_locked(cp, n, objs, &run, false);
+		if (likely(i == n)) {	/* and its last run settled */
+			freed = run.freed;
+			goto settled;
+		}
+	}
 	freed = run.freed;
 	for (; i < n; i++) {
 		if (!objs[i])
@@ -1596,6 +1650,7 @@ size_t bslab_slab_free_batch(struct bslab_cache *cp, size_t n, void **objs)
 		freed++;
 	}
 	free_run_end_locked(cp, &run);
+settled:
 	if (cp->large && bslab_hash_wants_rescale_locked(cp))
 		run.kick = true;
 	if (cp->dead && !cp->buf_out)
