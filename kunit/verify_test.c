@@ -286,6 +286,22 @@ static void verify_batch_runs(struct kunit *test)
 }
 
 /*
+ * The end of a batch test: @bad pointers refused and reported, @good
+ * objects back in their slabs, verify clean, and nothing left after a reap.
+ */
+static void batch_test_done(struct kunit *test, struct bslab_cache *cache,
+			    const char *name, struct bslab_report_sink *sink,
+			    long bad, long good)
+{
+	KUNIT_EXPECT_EQ(test, tst_reports(sink), bad);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, free_invalid), bad);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, slab_free), good);
+	KUNIT_EXPECT_STREQ(test, verify_text(test, name), "ok\n");
+	bslab_cache_reap(cache);
+	KUNIT_EXPECT_EQ(test, tst_stat(cache, mem_total), 0);
+}
+
+/*
  * The batch loop looks a slab up only for an object that is not in the
  * slab of the object before it.  A bad pointer right after a good object
  * of the same slab is still refused for what it is: the same object again,
@@ -338,12 +354,7 @@ static void batch_same_slab(struct kunit *test, const char *name, size_t size,
 	KUNIT_EXPECT_TRUE(test, tst_refused(mark, name, objs[2] + stride,
 					    never_out));
 
-	KUNIT_EXPECT_EQ(test, tst_reports(sink), 3);
-	KUNIT_EXPECT_EQ(test, tst_stat(cache, free_invalid), 3);
-	KUNIT_EXPECT_EQ(test, tst_stat(cache, slab_free), 3);
-	KUNIT_EXPECT_STREQ(test, verify_text(test, name), "ok\n");
-	bslab_cache_reap(cache);
-	KUNIT_EXPECT_EQ(test, tst_stat(cache, mem_total), 0);
+	batch_test_done(test, cache, name, sink, 3, 3);
 }
 
 static void verify_batch_same_slab(struct kunit *test)
@@ -397,12 +408,7 @@ static void batch_of_one(struct kunit *test, const char *name, size_t size)
 	bad = NULL;
 	KUNIT_EXPECT_EQ(test, 0, bslab_slab_free_batch(cache, 1, &bad));
 
-	KUNIT_EXPECT_EQ(test, tst_reports(sink), 2);
-	KUNIT_EXPECT_EQ(test, tst_stat(cache, free_invalid), 2);
-	KUNIT_EXPECT_EQ(test, tst_stat(cache, slab_free), 2);
-	KUNIT_EXPECT_STREQ(test, verify_text(test, name), "ok\n");
-	bslab_cache_reap(cache);
-	KUNIT_EXPECT_EQ(test, tst_stat(cache, mem_total), 0);
+	batch_test_done(test, cache, name, sink, 2, 2);
 }
 
 static void verify_batch_of_one(struct kunit *test)
