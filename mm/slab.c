@@ -1465,9 +1465,9 @@ static __always_inline void free_run_end_locked(struct bslab_cache *cp,
 }
 
 /*
- * The same, out of line: where a batch goes on after the run (the end of
- * a batch has it inline, which a batch of one object, a free that the
- * magazines did not take, mostly is).
+ * The same, out of line, for the general loop (a debugged cache's, or a
+ * batch's after a bad pointer): where it goes on after the run.  The end
+ * of a batch has it inline.
  */
 static noinline void free_run_switch_locked(struct bslab_cache *cp,
 					    struct free_run *run)
